@@ -1,0 +1,33 @@
+// Fetches real executables for the four release platforms from esbuild's platform packages
+// on the npm registry (ELF x86-64, ELF AArch64, Mach-O arm64, PE AMD64): test data for the
+// header checks. Idempotent: a binary already in place is not fetched again.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const version = '0.25.12';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', '.fixtures', 'binaries');
+const wanted = [
+  { pkg: '@esbuild/linux-x64', entry: 'package/bin/esbuild', out: 'linux-amd64' },
+  { pkg: '@esbuild/linux-arm64', entry: 'package/bin/esbuild', out: 'linux-arm64' },
+  { pkg: '@esbuild/darwin-arm64', entry: 'package/bin/esbuild', out: 'darwin-arm64' },
+  { pkg: '@esbuild/win32-x64', entry: 'package/esbuild.exe', out: 'windows-amd64.exe' },
+];
+
+mkdirSync(root, { recursive: true });
+for (const { pkg, entry, out } of wanted) {
+  const target = join(root, out);
+  if (existsSync(target)) continue;
+  const work = mkdtempSync(join(tmpdir(), 'smoke-bin-'));
+  try {
+    const tgz = execFileSync('npm', ['pack', '--silent', `${pkg}@${version}`], { cwd: work, encoding: 'utf8' })
+      .trim().split('\n').pop();
+    execFileSync('tar', ['-xzf', tgz, entry], { cwd: work });
+    renameSync(join(work, entry), target);
+    console.error(`fetch-test-binaries: ${pkg}@${version} -> ${target}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

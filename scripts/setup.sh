@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs what the service and its tests need on a fresh machine: npm packages, and
+# Debian's openssh-server (the tests and the demo start their own sshd processes on loopback).
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if [ ! -x /usr/sbin/sshd ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing openssh-server" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
+  else
+    echo "setup: /usr/sbin/sshd is missing and cannot be installed here (need root and apt-get)" >&2
+    exit 1
+  fi
+fi
+
+node scripts/fetch-test-binaries.mjs

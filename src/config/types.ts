@@ -1,0 +1,118 @@
+import type { PlatformId } from '../domain/platform.ts';
+
+/** Where a value came from in hosts.yaml, so errors later in a run can point at it. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface ReleaseRules {
+  /** Tags that do not match are not ours and are ignored (a RegExp source). */
+  tagPattern: string;
+  /**
+   * Archive name pattern. Placeholders: {tag} {os} {arch} {ext}. {ext} is `zip` on windows,
+   * `tar.gz` elsewhere.
+   */
+  assetPattern: string;
+  checksumsAsset: string;
+  /** The binary's name inside each archive, without `.exe`. */
+  binaryName: string;
+}
+
+export interface PlatformRules {
+  /** A binary smaller than this is a placeholder build. */
+  minBinaryBytes: number;
+}
+
+export interface InspectLimits {
+  /** Decompressed size cap for one archive (zip bombs). */
+  maxExtractedBytes: number;
+}
+
+export interface VersionProbeSettings {
+  enabled: boolean;
+  timeoutMs: number;
+}
+
+export interface BootProbeSettings {
+  /** `serve`: run the foreground daemon; `service`: install/start/stop/uninstall (opt-in); `off`. */
+  mode: 'serve' | 'service' | 'off';
+  timeoutMs: number;
+  /** RegExp source a log line must match to count as ready. */
+  readyPattern: string;
+  /** RegExp sources; any log line matching one is a `fail`. */
+  failPatterns: string[];
+  /** Also require GET /healthz on the host to answer `"status":"ok"`. */
+  healthz: boolean;
+  /** Health server port; 0 picks a free one on the host. */
+  port: number;
+  /** How long SIGTERM may take before SIGKILL. */
+  stopGraceMs: number;
+}
+
+export interface ExtraProbeSettings {
+  name: string;
+  /** Run in the run directory; `{binary}` stands for the extracted binary's path, quoted for the host's shell. */
+  command: string;
+  expectExitCode: number;
+  /** RegExp source stdout must match, when set. */
+  expectOutput?: string;
+  timeoutMs: number;
+}
+
+export interface ProbeSettings {
+  version: VersionProbeSettings;
+  boot: BootProbeSettings;
+  extra: ExtraProbeSettings[];
+}
+
+export type HostAuth =
+  | { kind: 'key'; identityFile: string; passphraseEnv?: string }
+  | { kind: 'agent'; socket?: string };
+
+export type HostKeyPolicy =
+  | { kind: 'pinned'; line: string }
+  | { kind: 'knownHosts'; file: string }
+  | { kind: 'insecure' };
+
+export interface HostConfig {
+  name: string;
+  platform: PlatformId;
+  address: string;
+  port: number;
+  user: string;
+  auth: HostAuth;
+  hostKey: HostKeyPolicy;
+  shell: 'posix' | 'powershell';
+  /** Parent of per-run directories; undefined means the host's temp dir. */
+  workdir?: string;
+  /** Unix: run probes through `sudo -n`. */
+  sudo: boolean;
+  /**
+   * Runs the binary through this program instead of directly (e.g. `qemu-aarch64-static` for an
+   * arm64 build on an x86 host). The sandbox uses it to run its stand-in ephemerd. Empty: none.
+   */
+  launcher: string[];
+  /** Defaults, then the platform's overrides, then the host's: already merged. */
+  probes: ProbeSettings;
+  timeouts: { connectMs: number; uploadMs: number; commandMs: number };
+  source: SourceRef;
+}
+
+export interface SmokeConfig {
+  /** The file it was read from (absolute). */
+  file: string;
+  /** `owner/name`; the CLI falls back to GITHUB_REPOSITORY. */
+  repo?: string;
+  release: ReleaseRules;
+  /** Expected platforms in order, with their rules. */
+  platforms: Map<PlatformId, PlatformRules>;
+  inspect: InspectLimits;
+  hosts: HostConfig[];
+  /** At most this many platforms at once (never more than one run per host). */
+  concurrency: number;
+  /** How often an infrastructure error (connect, transfer) is retried; failures never are. */
+  retries: number;
+  statusContext: string;
+}

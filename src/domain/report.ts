@@ -1,0 +1,22 @@
+import type { PlatformResult, Verdict } from './verdict.ts';
+
+/** report.json, schema 1. Other tools read it: keep these names. */
+export interface RunReport {
+  schema: 1;
+  runId: string;
+  tag: string;
+  repo: string;
+  releaseId: number;
+  commit: string | null;
+  verdict: Verdict;
+  startedAt: string;
+  finishedAt: string;
+  /** SHA-256 of checksums.txt as downloaded. */
+  checksumsSha256: string | null;
+  /** Asset name to sha256 of every archive tested: what `watch` and `gate` compare with the draft. */
+  assetDigests: Record<string, string>;
+  platforms: PlatformResult[];
+  /** Hosts reached without a verified host key (they opted out in hosts.yaml). */
+  insecureHosts: string[];
+  runUrl?: string;
+}

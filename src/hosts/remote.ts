@@ -1,0 +1,42 @@
+import type { HostConfig } from '../config/types.ts';
+
+export interface ExecOptions {
+  timeoutMs: number;
+  /** Written to the command's stdin, then stdin is closed. */
+  stdin?: string;
+  /** Keep at most this many bytes of each stream (head and tail, the middle elided). */
+  maxOutputBytes?: number;
+  /** Called with each stdout/stderr chunk as it arrives (log streaming). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  /** null when the command was ended by a signal or the step timed out. */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** True when output was capped and its middle elided. */
+  truncated: boolean;
+}
+
+export interface UploadOptions {
+  timeoutMs: number;
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+/**
+ * One connection to one test host, for the whole run. Implemented over ssh2 (hosts/ssh-remote.ts).
+ * Commands are strings for the host's shell: build them only through a shells/ dialect.
+ */
+export interface Remote {
+  readonly host: HostConfig;
+  exec(command: string, options: ExecOptions): Promise<ExecResult>;
+  upload(localPath: string, remotePath: string, options: UploadOptions): Promise<void>;
+  writeFile(remotePath: string, content: string, options: { timeoutMs: number; mode?: number }): Promise<void>;
+  /** True until the connection dropped or was closed. */
+  readonly connected: boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,159 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, SmokeError } from './domain/errors.ts';
+import type { CliIo } from './commands/io.ts';
+
+/** Parses arguments, runs one command, and is the one place errors become exit codes. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.pass;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message; --help and --version end here with code 0.
+    return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
+  }
+  if (error instanceof SmokeError) {
+    io.stderr.write(`smoke: ${error.message}\n`);
+    return error.exitCode;
+  }
+  // A bug of ours, not a user's mistake: the stack helps whoever fixes it.
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`smoke: internal error: ${text}\n`);
+  return EXIT.noVerdict;
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('smoke')
+    .description('Prove a draft GitHub release on real machines before a person publishes it.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run smoke --help for usage)');
+
+  const config = () => new Option('--config <file>', 'hosts and probe settings').default('./hosts.yaml');
+  const repo = () => new Option('--repo <owner/name>', 'repository (default: config repo:, then GITHUB_REPOSITORY)');
+  const reports = () => new Option('--reports <dir>', 'where reports are written').default('./reports');
+
+  program
+    .command('run')
+    .description('test one draft release now')
+    .argument('<tag>', 'the draft release tag, e.g. v0.0.1')
+    .addOption(config())
+    .addOption(repo())
+    .addOption(reports())
+    .option('--platform <os/arch>', 'test only this platform (repeatable)', collect, [] as string[])
+    .option('--no-post', 'touch nothing on GitHub (no body section, no commit status)')
+    .option('--json', 'print report.json on stdout; everything else goes to stderr')
+    .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
+    .action(async (tag: string, options: RunCliOptions) => {
+      const { runCommand } = await import('./commands/run.ts');
+      setExit(await runCommand(tag, options, io));
+    });
+
+  program
+    .command('watch')
+    .description('poll for drafts and test each new or changed one')
+    .addOption(config())
+    .addOption(repo())
+    .addOption(reports())
+    .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
+    .option('--once', 'one pass, then exit (for a scheduled job)')
+    .option('--no-post', 'touch nothing on GitHub')
+    .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
+    .action(async (options: WatchCliOptions) => {
+      const { watchCommand } = await import('./commands/watch.ts');
+      setExit(await watchCommand(options, io));
+    });
+
+  program
+    .command('gate')
+    .description('exit 0 only if the latest posted result passed and still matches the draft')
+    .argument('<tag>', 'the draft release tag')
+    .addOption(config())
+    .addOption(repo())
+    .action(async (tag: string, options: GateCliOptions) => {
+      const { gateCommand } = await import('./commands/gate.ts');
+      setExit(await gateCommand(tag, options, io));
+    });
+
+  const hosts = program.command('hosts').description('check or clean the test hosts');
+  hosts
+    .command('check')
+    .description('connect to every host and report whether it is usable')
+    .addOption(config())
+    .action(async (options: HostsCliOptions) => {
+      const { hostsCheckCommand } = await import('./commands/hosts-check.ts');
+      setExit(await hostsCheckCommand(options, io));
+    });
+  hosts
+    .command('clean')
+    .description('stop and remove what earlier runs left on the hosts')
+    .addOption(config())
+    .action(async (options: HostsCliOptions) => {
+      const { hostsCleanCommand } = await import('./commands/hosts-clean.ts');
+      setExit(await hostsCleanCommand(options, io));
+    });
+
+  program
+    .command('demo')
+    .description('run the whole service against a built-in sandbox: a fake GitHub and hosts on this machine')
+    .addOption(reports())
+    .action(async (options: { reports: string }) => {
+      const { demoCommand } = await import('./commands/demo.ts');
+      setExit(await demoCommand(options, io));
+    });
+
+  return program;
+}
+
+export interface RunCliOptions {
+  config: string;
+  repo?: string;
+  reports: string;
+  platform: string[];
+  post: boolean;
+  json?: boolean;
+  keepOnFailure?: boolean;
+}
+
+export interface WatchCliOptions {
+  config: string;
+  repo?: string;
+  reports: string;
+  interval: number;
+  once?: boolean;
+  post: boolean;
+  keepOnFailure?: boolean;
+}
+
+export interface GateCliOptions {
+  config: string;
+  repo?: string;
+}
+
+export interface HostsCliOptions {
+  config: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a whole number of seconds, got "${value}"`);
+  }
+  return n;
+}

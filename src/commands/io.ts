@@ -1,0 +1,8 @@
+/** What a command may touch of the process: injected so tests run commands in-process. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  /** Ends a long-running command (watch) early: SIGTERM/SIGINT in the real process. */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,38 @@
+import type { RunEvent } from '../domain/events.ts';
+
+/** One line of plain text for an event, or null for events only a live view shows. */
+export function describeEvent(event: RunEvent): string | null {
+  switch (event.kind) {
+    case 'run-started':
+      return `testing ${event.repo} ${event.tag} on ${event.platforms.join(', ')}`;
+    case 'draft-waiting':
+      return `${event.tag}: waiting for assets: ${event.missing.join(', ')}`;
+    case 'stage':
+      return `${event.platform}: ${event.stage}${event.host ? ` on ${event.host}` : ''}`;
+    case 'download-progress':
+    case 'upload-progress':
+      return null;
+    case 'check':
+      return `${event.platform}: ${event.result.name} ${event.result.status}: ${event.result.detail}`;
+    case 'platform-finished':
+      return `${event.result.platform}: ${event.result.verdict}`;
+    case 'run-finished':
+      return `run ${event.verdict}${event.reportDir ? `; reports in ${event.reportDir}` : ''}`;
+    case 'warning':
+      return `warning: ${[event.platform, event.host, event.message].filter(Boolean).join(': ')}`;
+    case 'info':
+      return event.message;
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,24 @@
+import type { RunEvent } from '../domain/events.ts';
+import type { ProgressView } from './choose-view.ts';
+import { describeEvent, formatBytes } from './describe-event.ts';
+
+/** Timestamped lines for logs: progress only at each quarter, so a CI log stays readable. */
+export function plainView(out: NodeJS.WritableStream, now: () => Date): ProgressView {
+  const lastQuarter = new Map<string, number>();
+  const write = (line: string) => out.write(`${now().toISOString()} ${line}\n`);
+  return {
+    onEvent(event: RunEvent) {
+      if (event.kind === 'download-progress' || event.kind === 'upload-progress') {
+        const key = event.kind === 'download-progress' ? `download ${event.asset}` : `upload ${event.platform}`;
+        const quarter = event.total > 0 ? Math.floor((event.bytes / event.total) * 4) : 4;
+        if ((lastQuarter.get(key) ?? -1) >= quarter) return;
+        lastQuarter.set(key, quarter);
+        write(`${key}: ${formatBytes(event.bytes)} of ${formatBytes(event.total)}`);
+        return;
+      }
+      const line = describeEvent(event);
+      if (line !== null) write(line);
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,89 @@
+import type { RunEvent } from '../domain/events.ts';
+import type { ProgressView } from './choose-view.ts';
+import { describeEvent, formatBytes } from './describe-event.ts';
+
+interface Line {
+  platform: string;
+  stage: string;
+  started: number;
+  settled?: string;
+}
+
+const REDRAW_MS = 100;
+
+/** A live line per platform (stage, bytes, elapsed) redrawn in place, settling into its verdict. */
+export function terminalView(out: NodeJS.WritableStream & { columns?: number }): ProgressView {
+  const lines = new Map<string, Line>();
+  let drawn = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const render = () => {
+    const width = Math.max(40, (out.columns ?? 100) - 1);
+    let text = drawn > 0 ? `\x1b[${drawn}F` : '';
+    for (const line of lines.values()) {
+      const elapsed = ((Date.now() - line.started) / 1000).toFixed(0);
+      const body = line.settled ?? `${line.platform.padEnd(14)} ${line.stage} (${elapsed}s)`;
+      text += `\x1b[2K${body.slice(0, width)}\n`;
+    }
+    drawn = lines.size;
+    out.write(text);
+  };
+
+  const line = (platform: string): Line => {
+    let l = lines.get(platform);
+    if (!l) {
+      l = { platform, stage: 'waiting', started: Date.now() };
+      lines.set(platform, l);
+    }
+    return l;
+  };
+
+  const printAbove = (text: string) => {
+    // Messages that are not per-platform go above the live block, which is then redrawn.
+    out.write(drawn > 0 ? `\x1b[${drawn}F\x1b[0J${text}\n` : `${text}\n`);
+    drawn = 0;
+    render();
+  };
+
+  return {
+    onEvent(event: RunEvent) {
+      switch (event.kind) {
+        case 'run-started':
+          for (const p of event.platforms) line(p);
+          printAbove(describeEvent(event) ?? '');
+          timer ??= setInterval(render, REDRAW_MS);
+          timer.unref();
+          return;
+        case 'stage':
+          line(event.platform).stage = event.host ? `${event.stage} on ${event.host}` : event.stage;
+          return;
+        case 'upload-progress':
+          line(event.platform).stage = `upload to ${event.host} ${formatBytes(event.bytes)}/${formatBytes(event.total)}`;
+          return;
+        case 'download-progress':
+          return;
+        case 'check':
+          line(event.platform).stage = `${event.result.name} ${event.result.status}`;
+          return;
+        case 'platform-finished': {
+          const l = line(event.result.platform);
+          const failed = event.result.checks.filter((c) => c.status === 'fail' || c.status === 'error');
+          l.settled = `${l.platform.padEnd(14)} ${event.result.verdict.toUpperCase()}${
+            failed.length ? `  ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}` : ''
+          }`;
+          render();
+          return;
+        }
+        default: {
+          const text = describeEvent(event);
+          if (text !== null) printAbove(text);
+        }
+      }
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (lines.size > 0) render();
+    },
+  };
+}

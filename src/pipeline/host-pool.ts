@@ -1,0 +1,71 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { HostConfig } from '../config/types.ts';
+import type { Remote } from '../hosts/remote.ts';
+
+export type Connect = (host: HostConfig) => Promise<Remote>;
+
+export type HostRun<T> =
+  | { kind: 'ran'; host: HostConfig; value: T }
+  | { kind: 'unreachable'; reasons: string[] };
+
+/**
+ * The test hosts of one run: one connection per host for the whole run, at most one platform
+ * at a time on each host, and the first reachable host of a platform is the one used.
+ */
+export class HostPool {
+  private readonly limits = new Map<string, LimitFunction>();
+  private readonly connections = new Map<string, Remote>();
+
+  constructor(
+    private readonly hosts: readonly HostConfig[],
+    private readonly connect: Connect,
+  ) {}
+
+  hostsFor(platform: string): HostConfig[] {
+    return this.hosts.filter((h) => h.platform === platform);
+  }
+
+  /** Runs `work` on the first host of `platform` that connects. */
+  async run<T>(platform: string, work: (remote: Remote) => Promise<T>): Promise<HostRun<T>> {
+    const reasons: string[] = [];
+    for (const host of this.hostsFor(platform)) {
+      const outcome = await this.limitFor(host.name)(async (): Promise<HostRun<T> | undefined> => {
+        let remote: Remote;
+        try {
+          remote = await this.connection(host);
+        } catch (error) {
+          reasons.push(error instanceof Error ? error.message : String(error));
+          return undefined;
+        }
+        return { kind: 'ran', host, value: await work(remote) };
+      });
+      if (outcome) return outcome;
+    }
+    if (reasons.length === 0) reasons.push(`no host in the config serves ${platform}`);
+    return { kind: 'unreachable', reasons };
+  }
+
+  /** The run's connection to `host`, opened again when it was lost (cleanup after a drop needs it). */
+  async connection(host: HostConfig): Promise<Remote> {
+    const open = this.connections.get(host.name);
+    if (open?.connected) return open;
+    const remote = await this.connect(host);
+    this.connections.set(host.name, remote);
+    return remote;
+  }
+
+  async closeAll(): Promise<void> {
+    const open = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.allSettled(open.map((r) => r.close()));
+  }
+
+  private limitFor(name: string): LimitFunction {
+    let limit = this.limits.get(name);
+    if (!limit) {
+      limit = pLimit(1);
+      this.limits.set(name, limit);
+    }
+    return limit;
+  }
+}

@@ -1,0 +1,14 @@
+export { startFakeGitHub } from './start-fake-github.ts';
+export type {
+  Access,
+  CommitStatus,
+  FakeGitHub,
+  FakeGitHubOptions,
+  FakeReleaseHandle,
+  Fault,
+  NewAsset,
+  NewRelease,
+  RecordedRequest,
+  Release,
+  ReleaseAsset,
+} from './types.ts';

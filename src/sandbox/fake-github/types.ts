@@ -1,0 +1,89 @@
+import type { components } from '@octokit/openapi-types';
+
+export type Release = components['schemas']['release'];
+export type ReleaseAsset = components['schemas']['release-asset'];
+export type CommitStatus = components['schemas']['status'];
+export type Access = 'push' | 'read';
+
+export interface FakeGitHubOptions {
+  /** Default 'ephpm' / 'ephemerd'. */
+  owner?: string;
+  repo?: string;
+  /**
+   * Default { 'push-token': 'push', 'read-token': 'read' }. Any other token => 401; no
+   * Authorization at all => anonymous, which sees published releases only.
+   */
+  tokens?: Record<string, Access>;
+  /** X-RateLimit-Limit, default 5000. */
+  rateLimit?: number;
+}
+
+export interface NewRelease {
+  tag_name: string;
+  draft?: boolean;
+  prerelease?: boolean;
+  target_commitish?: string;
+  body?: string | null;
+  name?: string;
+}
+
+export interface NewAsset {
+  name: string;
+  /** Path on disk; served by streaming, never read whole. */
+  file?: string;
+  content?: string | Buffer;
+  state?: 'uploaded' | 'open';
+  /** 'auto' (default) => "sha256:<hex of the bytes>"; null like assets uploaded before June 2025. */
+  digest?: 'auto' | null | string;
+  content_type?: string;
+}
+
+export interface FakeReleaseHandle {
+  id: number;
+  tag_name: string;
+  addAsset(asset: NewAsset): { id: number };
+}
+
+export type Fault =
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; times?: number; match?: RegExp }
+  | { kind: 'secondary-rate-limit'; retryAfterSeconds: number; times?: number; match?: RegExp }
+  | { kind: 'primary-rate-limit'; resetInSeconds: number; times?: number; match?: RegExp }
+  | { kind: 'truncate'; afterBytes: number; times?: number }
+  | { kind: 'slow'; bytesPerSecond: number; times?: number }
+  | { kind: 'storage-status'; status: 403 | 500; times?: number };
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with query string. */
+  path: string;
+  hasAuthorization: boolean;
+  origin: 'api' | 'storage';
+  status: number;
+  rateLimited: boolean;
+  /** The GitHub operation that answered (API origin only, when the route was known). */
+  operationId?: string;
+  /** The parsed JSON request body (PATCH, POST). */
+  requestBody?: unknown;
+  /** The JSON response body as sent; absent for 302, 304 and storage bytes. */
+  responseBody?: unknown;
+}
+
+export interface FakeGitHub {
+  /** API origin, e.g. http://127.0.0.1:41234 (pass as baseUrl / GITHUB_API_URL). */
+  url: string;
+  /** The second origin the asset endpoint redirects to. */
+  storageUrl: string;
+  addRelease(release: NewRelease): FakeReleaseHandle;
+  addAsset(releaseId: number, asset: NewAsset): { id: number };
+  removeAsset(assetId: number): void;
+  setBranch(name: string, sha: string): void;
+  setTag(name: string, sha: string): void;
+  /** The stored release as GitHub would return it to a push token. */
+  release(id: number): Release;
+  /** Commit statuses posted for a SHA, newest first. */
+  statuses(sha: string): CommitStatus[];
+  /** Queues a fault; it applies to the next `times` (default 1) matching requests. */
+  fault(fault: Fault): void;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}

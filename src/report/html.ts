@@ -1,0 +1,95 @@
+import type { RunReport } from '../domain/report.ts';
+import type { CheckResult, PlatformResult } from '../domain/verdict.ts';
+import { checkColumns, findCheck } from './check-columns.ts';
+import { escapeHtml } from './html-escape.ts';
+import { NOT_RUN, statusLabel } from './status-label.ts';
+
+/**
+ * report.html: one self-contained file. A CSP forbids scripts and any fetch, styles are
+ * inline, and every cell links to its check's detail below; details of checks that did not
+ * pass start open, so nothing needs JavaScript. Ids come from positions, never from names.
+ */
+export function toReportHtml(report: RunReport): string {
+  const title = escapeHtml(`Smoke test: ${report.repo} ${report.tag}`);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${title}</h1>
+${summary(report)}
+${matrix(report.platforms)}
+${report.platforms.map(platformDetails).join('\n')}
+</body>
+</html>
+`;
+}
+
+const STYLE = `
+body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2328}
+table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
+td.pass{background:#dafbe1}td.fail{background:#ffebe9}td.error{background:#fff8c5}td.skipped,td.none{background:#eaeef2}
+td a{color:inherit;text-decoration:none;display:block}
+pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
+.warn{color:#9a6700;font-weight:600}code{font-family:ui-monospace,monospace}
+`;
+
+function summary(report: RunReport): string {
+  const items = [
+    `<li>Verdict: <strong>${statusLabel(report.verdict)}</strong></li>`,
+    `<li>Commit: <code>${escapeHtml(report.commit ?? 'unknown')}</code></li>`,
+    `<li>Run: ${escapeHtml(report.runId)}, ${escapeHtml(report.startedAt)} to ${escapeHtml(report.finishedAt)}</li>`,
+  ];
+  if (report.runUrl !== undefined && /^https?:\/\//.test(report.runUrl)) {
+    items.push(`<li><a href="${escapeHtml(report.runUrl)}">Run log</a></li>`);
+  }
+  if (report.insecureHosts.length > 0) {
+    items.push(`<li class="warn">Host key not verified: ${report.insecureHosts.map(escapeHtml).join(', ')}</li>`);
+  }
+  for (const [asset, sha] of Object.entries(report.assetDigests).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    items.push(`<li>${escapeHtml(asset)}: <code>${escapeHtml(sha)}</code></li>`);
+  }
+  return `<ul>\n${items.join('\n')}\n</ul>`;
+}
+
+function matrix(platforms: readonly PlatformResult[]): string {
+  const columns = checkColumns(platforms);
+  const head = ['Platform', 'Host', 'Verdict', ...columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const rows = platforms.map((p, row) => {
+    const cells = columns.map((name) => {
+      const check = findCheck(p, name);
+      if (!check) return `<td class="none">${NOT_RUN}</td>`;
+      const id = checkId(row, p.checks.indexOf(check));
+      return `<td class="${check.status}"><a href="#${id}">${statusLabel(check.status)}</a></td>`;
+    });
+    const host = `${escapeHtml(p.host ?? NOT_RUN)}${p.insecureHostKey ? ' <span class="warn">(unverified host key)</span>' : ''}`;
+    return `<tr><th>${escapeHtml(p.platform)}</th><td>${host}</td><td class="${p.verdict}">${statusLabel(p.verdict)}</td>${cells.join('')}</tr>`;
+  });
+  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+
+function platformDetails(platform: PlatformResult, row: number): string {
+  const checks = platform.checks.map((c, index) => checkDetails(c, checkId(row, index)));
+  return `<h2>${escapeHtml(platform.platform)}: ${statusLabel(platform.verdict)}</h2>\n${checks.join('\n')}`;
+}
+
+function checkDetails(check: CheckResult, id: string): string {
+  const open = check.status === 'pass' ? '' : ' open';
+  const excerpt = check.excerpt ? `\n<pre>${escapeHtml(check.excerpt)}</pre>` : '';
+  return `<details id="${id}"${open}><summary>${escapeHtml(check.name)}: ${statusLabel(check.status)} (${escapeHtml(
+    seconds(check.durationMs),
+  )})</summary>\n<p>${escapeHtml(check.detail)}</p>${excerpt}\n</details>`;
+}
+
+function checkId(row: number, index: number): string {
+  return `check-${row}-${index}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

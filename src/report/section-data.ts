@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { RunReport } from '../domain/report.ts';
+
+/**
+ * What the release-body section says was tested, as JSON in an HTML comment, so `smoke watch`
+ * and `smoke gate` can read it back from GitHub without parsing the Markdown.
+ */
+const sectionDataSchema = z.object({
+  schema: z.literal(1),
+  runId: z.string(),
+  state: z.enum(['running', 'done']),
+  verdict: z.enum(['pass', 'fail', 'error']).nullable(),
+  tag: z.string(),
+  commit: z.string().nullable(),
+  assetDigests: z.record(z.string(), z.string()),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export type SectionData = z.infer<typeof sectionDataSchema>;
+
+const DATA_PREFIX = '<!-- smoke-test:data ';
+const DATA_SUFFIX = ' -->';
+
+export function sectionDataFromReport(report: RunReport): SectionData {
+  return {
+    schema: 1,
+    runId: report.runId,
+    state: 'done',
+    verdict: report.verdict,
+    tag: report.tag,
+    commit: report.commit,
+    assetDigests: report.assetDigests,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+  };
+}
+
+/**
+ * The data comment. `<`, `>` and `&` are written as JSON `\u` escapes, so no value can close
+ * the comment (`-->`, `--!>`) or open a marker (`<!--`); JSON.parse restores them.
+ */
+export function renderSectionData(data: SectionData): string {
+  const json = JSON.stringify(data).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${DATA_PREFIX}${json}${DATA_SUFFIX}`;
+}
+
+/** The data embedded in a section, or null when there is none or it is not schema 1. */
+export function parseSectionData(section: string): SectionData | null {
+  const start = section.indexOf(DATA_PREFIX);
+  if (start === -1) return null;
+  const end = section.indexOf(DATA_SUFFIX, start + DATA_PREFIX.length);
+  if (end === -1) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(section.slice(start + DATA_PREFIX.length, end));
+  } catch {
+    return null; // a hand-edited or truncated comment reads as "no data", never as a pass
+  }
+  const parsed = sectionDataSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,116 @@
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import type { ArchiveEntry, ScanOptions, ScanResult, ScanStop } from './archive-entry.ts';
+import { crc32 } from './crc32.ts';
+import { EntrySink, ExtractBudget } from './entry-sink.ts';
+import { zipEntryKind } from './zip-entry-kind.ts';
+
+/** A zip symlink's target is its content; longer than this is not a path. */
+const MAX_LINK_TARGET = 4096;
+
+/**
+ * Lists a zip from disk, inflating every file to count its real size and check its CRC
+ * (yauzl checks neither against a lying header). Never throws for bad content.
+ */
+export async function scanZip(path: string, options: ScanOptions): Promise<ScanResult> {
+  let zip: ZipFile;
+  try {
+    // decodeStrings off: yauzl would reject `../x` itself; the entry rules must see and name it.
+    zip = await yauzl.openPromise(path, {
+      lazyEntries: true,
+      validateEntrySizes: true,
+      decodeStrings: false,
+      autoClose: false,
+    });
+  } catch (err) {
+    const text = errorText(err);
+    // yauzl's wording is two sentences; keep the detail one short line.
+    const cause = /end of central directory record signature not found/i.test(text) ? 'no end-of-central-directory record; cut short?' : text;
+    return { entries: [], extractedBytes: 0, stop: { kind: 'broken', what: 'not-zip', entry: null, cause } };
+  }
+  try {
+    return await walk(zip, options);
+  } finally {
+    zip.close();
+  }
+}
+
+function walk(zip: ZipFile, options: ScanOptions): Promise<ScanResult> {
+  const entries: ArchiveEntry[] = [];
+  const budget = new ExtractBudget(options.maxExtractedBytes);
+  return new Promise((resolve) => {
+    let settled = false;
+    let current: string | null = null;
+    const finish = (stop: ScanStop | null): void => {
+      if (settled) return;
+      settled = true;
+      resolve({ entries, extractedBytes: budget.total, stop });
+    };
+    zip.on('error', (err: Error) => finish({ kind: 'broken', what: 'corrupt', entry: current, cause: `zip: ${err.message}` }));
+    zip.on('end', () => finish(null));
+    zip.on('entry', (raw: Entry) => {
+      if (entries.length >= options.maxEntries) return finish({ kind: 'too-many-entries', count: entries.length + 1 });
+      const name = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, raw.extraFields, true);
+      current = name;
+      const entry: ArchiveEntry = { name, ...zipEntryKind({ ...raw, name }), size: raw.uncompressedSize };
+      entries.push(entry);
+      readContent(zip, raw, entry, budget, options).then(
+        (stop) => {
+          if (stop) finish(stop);
+          else if (!settled) zip.readEntry();
+        },
+        (err: unknown) => finish(streamStop(err, name)),
+      );
+    });
+    zip.readEntry();
+  });
+}
+
+async function readContent(
+  zip: ZipFile,
+  raw: Entry,
+  entry: ArchiveEntry,
+  budget: ExtractBudget,
+  options: ScanOptions,
+): Promise<ScanStop | null> {
+  if (entry.type !== 'file' && entry.type !== 'symlink') return null;
+  if (raw.isEncrypted() || !raw.canDecodeFileData()) {
+    const why = raw.isEncrypted() ? 'encrypted' : `compression method ${raw.compressionMethod}`;
+    return { kind: 'broken', what: 'unsupported', entry: entry.name, cause: why };
+  }
+  const keep = entry.type === 'symlink' ? MAX_LINK_TARGET : options.wantHead(entry.name) ? options.headBytes : 0;
+  const sink = new EntrySink(keep);
+  let crc = 0;
+  const stream: Readable = await zip.openReadStreamPromise(raw);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (!budget.spend(chunk.length)) {
+      stream.destroy();
+      return { kind: 'size-cap', entry: entry.name, bytes: budget.total, cap: budget.cap };
+    }
+    sink.push(chunk);
+    crc = crc32(chunk, crc);
+  }
+  entry.size = sink.bytes;
+  if (entry.type === 'symlink') entry.linkTarget = sink.head().toString('utf8');
+  else if (keep > 0) entry.head = sink.head();
+  if (crc !== raw.crc32) {
+    return { kind: 'broken', what: 'bad-crc', entry: entry.name, cause: `CRC-32 is ${hex(crc)}, the zip says ${hex(raw.crc32)}` };
+  }
+  return null;
+}
+
+function streamStop(err: unknown, entry: string): ScanStop {
+  const code = err instanceof Error && 'code' in err ? err.code : undefined;
+  const cause = errorText(err);
+  if (code === 'Z_BUF_ERROR' || /not enough bytes/i.test(cause)) return { kind: 'broken', what: 'truncated', entry, cause };
+  return { kind: 'broken', what: 'corrupt', entry, cause };
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { loadConfig } from './config.mjs';
+import { createLogger } from './log.mjs';
+
+const DEFAULT_NOISE_BYTES = 20 * 1024 * 1024;
+/** The orphan ends itself after this, so a failed test cannot leak it forever. */
+const ORPHAN_LIFETIME_MS = 10 * 60_000;
+
+/** `ephemerd serve`: the foreground daemon, with the payload's variant deciding how it goes wrong. */
+export async function serve(payload, dataDir) {
+  const log = createLogger();
+  const variant = payload.variant;
+  // Nothing else may hold the loop open while the daemon waits (never-ready, a failed bind).
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let server;
+  const stop = (signal) => {
+    if (variant === 'ignore-sigterm') {
+      // Logged so a test can see the signal arrived and was ignored, without guessing with sleeps.
+      log.warn('signal ignored', { signal });
+      return;
+    }
+    log.info('shutting down', { signal });
+    clearInterval(keepAlive);
+    server?.closeAllConnections();
+    server?.close();
+    log.info('ephemerd stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal));
+  if (variant === 'ignore-sigterm') process.on('SIGHUP', () => stop('SIGHUP'));
+
+  log.info('starting ephemerd', { version: payload.version, platform: payload.platform, data_dir: dataDir, pid: process.pid });
+  if (variant === 'empty-kernel-exit') {
+    log.error('embedded embed/vmlinuz is empty (placeholder only)');
+    process.exit(1);
+  }
+  const config = loadConfig(dataDir);
+  if (config instanceof Error) {
+    log.error('loading config', { err: config.message });
+    process.exit(1);
+  }
+  if (variant === 'noisy') await writeNoise(payload.noiseBytes ?? DEFAULT_NOISE_BYTES);
+  log.info('containerd ready', { address: join(dataDir, 'containerd', 'containerd.sock') });
+  if (variant === 'exit-before-ready') process.exit(0);
+  if (variant === 'never-ready') return;
+  if (variant === 'vm-not-started') {
+    log.error('embedded vmlinuz is empty (0 bytes)');
+    log.warn('Linux VM not started', { err: 'embedded vmlinuz is empty (0 bytes)' });
+  }
+  log.info('container runtime ready');
+  if (payload.readyAfterMs) await new Promise((resolve) => setTimeout(resolve, payload.readyAfterMs));
+  log.info('ephemerd ready', { owner: config.owner });
+  if (variant === 'orphan-child') log.info('runner shim started', { pid: await spawnOrphan() });
+  log.info('control socket ready', { path: join(dataDir, 'ephemerd.sock') });
+  server = await listenHealth(config.port, dataDir, log);
+}
+
+async function listenHealth(port, dataDir, log) {
+  const server = createServer((req, res) => {
+    const ok = req.method === 'GET' && req.url === '/healthz';
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(ok ? '{"status":"ok"}\n' : '{"error":"not found"}\n');
+  });
+  const err = await new Promise((resolve) => {
+    server.once('error', resolve);
+    server.listen(port, '127.0.0.1', () => resolve(undefined));
+  });
+  if (err) {
+    // As ephemerd does: a taken port is logged, and the daemon keeps running.
+    log.error('health server failed', { err: `listen tcp 127.0.0.1:${port}: ${err.code === 'EADDRINUSE' ? 'bind: address already in use' : err.message}` });
+    return undefined;
+  }
+  const actual = server.address().port;
+  // Lets `status` find a health port that config.toml left to the system (port 0).
+  writeFileSync(join(dataDir, 'health.port'), `${actual}\n`);
+  log.info('health server listening', { addr: `127.0.0.1:${actual}`, port: actual });
+  return server;
+}
+
+/**
+ * A child in the daemon's own process group that ignores SIGHUP/SIGINT/SIGTERM and outlives it.
+ * Resolves once the child says its handlers are in place, so a signal sent after the
+ * `runner shim started` line cannot catch it half-armed.
+ */
+async function spawnOrphan() {
+  const script = [
+    "process.title = 'ephemerd-shim';",
+    "for (const s of ['SIGHUP', 'SIGINT', 'SIGTERM']) process.on(s, () => {});",
+    `setTimeout(() => process.exit(0), ${ORPHAN_LIFETIME_MS});`,
+    "process.stdout.write('armed\\n');",
+  ].join(' ');
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'], detached: false });
+  await once(child.stdout, 'data');
+  child.stdout.destroy();
+  child.unref();
+  return child.pid;
+}
+
+/** Megabytes of debug lines, as a daemon pulling images might print; waits for the pipe to drain. */
+async function writeNoise(total) {
+  const line = (n) => `time=${new Date().toISOString()} level=DEBUG msg="pulling layer" layer=${n} digest=sha256:${'0123456789abcdef'.repeat(4)} progress=${n % 100}%\n`;
+  let written = 0;
+  let n = 0;
+  while (written < total) {
+    let chunk = '';
+    while (chunk.length < 64 * 1024 && written + chunk.length < total) chunk += line(n++);
+    written += chunk.length;
+    if (!process.stderr.write(chunk)) await once(process.stderr, 'drain');
+  }
+}

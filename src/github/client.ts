@@ -1,0 +1,54 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+
+const SmokeOctokit = Octokit.plugin(retry, throttling);
+export type SmokeOctokit = InstanceType<typeof SmokeOctokit>;
+
+/** What every adapter function needs: the configured client and the repository it works on. */
+export interface GitHubClient {
+  octokit: SmokeOctokit;
+  owner: string;
+  repo: string;
+  /** `owner/name`, for messages. */
+  fullName: string;
+  /** Only to scrub it from messages, should a server ever echo it back. */
+  token: string;
+}
+
+export interface RetrySettings {
+  /** How often a 5xx or network failure is retried. */
+  retries: number;
+  /** Backoff base for 5xx: waits base, 4×base, 9×base… (default 1000). */
+  minBackoffMs?: number;
+  /** A Retry-After or rate-limit reset further away than this is not waited for (default 60). */
+  maxRateLimitWaitSeconds?: number;
+  /** How long one Retry-After second lasts: 1000 in life; tests shrink it to run fast. */
+  rateLimitSecondMs?: number;
+}
+
+export interface ClientOptions {
+  apiUrl: string;
+  token: string;
+  userAgent?: string;
+  retry: RetrySettings;
+}
+
+export function makeOctokit(options: ClientOptions): SmokeOctokit {
+  const maxWait = options.retry.maxRateLimitWaitSeconds ?? 60;
+  return new SmokeOctokit({
+    auth: options.token,
+    baseUrl: options.apiUrl.replace(/\/+$/, ''),
+    userAgent: options.userAgent ?? 'release-smoke',
+    // No console: errors reach the caller as GitHubError, and retries are invisible by design.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    retry: { retries: options.retry.retries, retryAfterBaseValue: options.retry.minBackoffMs ?? 1000 },
+    throttle: {
+      retryAfterBaseValue: options.retry.rateLimitSecondMs ?? 1000,
+      // Secondary limits say how long to wait: honour it a few times, never longer than the cap.
+      onSecondaryRateLimit: (retryAfter, _request, _octokit, retryCount) => retryCount < 3 && retryAfter <= maxWait,
+      // The hourly budget is spent: worth one wait only when it resets soon.
+      onRateLimit: (retryAfter, _request, _octokit, retryCount) => retryCount < 1 && retryAfter <= maxWait,
+    },
+  });
+}

@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ReadableStream } from 'node:stream/web';
+import { GitHubError } from '../domain/errors.ts';
+import type { GitHubClient } from './client.ts';
+import { scrub, toGitHubError } from './to-github-error.ts';
+import type { ReleaseAsset } from './types.ts';
+
+export interface DownloadOptions {
+  /** Called as bytes arrive, at most once per MiB and once at the end. */
+  onProgress?: (bytes: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface Downloaded {
+  /** Lowercase hex of the bytes written. */
+  sha256: string;
+  bytes: number;
+}
+
+const PROGRESS_STEP = 1 << 20;
+
+/**
+ * Streams a release asset to `destPath`, hashing as it goes, never holding it in memory.
+ * Drafts' assets are only reachable through the API (`Accept: application/octet-stream`),
+ * which redirects to a storage host; Node's fetch drops Authorization on that cross-origin
+ * hop, as storage requires. The file appears at `destPath` only complete and fsynced: bytes
+ * land in a partial file that is renamed into place, and deleted on any failure.
+ */
+export async function downloadAsset(
+  client: GitHubClient,
+  asset: Pick<ReleaseAsset, 'id' | 'name' | 'size'>,
+  destPath: string,
+  options: DownloadOptions = {},
+): Promise<Downloaded> {
+  const context = { asset: asset.name };
+  const partial = `${destPath}.partial-${randomBytes(6).toString('hex')}`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    const body = await requestBody(client, asset, options.signal);
+    let reported = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        if (options.onProgress && bytes - reported >= PROGRESS_STEP) {
+          reported = bytes;
+          options.onProgress(bytes, asset.size);
+        }
+        done(null, chunk);
+      },
+    });
+    // `flush` fsyncs before close: after the rename the bytes are on disk, not only in cache.
+    await pipeline(Readable.fromWeb(body), meter, createWriteStream(partial, { flags: 'wx', flush: true }), {
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (bytes !== asset.size) {
+      throw new GitHubError(`GitHub: download of ${asset.name} ended after ${bytes} of ${asset.size} bytes`, undefined, undefined, context);
+    }
+    if (bytes !== reported) options.onProgress?.(bytes, asset.size);
+    await rename(partial, destPath);
+    return { sha256: hash.digest('hex'), bytes };
+  } catch (error) {
+    await rm(partial, { force: true });
+    if (error instanceof GitHubError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GitHubError(
+      scrub(`GitHub: download of ${asset.name} failed after ${bytes} of ${asset.size} bytes: ${reason}`, client.token),
+      undefined,
+      undefined,
+      context,
+      { cause: error },
+    );
+  }
+}
+
+async function requestBody(
+  client: GitHubClient,
+  asset: Pick<ReleaseAsset, 'id' | 'name'>,
+  signal: AbortSignal | undefined,
+): Promise<ReadableStream<Uint8Array>> {
+  let data: unknown;
+  try {
+    const response = await client.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+      owner: client.owner,
+      repo: client.repo,
+      asset_id: asset.id,
+      headers: { accept: 'application/octet-stream' },
+      // Without this Octokit buffers the whole body: a 700 MB archive would take 700 MB of RAM.
+      request: { parseSuccessResponseBody: false, ...(signal ? { signal } : {}) },
+    });
+    data = response.data;
+  } catch (error) {
+    throw toGitHubError(error, client.token, {
+      action: `download ${asset.name} (asset ${asset.id}) from ${client.fullName}`,
+      permissionHint: 'the asset may have been deleted or re-uploaded, or the token lacks push access (contents: write)',
+      context: { asset: asset.name },
+    });
+  }
+  if (!(data instanceof ReadableStream)) {
+    throw new GitHubError(`GitHub: download of ${asset.name} returned no byte stream`, undefined, undefined, { asset: asset.name });
+  }
+  return data;
+}

@@ -1,0 +1,44 @@
+import type { CheckResult } from '../domain/verdict.ts';
+import { checkResult } from '../domain/verdict.ts';
+import type { ChecksumsFile } from './parse-checksums.ts';
+
+export interface ChecksumWitnesses {
+  assetName: string;
+  /** sha256 of the bytes we downloaded. */
+  downloaded: string;
+  /** GitHub's `digest` field ("sha256:<hex>"), or null for assets uploaded before it existed. */
+  githubDigest: string | null;
+  checksums: ChecksumsFile;
+}
+
+/**
+ * The `checksum` check: the bytes we hold, checksums.txt and GitHub's own digest must agree.
+ * Pure; every failing detail names the file, the line and both digests.
+ */
+export function judgeChecksum(w: ChecksumWitnesses, durationMs = 0): CheckResult {
+  const fail = (detail: string) => checkResult('checksum', 'fail', detail, durationMs);
+  const file = w.checksums.fileName;
+  const conflict = w.checksums.problems.find((p) => p.severity === 'error' && p.name === w.assetName);
+  if (conflict) return fail(conflict.message);
+
+  const github = githubSha256(w.githubDigest);
+  const entry = w.checksums.entries.find((e) => e.name === w.assetName);
+  if (!entry) return fail(`${file} has no entry for ${w.assetName}`);
+  const where = `${file}:${entry.line}`;
+  if (github && github !== entry.sha256) {
+    return fail(
+      `${where} describes other bytes than GitHub holds for ${w.assetName}: ${file} says ${entry.sha256}, GitHub's digest is ${github}`,
+    );
+  }
+  if (entry.sha256 !== w.downloaded) {
+    return fail(`sha256 of ${w.assetName} as downloaded is ${w.downloaded}, but ${where} says ${entry.sha256}`);
+  }
+  const also = github ? " and GitHub's digest" : " (GitHub has no digest for this asset)";
+  return checkResult('checksum', 'pass', `sha256 ${w.downloaded} matches ${where}${also}`, durationMs);
+}
+
+/** The hex of a `sha256:<hex>` digest; null when absent or of another algorithm. */
+export function githubSha256(digest: string | null | undefined): string | null {
+  const m = /^sha256:([0-9a-fA-F]{64})$/.exec(digest ?? '');
+  return m ? m[1]!.toLowerCase() : null;
+}

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ignoreEvents, type EventSink } from '../domain/events.ts';
+import type { PlatformId } from '../domain/platform.ts';
+import { checkResult, type CheckResult } from '../domain/verdict.ts';
+import type { GitHub } from '../github/github.ts';
+import type { Release, ReleaseAsset } from '../github/types.ts';
+import { githubSha256, judgeChecksum } from '../release/judge-checksum.ts';
+import type { DraftMatch, PlatformAsset } from '../release/match-draft.ts';
+import { checksumsCoverage } from '../release/match-draft.ts';
+import { parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
+
+export interface FetchAssetsInput {
+  /** Only names the draft in messages. */
+  release?: Pick<Release, 'tag_name'>;
+  match: Pick<DraftMatch, 'platforms' | 'checksumsAsset'>;
+  /** Downloads live here under `<asset id>-<sha256>/`, so a re-uploaded asset never meets an old copy. */
+  cacheDir: string;
+  onEvent?: EventSink;
+  signal?: AbortSignal;
+}
+
+export interface FetchedPlatform {
+  platform: PlatformId;
+  asset: ReleaseAsset | null;
+  /** The complete download; null when it could not be downloaded. Set even when `checksum` failed. */
+  localPath: string | null;
+  sha256: string | null;
+  /** `asset` then `checksum`. Already emitted as `check` events: callers must not emit them again. */
+  checks: CheckResult[];
+}
+
+export interface FetchedAssets {
+  checksumsSha256: string | null;
+  checksums: ChecksumsFile | null;
+  platforms: FetchedPlatform[];
+}
+
+type Checksums = { ok: true; sha256: string; file: ChecksumsFile } | { ok: false; reason: string };
+type Obtained = { ok: true; path: string; sha256: string; reused: boolean; bytes: number } | { ok: false; reason: string };
+
+/**
+ * Stage 2: downloads checksums.txt and every archive once, and checks each archive against
+ * checksums.txt and GitHub's digest. A cached copy is re-hashed before reuse: a disk that lost
+ * or changed bytes must not pass for the release. Broken bytes are a `fail`; a download
+ * that did not complete is an `error`, and its partial file is gone.
+ */
+export async function fetchAssets(github: Pick<GitHub, 'downloadAsset'>, input: FetchAssetsInput): Promise<FetchedAssets> {
+  const emit = input.onEvent ?? ignoreEvents;
+  const checksums = await fetchChecksums(github, input, emit);
+  const platforms: FetchedPlatform[] = [];
+  for (const entry of input.match.platforms) {
+    platforms.push(await fetchPlatform(github, entry, checksums, input, emit));
+  }
+  return checksums.ok
+    ? { checksumsSha256: checksums.sha256, checksums: checksums.file, platforms }
+    : { checksumsSha256: null, checksums: null, platforms };
+}
+
+async function fetchChecksums(github: Pick<GitHub, 'downloadAsset'>, input: FetchAssetsInput, emit: EventSink): Promise<Checksums> {
+  const asset = input.match.checksumsAsset;
+  if (!asset) {
+    const draft = input.release ? `draft ${input.release.tag_name}` : 'the draft';
+    return { ok: false, reason: `${draft} has no checksums file` };
+  }
+  const got = await obtain(github, asset, input, emit);
+  if (!got.ok) return got;
+  const github256 = githubSha256(asset.digest);
+  if (github256 && github256 !== got.sha256) {
+    return { ok: false, reason: `${asset.name} as downloaded (${got.sha256}) differs from GitHub's digest (${github256})` };
+  }
+  const file = parseChecksums(await readFile(got.path, 'utf8'), asset.name);
+  const archives = new Set(input.match.platforms.map((p) => p.expectedName));
+  // Errors about one archive land in its `checksum` check as a fail; the rest are warnings.
+  for (const problem of file.problems) {
+    const inCheck = problem.severity === 'error' && problem.name !== undefined && archives.has(problem.name);
+    if (!inCheck) emit({ kind: 'warning', message: problem.message });
+  }
+  for (const orphan of checksumsCoverage(input.match.platforms, file).orphans) emit({ kind: 'warning', message: orphan.message });
+  return { ok: true, sha256: got.sha256, file };
+}
+
+async function fetchPlatform(
+  github: Pick<GitHub, 'downloadAsset'>,
+  entry: PlatformAsset,
+  checksums: Checksums,
+  input: FetchAssetsInput,
+  emit: EventSink,
+): Promise<FetchedPlatform> {
+  const { platform, asset } = entry;
+  const checks: CheckResult[] = [];
+  const record = (result: CheckResult) => {
+    checks.push(result);
+    emit({ kind: 'check', platform, result });
+  };
+  const done = (localPath: string | null, sha256: string | null) => ({ platform, asset, localPath, sha256, checks });
+
+  if (!asset) {
+    record(checkResult('asset', 'fail', `${entry.expectedName} is not on the draft (or not uploaded)`));
+    record(checkResult('checksum', 'skipped', 'no archive to check'));
+    return done(null, null);
+  }
+  emit({ kind: 'stage', platform, stage: 'download' });
+  const started = performance.now();
+  const got = await obtain(github, asset, input, emit, checksums);
+  const took = Math.round(performance.now() - started);
+  if (!got.ok) {
+    record(checkResult('asset', 'error', got.reason, took));
+    record(checkResult('checksum', 'skipped', `${asset.name} was not downloaded`));
+    return done(null, null);
+  }
+  const how = got.reused ? 'reused the cached copy of' : 'downloaded';
+  record(checkResult('asset', 'pass', `${how} ${asset.name} (${got.bytes} bytes)`, took));
+  record(
+    checksums.ok
+      ? judgeChecksum({ assetName: asset.name, downloaded: got.sha256, githubDigest: asset.digest, checksums: checksums.file })
+      : checkResult('checksum', 'error', `cannot check ${asset.name}: ${checksums.reason}`),
+  );
+  return done(got.path, got.sha256);
+}
+
+/** The asset's bytes on disk: a cached copy whose hash still matches, or a fresh download. */
+async function obtain(
+  github: Pick<GitHub, 'downloadAsset'>,
+  asset: ReleaseAsset,
+  input: FetchAssetsInput,
+  emit: EventSink,
+  checksums?: Checksums,
+): Promise<Obtained> {
+  const listed = checksums?.ok ? checksums.file.entries.find((e) => e.name === asset.name)?.sha256 : undefined;
+  const expected = githubSha256(asset.digest) ?? listed ?? null;
+  const dir = join(input.cacheDir, `${asset.id}-${expected ?? 'unverified'}`);
+  const path = join(dir, safeFileName(asset.name));
+  if (expected) {
+    const cached = await hashIfPresent(path);
+    if (cached?.sha256 === expected) return { ok: true, path, sha256: cached.sha256, bytes: cached.bytes, reused: true };
+    if (cached) await rm(path, { force: true });
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+    const got = await github.downloadAsset(asset, path, {
+      onProgress: (bytes, total) => emit({ kind: 'download-progress', asset: asset.name, bytes, total }),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    return { ok: true, path, sha256: got.sha256, bytes: got.bytes, reused: false };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function hashIfPresent(path: string): Promise<{ sha256: string; bytes: number } | null> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!info) return null;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return { sha256: hash.digest('hex'), bytes: info.size };
+}
+
+/** Asset names come from GitHub: keep them from naming a path outside the cache. */
+function safeFileName(name: string): string {
+  const flat = name.replace(/[/\\]/g, '_');
+  return flat === '' || flat === '.' || flat === '..' ? `asset-${flat.length}` : flat;
+}

@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
+import { gitHubFor, thrownMessage } from './github-on-fake.ts';
+
+const bytes = randomBytes(3 * 1024 * 1024 + 17);
+const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+let fake: FakeGitHub;
+let dir: string;
+let asset: { id: number; name: string; size: number };
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+  dir = await mkdtemp(join(tmpdir(), 'smoke-download-'));
+  const release = fake.addRelease({ tag_name: 'v1.0.0', draft: true });
+  const name = 'ephemerd_v1.0.0_linux_amd64.tar.gz';
+  asset = { id: release.addAsset({ name, content: bytes }).id, name, size: bytes.length };
+});
+afterEach(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('downloadAsset', () => {
+  it('follows the redirect to storage without sending the token there, hashing as it streams', async () => {
+    const dest = join(dir, asset.name);
+    const progress: number[] = [];
+    const got = await gitHubFor(fake, 'push-token').downloadAsset(asset, dest, { onProgress: (b) => progress.push(b) });
+    expect(got).toEqual({ sha256, bytes: bytes.length });
+    expect((await readFile(dest)).equals(bytes)).toBe(true);
+    expect(await readdir(dir)).toEqual([asset.name]);
+    expect(progress.at(-1)).toBe(bytes.length);
+    const hops = fake.requests.map((r) => [r.origin, r.status, r.hasAuthorization]);
+    expect(hops).toEqual([
+      ['api', 302, true],
+      ['storage', 200, false],
+    ]);
+  });
+
+  it('leaves no file behind when the body is cut off', async () => {
+    fake.fault({ kind: 'truncate', afterBytes: 1024 * 1024 });
+    const dest = join(dir, asset.name);
+    const message = await thrownMessage(gitHubFor(fake, 'push-token').downloadAsset(asset, dest));
+    expect(message).toMatch(new RegExp(`^GitHub: download of ${asset.name} (failed|ended) after \\d+ of ${bytes.length} bytes`));
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('retries a storage 500 and then succeeds', async () => {
+    fake.fault({ kind: 'storage-status', status: 500 });
+    const got = await gitHubFor(fake, 'push-token').downloadAsset(asset, join(dir, asset.name));
+    expect(got.sha256).toBe(sha256);
+    expect(fake.requests.filter((r) => r.origin === 'storage').map((r) => r.status)).toEqual([500, 200]);
+  });
+
+  it('names the asset and the permission when the asset is gone', async () => {
+    fake.removeAsset(asset.id);
+    const message = await thrownMessage(gitHubFor(fake, 'push-token').downloadAsset(asset, join(dir, asset.name)));
+    expect(message).toMatch(/^GitHub: could not download ephemerd_v1\.0\.0_linux_amd64\.tar\.gz \(asset \d+\) from ephpm\/ephemerd: 404 Not Found \(the asset may have been deleted/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('stops when aborted and leaves no partial file', async () => {
+    fake.fault({ kind: 'slow', bytesPerSecond: 2 * 1024 * 1024 });
+    const controller = new AbortController();
+    const dest = join(dir, asset.name);
+    const download = gitHubFor(fake, 'push-token').downloadAsset(asset, dest, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    expect(await thrownMessage(download)).toMatch(/^GitHub: download of .* failed after \d+ of \d+ bytes: .*abort/i);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/domain/events.ts';
+import type { GitHub } from '../../src/github/github.ts';
+import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
+import { fetchAssets, type FetchedAssets } from '../../src/stages/fetch-assets.ts';
+import { findDraft } from '../../src/stages/find-draft.ts';
+import { gitHubFor } from '../github/github-on-fake.ts';
+import { TAG, addDraft, contentOf, names, platforms, rules, sha256, type DraftOptions } from './draft-on-fake.ts';
+
+let fake: FakeGitHub;
+let github: GitHub;
+let cacheDir: string;
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+  fake.setBranch('main', 'd'.repeat(40));
+  github = gitHubFor(fake, 'push-token');
+  cacheDir = await mkdtemp(join(tmpdir(), 'smoke-cache-'));
+});
+afterEach(async () => {
+  await fake.close();
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+async function run(options: DraftOptions = {}, events: RunEvent[] = []): Promise<FetchedAssets> {
+  addDraft(fake, options);
+  return fetchAgain(events);
+}
+
+async function fetchAgain(events: RunEvent[] = []): Promise<FetchedAssets> {
+  const found = await findDraft(github, { tag: TAG, platforms, rules });
+  if (found.kind !== 'ready') throw new Error(`draft not ready: ${found.kind}`);
+  return fetchAssets(github, { release: found.release, match: found.match, cacheDir, onEvent: (e) => events.push(e) });
+}
+
+/** Every file under the cache, relative. */
+async function cachedFiles(): Promise<string[]> {
+  return (await readdir(cacheDir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
+}
+
+const statuses = (fetched: FetchedAssets) => fetched.platforms.map((p) => p.checks.map((c) => `${c.name}:${c.status}`).join(' '));
+
+describe('fetchAssets', () => {
+  it('downloads every archive once and verifies it against checksums.txt and GitHub', async () => {
+    const events: RunEvent[] = [];
+    const fetched = await run({}, events);
+    expect(statuses(fetched)).toEqual(names.map(() => 'asset:pass checksum:pass'));
+    for (const [i, p] of fetched.platforms.entries()) {
+      expect(p.platform).toBe(platforms[i]);
+      expect(p.sha256).toBe(sha256(contentOf(names[i]!)));
+      expect(p.localPath && (await readFile(p.localPath)).equals(contentOf(names[i]!))).toBe(true);
+    }
+    expect(fetched.checksumsSha256).toBe(sha256(names.map((n) => `${sha256(contentOf(n))}  ${n}\n`).join('')));
+    expect(fetched.platforms[0]?.checks[1]?.detail).toMatch(/matches checksums\.txt:1 and GitHub's digest$/);
+    expect(events.filter((e) => e.kind === 'check')).toHaveLength(8);
+    expect(await cachedFiles()).toEqual([...names, 'checksums.txt'].sort());
+    expect(fake.requests.filter((r) => r.origin === 'storage')).toHaveLength(5);
+  });
+
+  it('reuses a cached download whose hash still matches, and refetches one that changed on disk', async () => {
+    const first = await run();
+    const corrupted = first.platforms[2]!.localPath!;
+    await writeFile(corrupted, 'not the archive');
+    const before = fake.requests.length;
+    const second = await fetchAgain();
+    const storage = fake.requests.slice(before).filter((r) => r.origin === 'storage');
+    expect(storage).toHaveLength(1);
+    expect(statuses(second)).toEqual(names.map(() => 'asset:pass checksum:pass'));
+    expect(second.platforms[0]?.checks[0]?.detail).toMatch(/^reused the cached copy of /);
+    expect(second.platforms[2]?.checks[0]?.detail).toMatch(/^downloaded /);
+    expect((await readFile(corrupted)).equals(contentOf(names[2]!))).toBe(true);
+  });
+
+  it('fails the checksum with both digests when the bytes differ from checksums.txt', async () => {
+    const wrong = 'e'.repeat(64);
+    const sums = names.map((n, i) => `${i === 1 ? wrong : sha256(contentOf(n))}  ${n}\n`).join('');
+    const fetched = await run({ checksums: sums, digests: { [names[1]!]: null } });
+    const check = fetched.platforms[1]!.checks[1]!;
+    expect(check.status).toBe('fail');
+    expect(check.detail).toBe(
+      `sha256 of ${names[1]} as downloaded is ${sha256(contentOf(names[1]!))}, but checksums.txt:2 says ${wrong}`,
+    );
+    expect(statuses(fetched)[0]).toBe('asset:pass checksum:pass');
+  });
+
+  it('fails when checksums.txt disagrees with GitHub digest: it describes other bytes', async () => {
+    const wrong = 'f'.repeat(64);
+    const sums = names.map((n, i) => `${i === 3 ? wrong : sha256(contentOf(n))}  ${n}\n`).join('');
+    const fetched = await run({ checksums: sums });
+    const check = fetched.platforms[3]!.checks[1]!;
+    expect(check.status).toBe('fail');
+    expect(check.detail).toBe(
+      `checksums.txt:4 describes other bytes than GitHub holds for ${names[3]}: checksums.txt says ${wrong}, GitHub's digest is ${sha256(contentOf(names[3]!))}`,
+    );
+  });
+
+  it('fails an archive checksums.txt does not list, and warns about entries for nothing', async () => {
+    const events: RunEvent[] = [];
+    const sums = `${names.slice(1).map((n) => `${sha256(contentOf(n))}  ${n}`).join('\n')}\n${'0'.repeat(64)}  stray.zip\n`;
+    const fetched = await run({ checksums: sums }, events);
+    expect(fetched.platforms[0]!.checks[1]).toMatchObject({ status: 'fail', detail: `checksums.txt has no entry for ${names[0]}` });
+    expect(events).toContainEqual({ kind: 'warning', message: 'checksums.txt:4: "stray.zip" is not an expected archive' });
+  });
+
+  it('reports a cut-off download as an error, never a fail, and leaves nothing in the cache', async () => {
+    addDraft(fake);
+    const found = await findDraft(github, { tag: TAG, platforms, rules });
+    if (found.kind !== 'ready') throw new Error('draft not ready');
+    const onlyLinux = { ...found.match, platforms: found.match.platforms.slice(0, 1) };
+    // checksums.txt is fetched first; the archive's body is the one cut off.
+    await fetchAssets(github, { release: found.release, match: { ...onlyLinux, platforms: [] }, cacheDir });
+    fake.fault({ kind: 'truncate', afterBytes: 100 });
+    const fetched = await fetchAssets(github, { release: found.release, match: onlyLinux, cacheDir });
+    const [platform] = fetched.platforms;
+    expect(platform?.checks.map((c) => c.status)).toEqual(['error', 'skipped']);
+    expect(platform?.checks[0]?.detail).toMatch(new RegExp(`^GitHub: download of ${names[0]} (failed|ended) after \\d+ of \\d+ bytes`));
+    expect(platform?.localPath).toBeNull();
+    expect(await cachedFiles()).toEqual(['checksums.txt']);
+  });
+
+  it('cannot check archives when checksums.txt cannot be downloaded: error, not fail', async () => {
+    // Storage answers 403 to the first download, which is checksums.txt; a 403 is not retried.
+    fake.fault({ kind: 'storage-status', status: 403 });
+    const fetched = await run();
+    expect(fetched.checksumsSha256).toBeNull();
+    expect(statuses(fetched)).toEqual(names.map(() => 'asset:pass checksum:error'));
+    expect(fetched.platforms[0]?.checks[1]?.detail).toMatch(/^cannot check .*: GitHub: could not download checksums\.txt .*: 403 /);
+  });
+});

@@ -1,0 +1,229 @@
+import { SmokeError } from '../domain/errors.ts';
+import { assertSafeRunId, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+
+/**
+ * POSIX sh (dash, bash, zsh as a login shell; Linux and macOS). Scripts use only what both
+ * GNU and BSD userlands have (`ps -A -o`, `tail -c +N`, `head -c`, `mktemp -d TEMPLATE`); where
+ * a tool may be missing (`setsid`, `timeout`, `sha256sum`, `curl` on macOS) one command tries
+ * the alternatives in order.
+ */
+export function quotePosix(arg: string): string {
+  if (arg.includes('\0')) throw new SmokeError(`cannot pass ${JSON.stringify(arg)} to a shell: it holds a NUL byte`);
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+const q = quotePosix;
+const argvText = (argv: string[]): string => argv.map(q).join(' ');
+const sudoPrefix = (sudo: boolean): string => (sudo ? 'sudo -n ' : '');
+/** Runs a whole script as root when the host says so: `sudo -n sh -c '<script>'`. */
+const asRoot = (script: string, sudo: boolean): string => (sudo ? `sudo -n sh -c ${q(script)}` : script);
+const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+const tenths = (ms: number): number => Math.max(1, Math.ceil(ms / 100));
+
+function baseDir(workdir: string | undefined): string {
+  return workdir === undefined ? 'base="${TMPDIR:-/tmp}"' : `base=${q(workdir)}`;
+}
+
+/**
+ * A group is alive while a process that is not a zombie carries its id: an orphan whose
+ * reaper is slow must not count, and `kill -0` cannot tell zombies apart.
+ */
+const GROUP_ALIVE = [
+  'group_alive() {',
+  '  if table=$(ps -A -o pgid=,stat= 2>/dev/null); then',
+  `    printf '%s\\n' "$table" | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'`,
+  // A ps without -A/-o (busybox): kill -0 cannot tell zombies apart, but it is right otherwise.
+  '  else kill -0 -"$1" 2>/dev/null; fi',
+  '}',
+].join('\n');
+
+/** A pid file must hold a number above 1: `kill -TERM -1` would signal every process. */
+const READ_PID = `read_pid() { pid=$(cat "$1" 2>/dev/null); case $pid in ''|*[!0-9]*) return 1;; esac; [ "$pid" -gt 1 ]; }`;
+
+function stopFunction(graceMs: number): string {
+  return [
+    GROUP_ALIVE,
+    READ_PID,
+    'stop_group() {',
+    '  f=$1',
+    '  if ! read_pid "$f"; then printf \'stop no-pid - %s\\n\' "$f"; return; fi',
+    '  if ! group_alive "$pid"; then printf \'stop not-running %s %s\\n\' "$pid" "$f"; return; fi',
+    '  kill -TERM -"$pid" 2>/dev/null',
+    `  i=0; while group_alive "$pid" && [ $i -lt ${tenths(graceMs)} ]; do sleep 0.1; i=$((i + 1)); done`,
+    '  if ! group_alive "$pid"; then printf \'stop term %s %s\\n\' "$pid" "$f"; return; fi',
+    '  kill -KILL -"$pid" 2>/dev/null',
+    '  i=0; while group_alive "$pid" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
+    '  if group_alive "$pid"; then printf \'stop survived %s %s\\n\' "$pid" "$f"; else printf \'stop kill %s %s\\n\' "$pid" "$f"; fi',
+    '}',
+  ].join('\n');
+}
+
+function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boolean): string {
+  const s = seconds(timeoutMs);
+  // GNU timeout where it exists (Linux); perl's alarm elsewhere (macOS ships perl, not timeout).
+  // `exec { $ARGV[0] } @ARGV` never goes through a shell, whatever the arguments hold.
+  return [
+    `cd ${q(cwd)} || exit 125`,
+    'if command -v timeout >/dev/null 2>&1; then',
+    `  exec ${sudoPrefix(sudo)}timeout -k 2 ${s} ${argvText(argv)}`,
+    'else',
+    `  exec ${sudoPrefix(sudo)}perl -e 'alarm shift; exec { $ARGV[0] } @ARGV or die "cannot run $ARGV[0]: $!\\n"' ${s} ${argvText(argv)}`,
+    'fi',
+  ].join('\n');
+}
+
+export const posixShell: Shell = {
+  kind: 'posix',
+  graceful: true,
+  quote: quotePosix,
+  joinPath: (dir, ...names) => [dir.replace(/\/+$/, '') || '/', ...names].join('/').replace(/^\/\//, '/'),
+  executableName: (name) => name,
+
+  makeRunDir({ workdir, runId }) {
+    assertSafeRunId(runId);
+    return [
+      baseDir(workdir),
+      `d=$(mktemp -d "\${base%/}/smoke-${runId}-XXXXXX") || exit 1`,
+      `mkdir "$d/${PID_DIR}" && printf '%s\\n' ${q(runId)} > "$d/${RUN_MARKER}" || exit 1`,
+      `printf '%s\\n' "$d"`,
+    ].join('\n');
+  },
+
+  makeDir: (path) => `mkdir -p -- ${q(path)}`,
+
+  sha256(path) {
+    // Hash stdin, not the path: GNU sha256sum escapes odd file names with a leading backslash.
+    return [
+      `f=${q(path)}`,
+      'if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$f") || exit 1',
+      'elif command -v shasum >/dev/null 2>&1; then h=$(shasum -a 256 < "$f") || exit 1',
+      "else echo 'neither sha256sum nor shasum is installed' >&2; exit 127; fi",
+      `printf '%s\\n' "\${h%% *}"`,
+    ].join('\n');
+  },
+
+  extract({ archive, destination, format }) {
+    const make = `mkdir -p -- ${q(destination)} || exit 1\n`;
+    return format === 'zip'
+      ? `${make}unzip -o -q ${q(archive)} -d ${q(destination)}`
+      : `${make}tar -xzf ${q(archive)} -C ${q(destination)}`;
+  },
+
+  fileExists: (path) => `if [ -f ${q(path)} ]; then echo yes; else echo no; fi`,
+
+  entitlements: (path) =>
+    `command -v codesign >/dev/null 2>&1 || exit 127\ncodesign -d --entitlements - ${q(path)} 2>&1`,
+
+  runWithTimeout: ({ argv, cwd, timeoutMs, sudo }) => withTimeout(argv, cwd, timeoutMs, sudo),
+  runScriptWithTimeout: ({ script, cwd, timeoutMs, sudo }) => withTimeout(['sh', '-c', script], cwd, timeoutMs, sudo),
+  // 124: GNU timeout; 137: timeout's -k KILL after an ignored TERM; 142: perl's SIGALRM.
+  timedOut: (code) => code === 124 || code === 137 || code === 142,
+
+  startBackground({ argv, cwd, logFile, pidFile, sudo }) {
+    // The inner sh records its own pid, which is the new group's id, then becomes the command.
+    const inner = `echo $$ > ${q(pidFile)}; exec ${argvText(argv)}`;
+    const redirect = `> ${q(logFile)} 2>&1 < /dev/null &`;
+    return [
+      `cd ${q(cwd)} || exit 125`,
+      `rm -f ${q(pidFile)}`,
+      'if command -v setsid >/dev/null 2>&1; then',
+      `  ${sudoPrefix(sudo)}setsid sh -c ${q(inner)} ${redirect}`,
+      'else',
+      // macOS has no setsid(1): perl's setpgrp gives the same own process group.
+      `  ${sudoPrefix(sudo)}perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "cannot run sh: $!\\n"' sh -c ${q(inner)} ${redirect}`,
+      'fi',
+      'i=0',
+      `while [ ! -s ${q(pidFile)} ]; do`,
+      `  i=$((i + 1)); if [ $i -gt 100 ]; then echo 'the background command wrote no pid file within 10 s' >&2; exit 1; fi`,
+      '  sleep 0.1',
+      'done',
+      `cat ${q(pidFile)}`,
+    ].join('\n');
+  },
+
+  pollLog({ logFile, offset, maxBytes, pidFile }) {
+    return [
+      `pid=$(cat ${q(pidFile)} 2>/dev/null); alive=0`,
+      // procps ps exits 1 for a pid that is gone; a ps without -o falls back to kill -0.
+      'case $pid in ""|*[!0-9]*) ;; *)',
+      '  if s=$(ps -o stat= -p "$pid" 2>/dev/null); then case $s in Z*|"") ;; *) alive=1;; esac',
+      '  elif ! ps -p 1 >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; then alive=1; fi;;',
+      'esac',
+      `size=$(wc -c < ${q(logFile)} 2>/dev/null | tr -d ' '); size=\${size:-0}`,
+      `off=${Math.trunc(offset)}; n=$((size - off)); [ $n -lt 0 ] && n=0; [ $n -gt ${Math.trunc(maxBytes)} ] && n=${Math.trunc(maxBytes)}`,
+      `printf '%s %s\\n' "$alive" $((off + n))`,
+      `if [ $n -gt 0 ]; then tail -c +$((off + 1)) ${q(logFile)} | head -c $n; fi`,
+      'exit 0',
+    ].join('\n');
+  },
+
+  stopGroups({ pidFiles, graceMs, sudo }) {
+    const calls = pidFiles.map((f) => `stop_group ${q(f)}`);
+    return asRoot([stopFunction(graceMs), ...calls, 'exit 0'].join('\n'), sudo);
+  },
+
+  stopRunGroups({ runDir, graceMs, sudo }) {
+    return asRoot(
+      [
+        stopFunction(graceMs),
+        `for f in ${q(runDir)}/${PID_DIR}/*.pid; do [ -f "$f" ] && stop_group "$f"; done`,
+        'exit 0',
+      ].join('\n'),
+      sudo,
+    );
+  },
+
+  removeRunDir({ runDir, sudo }) {
+    return asRoot(
+      [
+        `d=${q(runDir)}`,
+        `if [ -d "$d" ] && [ ! -L "$d" ] && [ -f "$d/${RUN_MARKER}" ]; then rm -rf -- "$d" && echo removed`,
+        'elif [ ! -e "$d" ] && [ ! -L "$d" ]; then echo absent',
+        `else printf 'refusing to remove %s: not a directory with a ${RUN_MARKER} marker\\n' "$d" >&2; exit 3; fi`,
+      ].join('\n'),
+      sudo,
+    );
+  },
+
+  listRuns({ workdir }) {
+    return [
+      GROUP_ALIVE,
+      READ_PID,
+      baseDir(workdir),
+      'for d in "${base%/}"/smoke-*; do',
+      `  [ -d "$d" ] && [ ! -L "$d" ] && [ -f "$d/${RUN_MARKER}" ] || continue`,
+      `  printf 'run %s\\n' "$d"`,
+      `  for f in "$d"/${PID_DIR}/*.pid; do`,
+      '    read_pid "$f" || continue',
+      '    if group_alive "$pid"; then alive=1; else alive=0; fi',
+      `    printf 'pid %s %s\\n' "$pid" "$alive"`,
+      '  done',
+      'done',
+      'exit 0',
+    ].join('\n');
+  },
+
+  freePort() {
+    // perl is on every Debian (perl-base) and macOS; python3 and node are fallbacks.
+    return [
+      'if command -v perl >/dev/null 2>&1; then',
+      `  exec perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1) or die "$!\\n"; print $s->sockport, "\\n"'`,
+      'elif command -v python3 >/dev/null 2>&1; then',
+      `  exec python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'`,
+      'elif command -v node >/dev/null 2>&1; then',
+      `  exec node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'`,
+      "else echo 'no perl, python3 or node to find a free port with' >&2; exit 127; fi",
+    ].join('\n');
+  },
+
+  healthz({ port, timeoutMs }) {
+    const url = `http://127.0.0.1:${Math.trunc(port)}/healthz`;
+    const s = seconds(timeoutMs);
+    return [
+      `u=${q(url)}`,
+      `if command -v curl >/dev/null 2>&1; then exec curl -fsS --max-time ${s} "$u"`,
+      `elif command -v wget >/dev/null 2>&1; then exec wget -q -O - -T ${s} "$u"`,
+      "else echo 'neither curl nor wget is installed' >&2; exit 127; fi",
+    ].join('\n');
+  },
+};

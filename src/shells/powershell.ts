@@ -1,0 +1,238 @@
+import { SmokeError } from '../domain/errors.ts';
+import { assertSafeRunId, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+import { windowsCommandLine } from './windows-command-line.ts';
+
+/**
+ * Windows PowerShell 5.1 behind Win32-OpenSSH. The SSH exec runs in the configured default
+ * shell, cmd unless changed, so every command travels as `powershell -EncodedCommand <base64 of
+ * UTF-16LE>`: nothing in it is ever parsed by cmd. Scripts use .NET file APIs instead of
+ * cmdlets' `-Path`, which would treat `[` and `*` in a name as wildcards.
+ */
+export function quotePowerShell(arg: string): string {
+  if (arg.includes('\0')) throw new SmokeError(`cannot pass ${JSON.stringify(arg)} to a shell: it holds a NUL byte`);
+  // PowerShell also ends a single-quoted string at the typographic quotes U+2018-U+201B.
+  return `'${arg.replace(/['\u2018\u2019\u201A\u201B]/g, '$&$&')}'`;
+}
+
+const q = quotePowerShell;
+const PRELUDE = "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'";
+
+/** The program and arguments that run `script`, whatever the SSH server's shell is. */
+export function powerShellArgv(script: string): string[] {
+  const body = `${PRELUDE}\ntry {\n${script}\n} catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }`;
+  return ['powershell', '-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(body, 'utf16le').toString('base64')];
+}
+
+/** The script as it travels: base64 needs no quoting in cmd or in PowerShell. */
+export function encodePowerShell(script: string): string {
+  return powerShellArgv(script).join(' ');
+}
+
+/** The script inside an encoded command, for golden files and for reading a log. */
+export function decodePowerShell(command: string): string {
+  const m = /-EncodedCommand ([A-Za-z0-9+/=]+)$/.exec(command);
+  if (!m) throw new SmokeError('not an encoded PowerShell command');
+  return Buffer.from(m[1]!, 'base64').toString('utf16le');
+}
+
+function baseDir(workdir: string | undefined): string {
+  return workdir === undefined ? '$base = [System.IO.Path]::GetTempPath()' : `$base = ${q(workdir)}`;
+}
+
+/** Runs a program with a timeout; on timeout the whole tree is killed and the exit code is 124. */
+function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new SmokeError('no command to run');
+  return [
+    '$psi = New-Object System.Diagnostics.ProcessStartInfo',
+    `$psi.FileName = ${q(file)}`,
+    `$psi.Arguments = ${q(windowsCommandLine(args))}`,
+    `$psi.WorkingDirectory = ${q(cwd)}`,
+    '$psi.UseShellExecute = $false',
+    '$psi.RedirectStandardOutput = $true',
+    '$psi.RedirectStandardError = $true',
+    '$p = [System.Diagnostics.Process]::Start($psi)',
+    '$out = $p.StandardOutput.ReadToEndAsync()',
+    '$err = $p.StandardError.ReadToEndAsync()',
+    `if (-not $p.WaitForExit(${Math.trunc(timeoutMs)})) {`,
+    '  & taskkill.exe /T /F /PID $p.Id 2>&1 | Out-Null',
+    '  $null = $p.WaitForExit(5000)',
+    '  [Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
+    '  exit 124',
+    '}',
+    '$p.WaitForExit()',
+    '[Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
+    'exit $p.ExitCode',
+  ].join('\n');
+}
+
+/** Reads a pid file; leaves `$id` set and answers whether it holds a usable process id. */
+const READ_PID = [
+  'function Read-Pid($f) {',
+  '  $script:id = 0',
+  '  if (-not [System.IO.File]::Exists($f)) { return $false }',
+  '  return ([int]::TryParse([System.IO.File]::ReadAllText($f).Trim(), [ref]$script:id) -and $script:id -gt 4)',
+  '}',
+  'function Get-Tree($id) {',
+  '  @(Get-Process -Id $id -ErrorAction SilentlyContinue) + @(Get-CimInstance Win32_Process -Filter "ParentProcessId=$id" -ErrorAction SilentlyContinue | ForEach-Object { Get-Process -Id $_.ProcessId -ErrorAction SilentlyContinue })',
+  '}',
+].join('\n');
+
+/** Windows has no SIGTERM for a console process: taskkill /T /F is the only stop, so outcomes are `kill`. */
+const STOP_FUNCTION = [
+  READ_PID,
+  'function Stop-Recorded($f) {',
+  '  if (-not (Read-Pid $f)) { [Console]::Out.WriteLine("stop no-pid - $f"); return }',
+  '  $kids = @(Get-CimInstance Win32_Process -Filter "ParentProcessId=$id" -ErrorAction SilentlyContinue)',
+  '  if (@(Get-Tree $id).Count -eq 0) { [Console]::Out.WriteLine("stop not-running $id $f"); return }',
+  '  & taskkill.exe /T /F /PID $id 2>&1 | Out-Null',
+  // taskkill /T cannot walk from a parent that already exited: kill its orphans by name.
+  '  foreach ($k in $kids) { & taskkill.exe /T /F /PID $k.ProcessId 2>&1 | Out-Null }',
+  '  $deadline = [DateTime]::UtcNow.AddSeconds(5)',
+  '  while (@(Get-Tree $id).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }',
+  '  if (@(Get-Tree $id).Count -gt 0) { [Console]::Out.WriteLine("stop survived $id $f") } else { [Console]::Out.WriteLine("stop kill $id $f") }',
+  '}',
+].join('\n');
+
+const script = {
+  makeRunDir(workdir: string | undefined, runId: string): string {
+    assertSafeRunId(runId);
+    return [
+      baseDir(workdir),
+      `$d = [System.IO.Path]::Combine($base, 'smoke-${runId}-' + [System.IO.Path]::GetRandomFileName().Replace('.', ''))`,
+      '$null = [System.IO.Directory]::CreateDirectory($d)',
+      `$null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine($d, '${PID_DIR}'))`,
+      `[System.IO.File]::WriteAllText([System.IO.Path]::Combine($d, '${RUN_MARKER}'), ${q(runId)})`,
+      '[Console]::Out.WriteLine($d)',
+    ].join('\n');
+  },
+  pollLog(logFile: string, offset: number, maxBytes: number, pidFile: string): string {
+    return [
+      READ_PID,
+      '$alive = 0',
+      `if (Read-Pid ${q(pidFile)}) { if (Get-Process -Id $id -ErrorAction SilentlyContinue) { $alive = 1 } }`,
+      `$off = [long]${Math.trunc(offset)}; $read = 0; $bytes = New-Object byte[] 0`,
+      `if ([System.IO.File]::Exists(${q(logFile)})) {`,
+      // Share the file with the process still writing it.
+      `  $fs = [System.IO.File]::Open(${q(logFile)}, 'Open', 'Read', 'ReadWrite')`,
+      '  try {',
+      `    $n = [int][Math]::Max(0, [Math]::Min(${Math.trunc(maxBytes)}, $fs.Length - $off))`,
+      '    $bytes = New-Object byte[] $n',
+      '    if ($n -gt 0) { $null = $fs.Seek($off, 0) }',
+      '    while ($read -lt $n) { $r = $fs.Read($bytes, $read, $n - $read); if ($r -le 0) { break }; $read += $r }',
+      '  } finally { $fs.Dispose() }',
+      '}',
+      '[Console]::Out.Write("$alive $($off + $read)`n"); [Console]::Out.Flush()',
+      '$so = [Console]::OpenStandardOutput(); $so.Write($bytes, 0, $read); $so.Flush()',
+      'exit 0',
+    ].join('\n');
+  },
+  removeRunDir(runDir: string): string {
+    return [
+      `$d = ${q(runDir)}`,
+      "if (-not [System.IO.Directory]::Exists($d)) { if ([System.IO.File]::Exists($d)) { [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory'); exit 3 }; [Console]::Out.WriteLine('absent'); exit 0 }",
+      `$marker = [System.IO.Path]::Combine($d, '${RUN_MARKER}')`,
+      "if (([System.IO.File]::GetAttributes($d) -band [System.IO.FileAttributes]::ReparsePoint) -or -not [System.IO.File]::Exists($marker)) {",
+      `  [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory with a ${RUN_MARKER} marker'); exit 3`,
+      '}',
+      "[System.IO.Directory]::Delete($d, $true); [Console]::Out.WriteLine('removed')",
+    ].join('\n');
+  },
+  listRuns(workdir: string | undefined): string {
+    return [
+      READ_PID,
+      baseDir(workdir),
+      "foreach ($dir in [System.IO.Directory]::GetDirectories($base, 'smoke-*')) {",
+      `  if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($dir, '${RUN_MARKER}'))) { continue }`,
+      '  [Console]::Out.WriteLine("run $dir")',
+      `  $pids = [System.IO.Path]::Combine($dir, '${PID_DIR}')`,
+      '  if (-not [System.IO.Directory]::Exists($pids)) { continue }',
+      "  foreach ($f in [System.IO.Directory]::GetFiles($pids, '*.pid')) {",
+      '    if (-not (Read-Pid $f)) { continue }',
+      '    $alive = 0; if (@(Get-Tree $id).Count -gt 0) { $alive = 1 }',
+      '    [Console]::Out.WriteLine("pid $id $alive")',
+      '  }',
+      '}',
+      'exit 0',
+    ].join('\n');
+  },
+};
+
+export const powerShell: Shell = {
+  kind: 'powershell',
+  graceful: false,
+  quote: quotePowerShell,
+  joinPath: (dir, ...names) => [dir.replace(/[\\/]+$/, ''), ...names].join('\\'),
+  executableName: (name) => `${name}.exe`,
+
+  makeRunDir: ({ workdir, runId }) => encodePowerShell(script.makeRunDir(workdir, runId)),
+  makeDir: (path) => encodePowerShell(`$null = [System.IO.Directory]::CreateDirectory(${q(path)})`),
+  sha256: (path) =>
+    encodePowerShell(
+      `[Console]::Out.WriteLine((Get-FileHash -LiteralPath ${q(path)} -Algorithm SHA256).Hash.ToLowerInvariant())`,
+    ),
+  extract: ({ archive, destination }) =>
+    encodePowerShell(
+      [
+        // tar.exe (bsdtar, Windows 10 1803+) reads zip and tar.gz; Expand-Archive is the fallback for zip.
+        `$null = [System.IO.Directory]::CreateDirectory(${q(destination)})`,
+        '$tar = Get-Command tar.exe -ErrorAction SilentlyContinue',
+        `if ($tar) { & $tar.Source -xf ${q(archive)} -C ${q(destination)}; if ($LASTEXITCODE -eq 0) { exit 0 } }`,
+        `Expand-Archive -LiteralPath ${q(archive)} -DestinationPath ${q(destination)} -Force`,
+        'exit 0',
+      ].join('\n'),
+    ),
+  fileExists: (path) =>
+    encodePowerShell(`if ([System.IO.File]::Exists(${q(path)})) { [Console]::Out.WriteLine('yes') } else { [Console]::Out.WriteLine('no') }`),
+  entitlements: () => encodePowerShell("[Console]::Error.WriteLine('codesign exists only on macOS'); exit 127"),
+
+  runWithTimeout: ({ argv, cwd, timeoutMs }) => encodePowerShell(withTimeout(argv, cwd, timeoutMs)),
+  runScriptWithTimeout: ({ script: text, cwd, timeoutMs }) => {
+    const inner = powerShellArgv(`Set-Location -LiteralPath ${q(cwd)}\n${text}\nexit $LASTEXITCODE`);
+    return encodePowerShell(withTimeout(inner, cwd, timeoutMs));
+  },
+  timedOut: (code) => code === 124,
+
+  startBackground: ({ argv, cwd, logFile, pidFile }) => {
+    const [file, ...args] = argv;
+    if (file === undefined) throw new SmokeError('no command to start');
+    // Start-Process needs two files; the log the probe follows is stderr, where slog writes.
+    const argumentList = args.length > 0 ? ` -ArgumentList ${q(windowsCommandLine(args))}` : '';
+    return encodePowerShell(
+      [
+        `$p = Start-Process -FilePath ${q(file)}${argumentList} -WorkingDirectory ${q(cwd)} -RedirectStandardError ${q(logFile)} -RedirectStandardOutput ${q(`${logFile}.stdout`)} -NoNewWindow -PassThru`,
+        `[System.IO.File]::WriteAllText(${q(pidFile)}, [string]$p.Id)`,
+        '[Console]::Out.WriteLine($p.Id)',
+      ].join('\n'),
+    );
+  },
+  pollLog: ({ logFile, offset, maxBytes, pidFile }) => encodePowerShell(script.pollLog(logFile, offset, maxBytes, pidFile)),
+  stopGroups: ({ pidFiles }) =>
+    encodePowerShell([STOP_FUNCTION, ...pidFiles.map((f) => `Stop-Recorded ${q(f)}`), 'exit 0'].join('\n')),
+  stopRunGroups: ({ runDir }) =>
+    encodePowerShell(
+      [
+        STOP_FUNCTION,
+        `$pids = [System.IO.Path]::Combine(${q(runDir)}, '${PID_DIR}')`,
+        "if ([System.IO.Directory]::Exists($pids)) { foreach ($f in [System.IO.Directory]::GetFiles($pids, '*.pid')) { Stop-Recorded $f } }",
+        'exit 0',
+      ].join('\n'),
+    ),
+  removeRunDir: ({ runDir }) => encodePowerShell(script.removeRunDir(runDir)),
+  listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
+
+  freePort: () =>
+    encodePowerShell(
+      [
+        '$l = New-Object System.Net.Sockets.TcpListener([System.Net.IPAddress]::Loopback, 0)',
+        '$l.Start(); [Console]::Out.WriteLine($l.LocalEndpoint.Port); $l.Stop()',
+      ].join('\n'),
+    ),
+  healthz: ({ port, timeoutMs }) =>
+    encodePowerShell(
+      [
+        `$r = Invoke-WebRequest -UseBasicParsing -TimeoutSec ${Math.max(1, Math.ceil(timeoutMs / 1000))} -Uri 'http://127.0.0.1:${Math.trunc(port)}/healthz'`,
+        '[Console]::Out.Write($r.Content)',
+      ].join('\n'),
+    ),
+};

@@ -1,0 +1,102 @@
+import { SmokeError } from '../domain/errors.ts';
+
+/**
+ * A host's shell dialect: data plus pure functions that build the command text an SSH exec
+ * runs. Probes and stages never concatenate strings for a shell themselves; they ask a dialect.
+ * Every builder returns one complete command for `Remote.exec`, and the output each prints is
+ * documented here so the callers parse one format whatever the host.
+ */
+export interface Shell {
+  readonly kind: 'posix' | 'powershell';
+  /** True when stopping asks first (SIGTERM) and forces later; Windows can only force. */
+  readonly graceful: boolean;
+  /** One argument, quoted so the host's shell passes it through byte for byte. */
+  quote(arg: string): string;
+  joinPath(dir: string, ...names: string[]): string;
+  /** The name a binary has on this host (`ephemerd` or `ephemerd.exe`). */
+  executableName(name: string): string;
+
+  /**
+   * Creates a fresh run directory under `workdir` (the host's temp dir when undefined) named
+   * `smoke-<runId>-<random>`, with the marker file and the `pids` folder. Prints its path.
+   */
+  makeRunDir(options: { workdir?: string; runId: string }): string;
+  makeDir(path: string): string;
+  /** Prints the file's SHA-256 as 64 lowercase hex digits. */
+  sha256(path: string): string;
+  /** Extracts into `destination`, creating it first. */
+  extract(options: { archive: string; destination: string; format: ArchiveFormat }): string;
+  /** Prints `yes` when `path` is a regular file, `no` otherwise. */
+  fileExists(path: string): string;
+  /** Prints the output of `codesign -d --entitlements -`, or exits 127 when there is no codesign. */
+  entitlements(path: string): string;
+
+  /**
+   * Runs `argv` (already prefixed, see `prefix`) with a timeout enforced on the host, so a hung
+   * binary does not outlive the probe. The exit code is the command's, or one for which
+   * `timedOut` answers true.
+   */
+  runWithTimeout(options: { argv: string[]; cwd: string; timeoutMs: number; sudo: boolean }): string;
+  /** Runs a command line written for this shell (a custom probe) in `cwd`, with a timeout. */
+  runScriptWithTimeout(options: { script: string; cwd: string; timeoutMs: number; sudo: boolean }): string;
+  timedOut(exitCode: number | null): boolean;
+
+  /**
+   * Starts `argv` in the background in its own process group, stdout and stderr to `logFile`,
+   * and records the group's id in `pidFile`. Prints the id once the pid file exists.
+   */
+  startBackground(options: { argv: string[]; cwd: string; logFile: string; pidFile: string; sudo: boolean }): string;
+  /**
+   * Prints one line `<alive> <nextOffset>` (alive 1 while the recorded leader still runs), then
+   * at most `maxBytes` of `logFile` from byte `offset`. `nextOffset` counts the bytes sent.
+   */
+  pollLog(options: { logFile: string; offset: number; maxBytes: number; pidFile: string }): string;
+  /**
+   * Stops the process groups recorded in `pidFiles`: SIGTERM, up to `graceMs`, SIGKILL, then a
+   * check that nothing of the group is left. Prints one `STOP_LINE` per pid file.
+   */
+  stopGroups(options: { pidFiles: string[]; graceMs: number; sudo: boolean }): string;
+  /** Like `stopGroups` for every `*.pid` file in `runDir/pids`. */
+  stopRunGroups(options: { runDir: string; graceMs: number; sudo: boolean }): string;
+  /** Removes `runDir` only when it is a directory holding the marker; exits 3 otherwise. */
+  removeRunDir(options: { runDir: string; sudo: boolean }): string;
+  /** Prints one line per run directory left in `workdir`: `run <path>` then `pid <pid> <alive>` lines. */
+  listRuns(options: { workdir?: string }): string;
+
+  /** Prints a TCP port free on the host's loopback. */
+  freePort(): string;
+  /** GET http://127.0.0.1:<port>/healthz from the host itself; prints the body, exits non-zero on failure. */
+  healthz(options: { port: number; timeoutMs: number }): string;
+}
+
+export type ArchiveFormat = 'tar.gz' | 'zip';
+
+/** The marker a run directory holds; cleanup refuses a directory without it. */
+export const RUN_MARKER = '.smoke-run';
+export const PID_DIR = 'pids';
+
+/** What `stopGroups` prints per pid file: `stop <how> <pid> <pidFile>`. */
+export type StopOutcome = 'term' | 'kill' | 'not-running' | 'no-pid' | 'survived';
+export const STOP_LINE = /^stop (term|kill|not-running|no-pid|survived) (\S+) (.*)$/;
+
+export interface StopReport {
+  outcome: StopOutcome;
+  pid: string;
+  pidFile: string;
+}
+
+export function parseStopLines(stdout: string): StopReport[] {
+  const out: StopReport[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = STOP_LINE.exec(line);
+    if (m) out.push({ outcome: m[1] as StopOutcome, pid: m[2]!, pidFile: m[3]! });
+  }
+  return out;
+}
+
+/** Run ids become part of a path on the host: keep them to a safe alphabet. */
+export function assertSafeRunId(runId: string): void {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(runId)) {
+    throw new SmokeError(`run id ${JSON.stringify(runId)} must be 1-64 characters of A-Z a-z 0-9 . _ -`);
+  }
+}

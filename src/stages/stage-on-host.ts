@@ -1,0 +1,120 @@
+import { performance } from 'node:perf_hooks';
+import { HostError } from '../domain/errors.ts';
+import type { PlatformId } from '../domain/platform.ts';
+import { checkResult, type CheckResult } from '../domain/verdict.ts';
+import type { Remote } from '../hosts/remote.ts';
+import { capText, firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
+import type { ArchiveFormat, Shell } from '../shells/shell.ts';
+
+export interface StageOnHostInput {
+  localArchive: string;
+  assetName: string;
+  /** The archive's SHA-256 as verified after download. */
+  expectedSha256: string;
+  /** Without `.exe`: the shell adds it on Windows. */
+  binaryName: string;
+  platform: PlatformId;
+  /** Names the run directory (`smoke-<runId>-…`) so `smoke hosts clean` can find it later. */
+  runId: string;
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+export interface StagedBinary {
+  /** The `upload` check: transferred, hash verified on the host, extracted. */
+  check: CheckResult;
+  /** darwin only: the `signature` check (the virtualization entitlement). */
+  signature?: CheckResult;
+  /** Set as soon as the directory exists, also on failure: cleanup needs it. */
+  runDir: string | null;
+  binaryPath: string | null;
+}
+
+const ENTITLEMENT = 'com.apple.security.virtualization';
+
+/**
+ * Puts the archive on the host in a fresh run directory and extracts it. Everything that goes
+ * wrong here is the transfer or the host (the archive was verified before): `error`, never `fail`,
+ * except a macOS binary without its entitlement, which is broken.
+ */
+export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHostInput): Promise<StagedBinary> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const commandMs = remote.host.timeouts.commandMs;
+  let runDir: string | null = null;
+  try {
+    assertPlainFileName(input.assetName, remote.host.name);
+    const made = await runChecked(remote, shell.makeRunDir({ workdir: remote.host.workdir, runId: input.runId }), 'make the run directory', commandMs);
+    runDir = firstLine(made);
+    if (runDir === '') throw new HostError(remote.host.name, 'make the run directory: it printed no path');
+
+    const archivePath = shell.joinPath(runDir, input.assetName);
+    const transfer = await uploadVerified(remote, shell, archivePath, input);
+    if (transfer) return { check: checkResult('upload', 'error', transfer, elapsed()), runDir, binaryPath: null };
+
+    const binDir = shell.joinPath(runDir, 'bin');
+    await runChecked(remote, shell.extract({ archive: archivePath, destination: binDir, format: formatOf(input.assetName) }), `extract ${input.assetName}`, remote.host.timeouts.uploadMs);
+    const binaryPath = shell.joinPath(binDir, shell.executableName(input.binaryName));
+    const exists = await runChecked(remote, shell.fileExists(binaryPath), 'look for the binary', commandMs);
+    if (firstLine(exists) !== 'yes') {
+      const detail = `${shell.executableName(input.binaryName)} is not in ${binDir} after extracting ${input.assetName}`;
+      return { check: checkResult('upload', 'error', detail, elapsed()), runDir, binaryPath: null };
+    }
+    const check = checkResult('upload', 'pass', `${input.assetName} on ${remote.host.name}, sha256 verified, extracted`, elapsed());
+    if (!input.platform.startsWith('darwin/')) return { check, runDir, binaryPath };
+    return { check, signature: await checkEntitlement(remote, shell, binaryPath), runDir, binaryPath };
+  } catch (error) {
+    if (!(error instanceof HostError)) throw error;
+    return { check: checkResult('upload', 'error', error.message, elapsed()), runDir, binaryPath: null };
+  }
+}
+
+/** Uploads and compares the host's hash; one retry. Returns why it failed, or undefined. */
+async function uploadVerified(remote: Remote, shell: Shell, archivePath: string, input: StageOnHostInput): Promise<string | undefined> {
+  let why = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await remote.upload(input.localArchive, archivePath, {
+        timeoutMs: remote.host.timeouts.uploadMs,
+        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      });
+    } catch (error) {
+      why = `upload of ${input.assetName} failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (!remote.connected) break; // nothing to retry on; the caller reconnects for cleanup
+      continue;
+    }
+    const printed = firstLine(await runChecked(remote, shell.sha256(archivePath), `hash ${input.assetName}`, remote.host.timeouts.uploadMs));
+    if (printed === input.expectedSha256.toLowerCase()) return undefined;
+    why = `${input.assetName} arrived on ${remote.host.name} with sha256 ${printed.slice(0, 64) || '(none)'}, expected ${input.expectedSha256}`;
+  }
+  return `${why} (after 2 attempts)`;
+}
+
+/**
+ * macOS kills a binary that lost its signature, and one without the virtualization entitlement
+ * cannot boot its VM. A host without `codesign` (the sandbox's loopback stand-ins) is `skipped`
+ * with a reason rather than a silent pass.
+ */
+async function checkEntitlement(remote: Remote, shell: Shell, binaryPath: string): Promise<CheckResult> {
+  const started = performance.now();
+  const res = await runOnHost(remote, shell.entitlements(binaryPath), 'read the code signature', {
+    timeoutMs: remote.host.timeouts.commandMs,
+    maxOutputBytes: 64 * 1024,
+  });
+  const ms = Math.round(performance.now() - started);
+  if (res.exitCode === 127) return checkResult('signature', 'skipped', `codesign is not available on ${remote.host.name}: entitlements not checked`, ms);
+  const output = `${res.stdout}${res.stderr}`;
+  if (res.exitCode === 0 && output.includes(ENTITLEMENT)) return checkResult('signature', 'pass', `signed with ${ENTITLEMENT}`, ms);
+  const detail = res.exitCode === 0 ? `the binary lacks the ${ENTITLEMENT} entitlement` : `codesign could not read the signature (exit code ${String(res.exitCode)})`;
+  return checkResult('signature', 'fail', detail, ms, capText(output));
+}
+
+function formatOf(assetName: string): ArchiveFormat {
+  return assetName.toLowerCase().endsWith('.zip') ? 'zip' : 'tar.gz';
+}
+
+/** The asset name becomes a file name on the host: it must not walk out of the run directory. */
+function assertPlainFileName(name: string, host: string): void {
+  if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) {
+    throw new HostError(host, `asset name ${JSON.stringify(name)} is not a plain file name`);
+  }
+}

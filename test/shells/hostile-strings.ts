@@ -1,0 +1,21 @@
+/** Strings that break naive quoting; every dialect must pass them through intact. */
+export const HOSTILE = [
+  'v0.0.1;reboot',
+  '$(id)',
+  '`id`',
+  "it's",
+  `"double" and 'single'`,
+  "'; rm -rf ~; '",
+  'two  spaces',
+  'new\nline',
+  'tab\there',
+  'back\\slash\\',
+  '\\"',
+  'ünïcødé ✓ 日本',
+  '‘curly’ ‚low‛',
+  '*?[a]{b,c}~',
+  '-n',
+  '',
+  '$HOME %PATH% !x',
+  '| & > < ;',
+];

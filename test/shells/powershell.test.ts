@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodePowerShell, powerShell as ps, quotePowerShell } from '../../src/shells/powershell.ts';
+import { HOSTILE } from './hostile-strings.ts';
+
+/*
+ * PowerShell is checked against golden files only: Debian has no pwsh package, and Windows
+ * PowerShell 5.1 (what Windows hosts run) exists only on Windows. The goldens are reviewed text;
+ * UPDATE_GOLDEN=1 rewrites them after an intended change. What can be checked without a
+ * PowerShell, is: the quoting rules (a reference reader of single-quoted literals below) and
+ * that nothing but base64 reaches cmd.exe.
+ */
+const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden', 'powershell');
+const NASTY = "C:\\smoke\\it's ‘here’ $(calc) `n; & | %TEMP%";
+
+const operations: Record<string, string> = {
+  'make-run-dir': ps.makeRunDir({ workdir: NASTY, runId: 'run-1' }),
+  'make-run-dir-default': ps.makeRunDir({ runId: 'run-1' }),
+  'make-dir': ps.makeDir(NASTY),
+  sha256: ps.sha256(`${NASTY}\\'; rm -rf ~; '.zip`),
+  extract: ps.extract({ archive: `${NASTY}\\a.zip`, destination: NASTY, format: 'zip' }),
+  'file-exists': ps.fileExists(`${NASTY}\\ephemerd.exe`),
+  entitlements: ps.entitlements('x'),
+  'run-with-timeout': ps.runWithTimeout({ argv: [`${NASTY}\\ephemerd.exe`, '--version', 'say "hi"\\'], cwd: NASTY, timeoutMs: 30_000, sudo: false }),
+  'run-script-with-timeout': ps.runScriptWithTimeout({ script: "& 'C:\\x.exe' --help", cwd: NASTY, timeoutMs: 5_000, sudo: false }),
+  'start-background': ps.startBackground({ argv: [`${NASTY}\\ephemerd.exe`, 'serve', '--data-dir', `${NASTY}\\data`], cwd: NASTY, logFile: `${NASTY}\\boot.log`, pidFile: `${NASTY}\\pids\\boot.pid`, sudo: false }),
+  'poll-log': ps.pollLog({ logFile: `${NASTY}\\boot.log`, offset: 1234, maxBytes: 65536, pidFile: `${NASTY}\\pids\\boot.pid` }),
+  'stop-groups': ps.stopGroups({ pidFiles: [`${NASTY}\\pids\\boot.pid`], graceMs: 5000, sudo: false }),
+  'stop-run-groups': ps.stopRunGroups({ runDir: NASTY, graceMs: 5000, sudo: false }),
+  'remove-run-dir': ps.removeRunDir({ runDir: NASTY, sudo: false }),
+  'list-runs': ps.listRuns({ workdir: NASTY }),
+  'free-port': ps.freePort(),
+  healthz: ps.healthz({ port: 18080, timeoutMs: 3000 }),
+};
+
+describe('PowerShell dialect goldens', () => {
+  it.each(Object.keys(operations))('%s matches its golden file', (name) => {
+    const wire = operations[name]!;
+    // cmd.exe sees only this: no quote, no %, no &, nothing it would interpret.
+    expect(wire).toMatch(/^powershell -NoProfile -NonInteractive -EncodedCommand [A-Za-z0-9+/]+=*$/);
+    const text = decodePowerShell(wire);
+    const file = join(GOLDEN, `${name}.txt`);
+    if (process.env.UPDATE_GOLDEN === '1') {
+      mkdirSync(GOLDEN, { recursive: true });
+      writeFileSync(file, text);
+    }
+    expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+});
+
+/** Reads one PowerShell single-quoted literal: a doubled quote (any of the four) is one quote. */
+function readSingleQuoted(literal: string): string {
+  const quotes = "'\u2018\u2019\u201A\u201B";
+  expect(quotes.includes(literal[0]!)).toBe(true);
+  let out = '';
+  for (let i = 1; i < literal.length; i++) {
+    const ch = literal[i]!;
+    if (quotes.includes(ch)) {
+      if (i + 1 < literal.length && quotes.includes(literal[i + 1]!)) {
+        out += ch;
+        i++;
+        continue;
+      }
+      expect(i).toBe(literal.length - 1); // the literal must end exactly here
+      return out;
+    }
+    out += ch;
+  }
+  throw new Error('unterminated literal');
+}
+
+describe('quotePowerShell', () => {
+  it.each(HOSTILE.map((s) => [JSON.stringify(s), s]))('round-trips %s', (_label, value) => {
+    expect(readSingleQuoted(quotePowerShell(value!))).toBe(value);
+  });
+
+  it('doubles the typographic quotes PowerShell also ends strings at', () => {
+    expect(quotePowerShell('a’b')).toBe("'a’’b'");
+  });
+
+  it('refuses a NUL byte', () => {
+    expect(() => quotePowerShell('a\0b')).toThrow(/NUL/);
+  });
+});

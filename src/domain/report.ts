@@ -19,4 +19,9 @@ export interface RunReport {
   /** Hosts reached without a verified host key (they opted out in hosts.yaml). */
   insecureHosts: string[];
   runUrl?: string;
+  /**
+   * Assets that changed on the draft while this run tested them (re-uploaded, removed). A stale
+   * result is never posted as a pass: its verdict is `error`.
+   */
+  stale?: string[];
 }

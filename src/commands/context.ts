@@ -1,0 +1,37 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../config/load.ts';
+import type { SmokeConfig } from '../config/types.ts';
+import { createGitHub, type GitHub } from '../github/index.ts';
+import { githubSettings } from './github-settings.ts';
+import type { CliIo } from './io.ts';
+
+export interface CommandContext {
+  config: SmokeConfig;
+  github: GitHub;
+}
+
+/** The config file and the GitHub adapter every GitHub-facing command starts from. */
+export async function commandContext(options: { config: string; repo?: string }, io: CliIo): Promise<CommandContext> {
+  const config = await loadConfig(resolve(options.config), io.env);
+  const settings = githubSettings(io.env, options.repo, config.repo);
+  const github = createGitHub({
+    apiUrl: settings.apiUrl,
+    token: settings.token,
+    repo: settings.repo,
+    retry: { retries: 3, maxRateLimitWaitSeconds: 120 },
+  });
+  return { config, github };
+}
+
+/** Downloads are cached across runs (keyed by asset id and digest); SMOKE_CACHE_DIR moves them. */
+export function cacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.SMOKE_CACHE_DIR) return resolve(env.SMOKE_CACHE_DIR);
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'release-smoke', 'downloads');
+}
+
+/** The link to this workflow run inside GitHub Actions, for the body and the status. */
+export function actionsRunUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+  return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
+}

@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import type { RunCliOptions } from '../cli.ts';
+import type { SmokeConfig } from '../config/types.ts';
+import { ConfigError, EXIT } from '../domain/errors.ts';
+import type { PlatformId } from '../domain/platform.ts';
+import { connectHost } from '../hosts/connect-host.ts';
+import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
+import { newRunId } from '../pipeline/run-id.ts';
+import { toReportJson } from '../report/json.ts';
+import { chooseView } from '../progress/choose-view.ts';
+import { actionsRunUrl, cacheDir, commandContext } from './context.ts';
+import type { CliIo } from './io.ts';
+
+/** `smoke run <tag>`: exit 0 all passed, 1 a platform failed, 2 usage, 3 no verdict. */
+export async function runCommand(tag: string, options: RunCliOptions, io: CliIo): Promise<number> {
+  const { config, github } = await commandContext(options, io);
+  const platforms = selectPlatforms(config, options.platform);
+  const view = chooseView(io, { json: options.json === true });
+  const runUrl = actionsRunUrl(io.env);
+  let outcome: RunOutcome;
+  try {
+    outcome = await runSmoke(
+      {
+        tag,
+        runId: newRunId(new Date()),
+        config,
+        platforms,
+        reportsDir: resolve(options.reports),
+        cacheDir: cacheDir(io.env),
+        post: options.post,
+        keepOnFailure: options.keepOnFailure === true,
+        ...(runUrl ? { runUrl } : {}),
+        ...(io.env.GITHUB_STEP_SUMMARY ? { stepSummary: io.env.GITHUB_STEP_SUMMARY } : {}),
+      },
+      { github, connect: (host) => connectHost(host), onEvent: view.onEvent, now: () => new Date() },
+    );
+  } finally {
+    view.close();
+  }
+  return finish(outcome, options, io);
+}
+
+export function exitCodeFor(outcome: RunOutcome): number {
+  if (outcome.kind !== 'tested') return outcome.kind === 'not-release-tag' ? EXIT.usage : EXIT.noVerdict;
+  return outcome.report.verdict === 'pass' ? EXIT.pass : outcome.report.verdict === 'fail' ? EXIT.fail : EXIT.noVerdict;
+}
+
+function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number {
+  switch (outcome.kind) {
+    case 'not-release-tag':
+      io.stderr.write(`smoke: ${JSON.stringify(outcome.tag)} is not a release tag (pattern ${outcome.pattern})\n`);
+      break;
+    case 'not-found':
+      io.stderr.write(`smoke: no draft release with tag ${JSON.stringify(outcome.tag)} (published releases are not tested; a token without push access sees no drafts)\n`);
+      break;
+    case 'waiting':
+      io.stderr.write(`smoke: ${outcome.release.tag_name} is waiting for assets: ${outcome.missing.join(', ')}; nothing was tested\n`);
+      break;
+    case 'tested':
+      if (options.json) io.stdout.write(toReportJson(outcome.report));
+      else io.stderr.write(`smoke: ${outcome.report.verdict}; reports in ${outcome.reportDir}\n`);
+      break;
+  }
+  return exitCodeFor(outcome);
+}
+
+function selectPlatforms(config: SmokeConfig, requested: string[]): PlatformId[] {
+  const expected = [...config.platforms.keys()];
+  if (requested.length === 0) return expected;
+  for (const p of requested) {
+    if (!config.platforms.has(p as PlatformId)) {
+      throw new ConfigError(`--platform ${p} is not an expected platform (expected: ${expected.join(', ')})`);
+    }
+  }
+  return expected.filter((p) => requested.includes(p));
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { CHECK_ORDER } from '../domain/verdict.ts';
+import { parseSize } from './parse-size.ts';
+
+/**
+ * The shape of hosts.yaml as written (camelCase keys, seconds, sizes as text). Every object is
+ * strict so a typo is an error; rules that span several keys live in check-*.ts.
+ * Each `error` text is the "expected …" half of a message; the loader adds what it got.
+ */
+
+function intRange(min: number, max: number): z.ZodNumber {
+  const error = `expected an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+const seconds = z
+  .number({ error: 'expected a number of seconds' })
+  .positive({ error: 'expected a number of seconds greater than 0' })
+  .max(86_400, { error: 'expected at most 86400 seconds (a day)' });
+
+const text = z.string({ error: 'expected a string' }).min(1, { error: 'expected a non-empty string' });
+
+const bool = z.boolean({ error: 'expected true or false' });
+
+const size = z.unknown().transform((value, ctx) => {
+  const bytes = parseSize(value);
+  if (bytes === undefined || bytes === 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a size such as 20MB, 2GiB or a number of bytes' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const pattern = text.superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
+  }
+});
+
+const versionProbe = z.strictObject({ enabled: bool, timeoutSeconds: seconds }).partial();
+
+const bootProbe = z
+  .strictObject({
+    mode: z.enum(['serve', 'service', 'off'], { error: 'expected serve, service or off' }),
+    timeoutSeconds: seconds,
+    readyPattern: pattern,
+    failPatterns: z.array(pattern, { error: 'expected a list of regular expressions' }),
+    healthz: bool,
+    port: intRange(0, 65535),
+    stopGraceSeconds: seconds,
+  })
+  .partial();
+
+const BUILT_IN_CHECKS: readonly string[] = CHECK_ORDER;
+
+const extraProbe = z.strictObject({
+  name: z
+    .string({ error: 'expected a string' })
+    .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a name of lowercase letters, digits and dashes' })
+    .refine((name) => !BUILT_IN_CHECKS.includes(name), { error: `expected a name other than the built-in checks (${CHECK_ORDER.join(', ')})` }),
+  command: text,
+  expectExitCode: intRange(0, 255).optional(),
+  expectOutput: pattern.optional(),
+  timeoutSeconds: seconds.optional(),
+});
+
+export const probesSchema = z
+  .strictObject({
+    version: versionProbe,
+    boot: bootProbe,
+    extra: z.array(extraProbe, { error: 'expected a list of probes' }),
+  })
+  .partial();
+
+const timeoutsSchema = z
+  .strictObject({ connectSeconds: seconds, uploadSeconds: seconds, commandSeconds: seconds })
+  .partial();
+
+export const hostSchema = z.strictObject({
+  name: z
+    .string({ error: 'expected a string' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, ".", "_" and "-"' }),
+  platform: text,
+  address: z.string({ error: 'expected a string' }).regex(/^[^\s@]+$/, { error: 'expected a host name or IP address' }),
+  port: intRange(1, 65535).optional(),
+  user: z.string({ error: 'expected a string' }).regex(/^[^\s@:]+$/, { error: 'expected a user name' }),
+  identityFile: text.optional(),
+  agent: z.union([z.boolean(), text], { error: 'expected true or the path of an agent socket' }).optional(),
+  passphraseEnv: z
+    .string({ error: 'expected a string' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected the name of an environment variable' })
+    .optional(),
+  hostKey: text.optional(),
+  knownHosts: text.optional(),
+  insecureAcceptAnyHostKey: bool.optional(),
+  shell: z.enum(['posix', 'powershell'], { error: 'expected posix or powershell' }).optional(),
+  workdir: text.optional(),
+  sudo: bool.optional(),
+  launcher: z.array(text, { error: 'expected a list of strings' }).optional(),
+  timeouts: timeoutsSchema.optional(),
+  probes: probesSchema.optional(),
+});
+
+const platformSchema = z.strictObject({ minBinaryBytes: size, probes: probesSchema }).partial().nullable();
+
+export const configSchema = z.strictObject({
+  repo: z
+    .string({ error: 'expected a string' })
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected owner/name, e.g. ephpm/ephemerd' })
+    .optional(),
+  release: z
+    .strictObject({
+      tagPattern: pattern,
+      assetPattern: text.refine((p) => p.includes('{os}') && p.includes('{arch}'), {
+        error: 'expected a pattern with {os} and {arch} (and usually {tag} and {ext})',
+      }),
+      checksumsAsset: text,
+      binaryName: text,
+    })
+    .partial()
+    .optional(),
+  platforms: z.record(z.string(), platformSchema, { error: 'expected a map of os/arch to platform rules' }).optional(),
+  inspect: z.strictObject({ maxExtractedBytes: size }).partial().optional(),
+  concurrency: intRange(1, 64).optional(),
+  retries: intRange(0, 10).optional(),
+  status: z.strictObject({ context: text }).partial().optional(),
+  timeouts: timeoutsSchema.optional(),
+  probes: probesSchema.optional(),
+  hosts: z.array(hostSchema, { error: 'expected a list of hosts' }).min(1, { error: 'expected at least one host' }),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawHost = z.infer<typeof hostSchema>;
+export type RawProbes = z.infer<typeof probesSchema>;

@@ -1,0 +1,40 @@
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunReport } from '../domain/report.ts';
+import { toReportHtml } from './html.ts';
+import { toReportJson } from './json.ts';
+import { toJUnitXml } from './junit.ts';
+import { renderReportMarkdown } from './markdown/render.ts';
+
+/** A tag as one safe path segment: tags come from GitHub and are not trusted. */
+export function tagFolder(tag: string): string {
+  const safe = tag.replace(/[^A-Za-z0-9._-]/g, '_');
+  return safe === '' || /^\.+$/.test(safe) ? `_${safe}` : safe;
+}
+
+/**
+ * Writes `reports/<tag>/<run-id>/` (JSON, Markdown, JUnit, HTML) and `reports/<tag>/latest.json`,
+ * and appends the Markdown to `$GITHUB_STEP_SUMMARY` inside GitHub Actions. Returns the folder.
+ */
+export async function writeReports(
+  report: RunReport,
+  reportsDir: string,
+  options: { expected: string[]; stepSummary?: string },
+): Promise<string> {
+  const tagDir = join(reportsDir, tagFolder(report.tag));
+  const dir = join(tagDir, report.runId);
+  await mkdir(dir, { recursive: true });
+  const markdown = renderReportMarkdown(report, { expected: options.expected });
+  await Promise.all([
+    writeFile(join(dir, 'report.json'), toReportJson(report)),
+    writeFile(join(dir, 'report.md'), markdown),
+    writeFile(join(dir, 'junit.xml'), toJUnitXml(report)),
+    writeFile(join(dir, 'report.html'), toReportHtml(report)),
+  ]);
+  const latest = `${JSON.stringify({ runId: report.runId, dir: report.runId, verdict: report.verdict, finishedAt: report.finishedAt }, null, 2)}\n`;
+  // Written aside and renamed, so a reader never sees half a file.
+  await writeFile(join(tagDir, 'latest.json.tmp'), latest);
+  await rename(join(tagDir, 'latest.json.tmp'), join(tagDir, 'latest.json'));
+  if (options.stepSummary) await appendFile(options.stepSummary, `${markdown}\n`);
+  return dir;
+}

@@ -1,0 +1,85 @@
+import type { RunReport } from '../domain/report.ts';
+import { planSectionEdit } from '../github/body-section.ts';
+import type { GitHub } from '../github/github.ts';
+import { commitState, runningDescription, statusDescription } from '../github/status-description.ts';
+import type { Release } from '../github/types.ts';
+import { renderBodySection, renderRunningSection } from '../report/markdown/render.ts';
+import type { SectionData } from '../report/section-data.ts';
+import { staleAssets } from './stale-assets.ts';
+
+type PostGitHub = Pick<GitHub, 'getRelease' | 'updateReleaseBody' | 'createCommitStatus'>;
+
+export interface AnnounceInput {
+  release: Release;
+  commit: string;
+  data: SectionData & { state: 'running' };
+  statusContext: string;
+  platformCount: number;
+  runUrl?: string;
+}
+
+/** Says a run is under way: a `pending` status and a "testing" section, so `gate` can say "still running". */
+export async function announceRun(github: PostGitHub, input: AnnounceInput): Promise<void> {
+  await github.createCommitStatus(input.commit, {
+    state: 'pending',
+    context: input.statusContext,
+    description: runningDescription(input.platformCount),
+    ...(input.runUrl ? { targetUrl: input.runUrl } : {}),
+  });
+  await writeSection(github, input.release.id, () => renderRunningSection(input.data));
+}
+
+export interface PostInput {
+  report: RunReport;
+  /** The release as it was when the run started: its assets are what was tested. */
+  tested: Release;
+  statusContext: string;
+  expected: string[];
+}
+
+export type PostOutcome = { bodyOutcome: 'replaced' | 'appended' | 'over-limit'; state: string; description: string };
+
+/**
+ * Writes the result into the draft's body (our section only; the rest stays byte for byte) and
+ * the commit status. Touches nothing else: never `draft`, `prerelease`, tag, name or assets.
+ */
+export async function postResults(github: PostGitHub, input: PostInput): Promise<PostOutcome> {
+  const { report } = input;
+  const bodyOutcome = await writeSection(github, report.releaseId, (budget) =>
+    renderBodySection(report, { budget, expected: input.expected }),
+  );
+  const stale = report.stale && report.stale.length > 0;
+  const state = commitState(report.verdict);
+  const description = stale
+    ? truncate(`stale: ${report.stale!.join(', ')} changed during the test; run again`)
+    : statusDescription(report.platforms, input.expected);
+  if (report.commit) {
+    await github.createCommitStatus(report.commit, {
+      state,
+      context: input.statusContext,
+      description,
+      ...(report.runUrl ? { targetUrl: report.runUrl } : {}),
+    });
+  }
+  return { bodyOutcome, state, description };
+}
+
+/** Reads the body just before writing it, so a person's edit made during the run is kept. */
+async function writeSection(
+  github: PostGitHub,
+  releaseId: number,
+  render: (budget: number) => string,
+): Promise<'replaced' | 'appended' | 'over-limit'> {
+  const current = await github.getRelease(releaseId);
+  const edit = planSectionEdit(current.body ?? null, render);
+  if (edit.outcome !== 'over-limit' && edit.body !== (current.body ?? '')) {
+    await github.updateReleaseBody(releaseId, edit.body);
+  }
+  return edit.outcome;
+}
+
+function truncate(text: string): string {
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
+export { staleAssets };

@@ -1,0 +1,42 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+
+// The repository's hosts.yaml is documentation: load it so it never drifts from the loader.
+const EXAMPLE = fileURLToPath(new URL('../../hosts.yaml', import.meta.url));
+
+let home: string;
+beforeEach(async () => {
+  // Its paths start with ~: a temp HOME holds the key and known_hosts it names.
+  home = await mkdtemp(join(tmpdir(), 'smoke-home-'));
+  await mkdir(join(home, '.ssh'));
+  await writeFile(join(home, '.ssh', 'smoke_ed25519'), 'placeholder\n');
+  await chmod(join(home, '.ssh', 'smoke_ed25519'), 0o600);
+  await writeFile(join(home, '.ssh', 'known_hosts'), '');
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+it('loads the example hosts.yaml: ephemerd four platforms, failover, pinned and known_hosts keys', async () => {
+  const config = await loadConfig(EXAMPLE, { HOME: home });
+  expect(config.repo).toBe('ephpm/ephemerd');
+  expect([...config.platforms.keys()]).toEqual(['linux/amd64', 'linux/arm64', 'windows/amd64', 'darwin/arm64']);
+  expect(config.hosts.filter((h) => h.platform === 'linux/amd64').map((h) => h.name)).toEqual(['lin-amd64-1', 'lin-amd64-2']);
+  expect(config.hosts.every((h) => h.auth.kind === 'key' && h.auth.identityFile === join(home, '.ssh', 'smoke_ed25519'))).toBe(true);
+  expect(config.hosts.map((h) => h.hostKey.kind)).toEqual(['knownHosts', 'knownHosts', 'pinned', 'knownHosts', 'knownHosts']);
+  for (const host of config.hosts) {
+    expect(host.shell).toBe(host.platform === 'windows/amd64' ? 'powershell' : 'posix');
+    // Every address is from the documentation ranges: the example must never name a real machine.
+    expect(host.address).toMatch(/^(192\.0\.2|198\.51\.100)\.\d+$/);
+  }
+  const windows = config.hosts.find((h) => h.platform === 'windows/amd64');
+  expect(windows?.probes.boot.timeoutMs).toBe(300_000);
+  expect(windows?.timeouts.uploadMs).toBe(3_600_000);
+  const mac = config.hosts.find((h) => h.platform === 'darwin/arm64');
+  expect(mac?.probes.extra.map((p) => p.name)).toEqual(['codesign']);
+  expect(new RegExp(mac?.probes.extra[0]?.expectOutput ?? '^$').test('[Key] com.apple.security.virtualization')).toBe(true);
+});

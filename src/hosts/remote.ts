@@ -25,6 +25,8 @@ export interface ExecResult {
 export interface UploadOptions {
   timeoutMs: number;
   onProgress?: (bytes: number, total: number) => void;
+  /** The remote file's mode; default: the local file's. */
+  mode?: number;
 }
 
 /**
@@ -33,6 +35,11 @@ export interface UploadOptions {
  */
 export interface Remote {
   readonly host: HostConfig;
+  /**
+   * True when the host key was not checked (`hostKey: insecure`), so reports can say so.
+   * Optional so test fakes need not set it; the SSH adapter always does.
+   */
+  readonly insecureHostKey?: boolean;
   exec(command: string, options: ExecOptions): Promise<ExecResult>;
   upload(localPath: string, remotePath: string, options: UploadOptions): Promise<void>;
   writeFile(remotePath: string, content: string, options: { timeoutMs: number; mode?: number }): Promise<void>;

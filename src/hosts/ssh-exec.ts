@@ -1,0 +1,80 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Client, ClientChannel } from 'ssh2';
+import { HostError } from '../domain/errors.ts';
+import { OutputCap } from './output-cap.ts';
+import type { ExecOptions, ExecResult } from './remote.ts';
+import { signalChannel } from './signal-channel.ts';
+import type { Step } from './step.ts';
+
+/** Per stream, when the caller sets no cap: enough for any log worth reading. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/**
+ * Runs one command on an open connection. A timeout closes the channel and resolves with
+ * `timedOut`; the remote process may outlive that (the probes stop process groups themselves).
+ */
+export function execOnClient(
+  client: Client,
+  hostName: string,
+  command: string,
+  options: ExecOptions,
+  step: Step<ExecResult>,
+): void {
+  const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const stdout = new OutputCap(max);
+  const stderr = new OutputCap(max);
+  let channel: ClientChannel | undefined;
+  let exitCode: number | null = null;
+  let exitSignal: string | null = null;
+  const result = (timedOut: boolean): ExecResult => ({
+    exitCode: timedOut ? null : exitCode,
+    signal: timedOut ? null : exitSignal,
+    stdout: stdout.toString(),
+    stderr: stderr.toString(),
+    timedOut,
+    truncated: stdout.truncated || stderr.truncated,
+  });
+  const stop = () => {
+    // Ignored by sshd for root logins, honoured for others; closing alone leaves the process.
+    if (channel) signalChannel(channel, 'KILL');
+    channel?.close();
+  };
+
+  const timer = setTimeout(() => {
+    stop();
+    step.done(result(true));
+  }, options.timeoutMs);
+  step.onFinish(() => clearTimeout(timer));
+  if (options.signal) {
+    const signal = options.signal;
+    if (signal.aborted) return step.fail(new HostError(hostName, 'command cancelled before it started'));
+    const onAbort = () => {
+      stop();
+      step.fail(new HostError(hostName, 'command cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    step.onFinish(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  client.exec(command, (err, opened) => {
+    if (err) return step.fail(new HostError(hostName, `cannot start a command: ${err.message}`, { cause: err }));
+    channel = opened;
+    if (step.finished) return stop(); // timed out or cancelled while starting: sshd has its PID now
+    const consume = (name: 'stdout' | 'stderr', cap: OutputCap) => {
+      // Always read both streams: a channel with unread data never emits 'close'.
+      const decoder = new StringDecoder('utf8');
+      return (chunk: Buffer) => {
+        cap.push(chunk);
+        options.onOutput?.(name, decoder.write(chunk));
+      };
+    };
+    opened.on('data', consume('stdout', stdout));
+    opened.stderr.on('data', consume('stderr', stderr));
+    opened.on('exit', (code: number | null, signalName?: string) => {
+      exitCode = typeof code === 'number' ? code : null;
+      exitSignal = signalName ?? null;
+    });
+    opened.on('close', () => step.done(result(false)));
+    opened.end(options.stdin ?? '');
+  });
+}

@@ -1,0 +1,142 @@
+import { stat } from 'node:fs/promises';
+import type { Client, SFTPWrapper } from 'ssh2';
+import type { HostConfig } from '../config/types.ts';
+import { HostError } from '../domain/errors.ts';
+import { seconds } from './connect-error.ts';
+import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
+import { execOnClient } from './ssh-exec.ts';
+import { StepTracker, type Step } from './step.ts';
+
+// FIELD-NOTES: 64 requests of 128 KiB in flight reached ~300 MB/s on loopback.
+const UPLOAD = { concurrency: 64, chunkSize: 128 * 1024 };
+const CLOSE_TIMEOUT_MS = 5_000;
+
+/** A `Remote` over one ready ssh2 connection. Create it with `connectHost`. */
+export class SshRemote implements Remote {
+  private open = true;
+  private closing = false;
+  private lastError: Error | undefined;
+  private sftpSession: Promise<SFTPWrapper> | undefined;
+  private readonly steps = new StepTracker();
+
+  constructor(
+    readonly host: HostConfig,
+    private readonly client: Client,
+    readonly insecureHostKey: boolean,
+  ) {
+    // Without an 'error' listener a dropped connection would crash the process.
+    client.on('error', (err) => {
+      this.lastError = err;
+    });
+    client.on('close', () => {
+      this.open = false;
+      const why = this.closing ? 'connection closed' : 'connection lost';
+      const detail = this.lastError ? ` (${this.lastError.message})` : '';
+      this.steps.abortAll((what) => new HostError(host.name, `${why} during ${what}${detail}`, { cause: this.lastError }));
+    });
+  }
+
+  get connected(): boolean {
+    return this.open;
+  }
+
+  exec(command: string, options: ExecOptions): Promise<ExecResult> {
+    return this.step('a command', (step) => execOnClient(this.client, this.host.name, command, options, step));
+  }
+
+  upload(localPath: string, remotePath: string, options: UploadOptions): Promise<void> {
+    return this.step(`upload to ${remotePath}`, (step) => {
+      this.timeLimit(step, options.timeoutMs, `upload to ${remotePath}`);
+      Promise.all([this.sftp(), stat(localPath)]).then(([sftp, local]) => {
+        if (step.finished) return;
+        const transfer = {
+          ...UPLOAD,
+          mode: options.mode ?? local.mode & 0o777,
+          step: (sent: number, _chunk: number, total: number) => options.onProgress?.(sent, total),
+        };
+        sftp.fastPut(localPath, remotePath, transfer, (err) => {
+          if (err) step.fail(this.sftpError(`upload to ${remotePath}`, err));
+          else step.done();
+        });
+      }, (err: unknown) => step.fail(this.sftpError(`upload of ${localPath}`, err)));
+    });
+  }
+
+  writeFile(remotePath: string, content: string, options: { timeoutMs: number; mode?: number }): Promise<void> {
+    return this.step(`writing ${remotePath}`, (step) => {
+      this.timeLimit(step, options.timeoutMs, `writing ${remotePath}`);
+      this.sftp().then((sftp) => {
+        if (step.finished) return;
+        sftp.writeFile(remotePath, content, (err) => {
+          if (err) return step.fail(this.sftpError(`writing ${remotePath}`, err));
+          if (options.mode === undefined) return step.done();
+          // The open's mode passes through the server's umask; chmod sets it exactly.
+          sftp.chmod(remotePath, options.mode, (chmodErr) => {
+            if (chmodErr) step.fail(this.sftpError(`chmod of ${remotePath}`, chmodErr));
+            else step.done();
+          });
+        });
+      }, (err: unknown) => step.fail(this.sftpError(`writing ${remotePath}`, err)));
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    this.closing = true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.client.destroy();
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+      this.client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.client.end();
+    });
+  }
+
+  private step<T>(what: string, body: (step: Step<T>) => void): Promise<T> {
+    if (!this.open) {
+      return Promise.reject(new HostError(this.host.name, `not connected (${what})`));
+    }
+    return this.steps.run(what, body);
+  }
+
+  private timeLimit(step: Step<void>, ms: number, what: string): void {
+    const timer = setTimeout(() => {
+      // The SFTP session may be stuck mid-transfer: drop it, the next step opens a new one.
+      this.sftpSession?.then((sftp) => sftp.end(), () => undefined);
+      this.sftpSession = undefined;
+      step.fail(new HostError(this.host.name, `${what} timed out after ${seconds(ms)}`));
+    }, ms);
+    step.onFinish(() => clearTimeout(timer));
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    if (!this.sftpSession) {
+      const session = new Promise<SFTPWrapper>((resolve, reject) => {
+        this.client.sftp((err, sftp) => {
+          if (err) return reject(err);
+          const forget = () => {
+            if (this.sftpSession === session) this.sftpSession = undefined;
+          };
+          // A broken SFTP channel fails its own requests; the next step opens a fresh one.
+          sftp.on('error', forget);
+          sftp.on('close', forget);
+          resolve(sftp);
+        });
+      });
+      session.catch(() => {
+        if (this.sftpSession === session) this.sftpSession = undefined;
+      });
+      this.sftpSession = session;
+    }
+    return this.sftpSession;
+  }
+
+  private sftpError(what: string, err: unknown): HostError {
+    const message = err instanceof Error ? err.message : String(err);
+    return new HostError(this.host.name, `${what} failed: ${message}`, { cause: err });
+  }
+}

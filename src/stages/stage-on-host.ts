@@ -11,7 +11,7 @@ export interface StageOnHostInput {
   assetName: string;
   /** The archive's SHA-256 as verified after download. */
   expectedSha256: string;
-  /** Without `.exe`: the shell adds it on Windows. */
+  /** Without `.exe`: added for windows/* platforms. */
   binaryName: string;
   platform: PlatformId;
   /** Names the run directory (`smoke-<runId>-…`) so `smoke hosts clean` can find it later. */
@@ -53,10 +53,12 @@ export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHo
 
     const binDir = shell.joinPath(runDir, 'bin');
     await runChecked(remote, shell.extract({ archive: archivePath, destination: binDir, format: formatOf(input.assetName) }), `extract ${input.assetName}`, remote.host.timeouts.uploadMs);
-    const binaryPath = shell.joinPath(binDir, shell.executableName(input.binaryName));
+    // The platform names the file, not the shell: a Windows build is `ephemerd.exe` wherever it is unpacked.
+    const fileName = input.platform.startsWith('windows/') ? `${input.binaryName}.exe` : input.binaryName;
+    const binaryPath = shell.joinPath(binDir, fileName);
     const exists = await runChecked(remote, shell.fileExists(binaryPath), 'look for the binary', commandMs);
     if (firstLine(exists) !== 'yes') {
-      const detail = `${shell.executableName(input.binaryName)} is not in ${binDir} after extracting ${input.assetName}`;
+      const detail = `${fileName} is not in ${binDir} after extracting ${input.assetName}`;
       return { check: checkResult('upload', 'error', detail, elapsed()), runDir, binaryPath: null };
     }
     const check = checkResult('upload', 'pass', `${input.assetName} on ${remote.host.name}, sha256 verified, extracted`, elapsed());

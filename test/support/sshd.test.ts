@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { connectHost } from '../../src/hosts/connect-host.ts';
-import { processTree } from './process-tree.ts';
+import { processTree } from '../../src/sandbox/process-tree.ts';
 import { hostConfigFor, startSshd } from './sshd.ts';
 
 describe('the test sshd harness', () => {

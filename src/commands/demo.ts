@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EXIT } from '../domain/errors.ts';
+import { extractSection } from '../github/body-section.ts';
+import { startSandbox } from '../sandbox/sandbox.ts';
+import type { CliIo } from './io.ts';
+import { runCommand } from './run.ts';
+
+const BROKEN = 'darwin/arm64';
+
+/**
+ * `smoke demo`: the whole service against the built-in sandbox. The draft's darwin/arm64 build
+ * has an empty embedded kernel, as in the real incident: it compiles, passes every check before
+ * a host, prints the right version, and dies at boot. Exit 0 when the run finds exactly that.
+ */
+export async function demoCommand(options: { reports: string }, io: CliIo): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'smoke-demo-'));
+  const say = (text: string) => io.stderr.write(`${text}\n`);
+  try {
+    say('demo: starting a fake GitHub with draft v0.0.1 (four archives, checksums.txt) and four sshd hosts on this machine');
+    const sandbox = await startSandbox({ dir, behaviours: { [BROKEN]: { variant: 'empty-kernel-exit' } } });
+    try {
+      const reports = resolve(options.reports);
+      const code = await runCommand(
+        'v0.0.1',
+        { config: sandbox.configPath, reports, platform: [], post: true },
+        { ...io, env: { ...io.env, ...sandbox.env } },
+      );
+      const section = extractSection(sandbox.fake.release(sandbox.releaseId).body ?? null);
+      say('\ndemo: the section smoke wrote into the draft body (the release notes above it are untouched):\n');
+      io.stdout.write(`${section ?? '(no section was written)'}\n`);
+      say(
+        [
+          '',
+          `demo: the red cell is ${BROKEN} boot. That build embeds a zero-byte VM kernel: it compiles, its archive`,
+          'and header are right, and `ephemerd --version` answers, but `ephemerd serve` exits at once with',
+          '"embedded embed/vmlinuz is empty (placeholder only)". Only booting it on a host shows that.',
+          `demo: reports are in ${join(reports, 'v0.0.1')} (report.html is the matrix in a browser)`,
+        ].join('\n'),
+      );
+      // A run that passes everything missed the broken build: that is the demo failing.
+      return code === EXIT.fail ? EXIT.pass : code === EXIT.pass ? EXIT.fail : code;
+    } finally {
+      await sandbox.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { stringify } from 'yaml';
+import { EPHEMERD_PLATFORMS, type PlatformId } from '../domain/platform.ts';
+import { startFakeGitHub, type FakeGitHub } from './fake-github/index.ts';
+import { startSshd, type SshdHandle } from './sshd.ts';
+import type { StandInBehaviour } from './stand-in/behaviour.ts';
+import { standInLauncher } from './stand-in/launcher.ts';
+import { buildFixtureRelease, type FixtureRelease } from './stand-in/release.ts';
+
+export const SANDBOX_TOKEN = 'push-token';
+export const SANDBOX_REPO = 'ephpm/ephemerd';
+export const SANDBOX_BODY = '## ephemerd v0.0.1\n\nRelease notes written by a person. They stay exactly as they are.\n';
+
+export interface SandboxOptions {
+  /** Everything the sandbox writes goes here: archives, keys, hosts.yaml, the download cache. */
+  dir: string;
+  tag?: string;
+  /** How each platform's stand-in binary behaves; `good` where not given. */
+  behaviours?: Partial<Record<PlatformId, Partial<StandInBehaviour>>>;
+  /** hosts.yaml additions under `probes:` (e.g. shorter boot timeouts in tests). */
+  probes?: Record<string, unknown>;
+}
+
+export interface Sandbox {
+  fake: FakeGitHub;
+  hosts: Map<PlatformId, SshdHandle>;
+  release: FixtureRelease;
+  releaseId: number;
+  commit: string;
+  configPath: string;
+  /** The environment a `smoke` command needs to use the sandbox. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole world on this machine: a fake GitHub with a draft of four platform archives, and one
+ * real sshd on loopback per platform whose binaries run through the stand-in's launcher.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const tag = options.tag ?? 'v0.0.1';
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const release = await buildFixtureRelease({
+      dir: join(options.dir, 'release'),
+      tag,
+      platforms: EPHEMERD_PLATFORMS.map((platform) => ({
+        platform,
+        behaviour: { version: tag, variant: 'good', ...options.behaviours?.[platform] },
+      })),
+    });
+    const fake = await startFakeGitHub();
+    closers.push(() => fake.close());
+    const commit = createHash('sha1').update(`sandbox ${tag}`).digest('hex');
+    fake.setBranch('main', commit);
+    const draft = fake.addRelease({ tag_name: tag, draft: true, target_commitish: 'main', name: `ephemerd ${tag}`, body: SANDBOX_BODY });
+    for (const asset of release.assets) fake.addAsset(draft.id, { name: asset.name, file: asset.path });
+    fake.addAsset(draft.id, { name: basename(release.checksumsPath), file: release.checksumsPath });
+
+    const hosts = new Map<PlatformId, SshdHandle>();
+    for (const platform of EPHEMERD_PLATFORMS) {
+      const sshd = await startSshd();
+      closers.push(() => sshd.stop());
+      hosts.set(platform, sshd);
+    }
+    const configPath = join(options.dir, 'hosts.yaml');
+    await mkdir(join(options.dir, 'work'), { recursive: true });
+    await writeFile(configPath, sandboxConfig(hosts, join(options.dir, 'work'), options.probes ?? {}));
+    return {
+      fake,
+      hosts,
+      release,
+      releaseId: draft.id,
+      commit,
+      configPath,
+      env: {
+        GITHUB_API_URL: fake.url,
+        GITHUB_TOKEN: SANDBOX_TOKEN,
+        GITHUB_REPOSITORY: SANDBOX_REPO,
+        SMOKE_CACHE_DIR: join(options.dir, 'cache'),
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function sandboxConfig(hosts: Map<PlatformId, SshdHandle>, workdir: string, probes: Record<string, unknown>): string {
+  const platforms: Record<string, unknown> = {};
+  for (const p of hosts.keys()) platforms[p] = { minBinaryBytes: 256 };
+  const config = {
+    repo: SANDBOX_REPO,
+    platforms,
+    probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 }, ...probes },
+    hosts: [...hosts].map(([platform, sshd]) => ({
+      name: `sandbox-${platform.replace('/', '-')}`,
+      platform,
+      address: sshd.host,
+      port: sshd.port,
+      user: sshd.user,
+      identityFile: sshd.clientKeyPath,
+      hostKey: sshd.hostKeyLine,
+      // The sandbox's hosts are this Linux machine, whatever platform they stand for.
+      shell: 'posix',
+      workdir,
+      launcher: standInLauncher(),
+    })),
+  };
+  return `# Written by the sandbox: hosts on this machine standing for ephemerd's four platforms.\n${stringify(config)}`;
+}

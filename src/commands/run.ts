@@ -1,39 +1,22 @@
-import { resolve } from 'node:path';
 import type { RunCliOptions } from '../cli.ts';
 import type { SmokeConfig } from '../config/types.ts';
 import { ConfigError, EXIT } from '../domain/errors.ts';
 import type { PlatformId } from '../domain/platform.ts';
-import { connectHost } from '../hosts/connect-host.ts';
 import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
-import { newRunId } from '../pipeline/run-id.ts';
 import { toReportJson } from '../report/json.ts';
 import { chooseView } from '../progress/choose-view.ts';
-import { actionsRunUrl, cacheDir, commandContext } from './context.ts';
+import { commandContext } from './context.ts';
 import type { CliIo } from './io.ts';
+import { runDepsFor, runInputFor } from './run-input.ts';
 
 /** `smoke run <tag>`: exit 0 all passed, 1 a platform failed, 2 usage, 3 no verdict. */
 export async function runCommand(tag: string, options: RunCliOptions, io: CliIo): Promise<number> {
   const { config, github } = await commandContext(options, io);
   const platforms = selectPlatforms(config, options.platform);
   const view = chooseView(io, { json: options.json === true });
-  const runUrl = actionsRunUrl(io.env);
   let outcome: RunOutcome;
   try {
-    outcome = await runSmoke(
-      {
-        tag,
-        runId: newRunId(new Date()),
-        config,
-        platforms,
-        reportsDir: resolve(options.reports),
-        cacheDir: cacheDir(io.env),
-        post: options.post,
-        keepOnFailure: options.keepOnFailure === true,
-        ...(runUrl ? { runUrl } : {}),
-        ...(io.env.GITHUB_STEP_SUMMARY ? { stepSummary: io.env.GITHUB_STEP_SUMMARY } : {}),
-      },
-      { github, connect: (host) => connectHost(host), onEvent: view.onEvent, now: () => new Date() },
-    );
+    outcome = await runSmoke(runInputFor(tag, config, platforms, options, io.env), runDepsFor(github, view.onEvent));
   } finally {
     view.close();
   }

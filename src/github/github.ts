@@ -5,6 +5,7 @@ import { downloadAsset, type DownloadOptions, type Downloaded } from './download
 import { findDraftByTag } from './find-draft-by-tag.ts';
 import { getRelease } from './get-release.ts';
 import { listReleases } from './list-releases.ts';
+import { listReleasesIfChanged, type ReleasesIfChanged } from './list-releases-if-changed.ts';
 import { resolveCommit, type ResolvedCommit } from './resolve-commit.ts';
 import type { CommitStatus, Release, ReleaseAsset } from './types.ts';
 import { updateReleaseBody } from './update-release-body.ts';
@@ -13,6 +14,8 @@ import { updateReleaseBody } from './update-release-body.ts';
 export interface GitHub {
   readonly repo: string;
   listReleases(): Promise<Release[]>;
+  /** The releases unless the first page still matches `etag` (a free 304): one request per idle poll. */
+  listReleasesIfChanged(etag: string | null): Promise<ReleasesIfChanged>;
   findDraftByTag(tag: string): Promise<Release | null>;
   getRelease(releaseId: number): Promise<Release>;
   resolveCommit(release: Pick<Release, 'tag_name' | 'target_commitish'>): Promise<ResolvedCommit>;
@@ -34,6 +37,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
   return {
     repo: options.repo,
     listReleases: () => listReleases(client),
+    listReleasesIfChanged: (etag) => listReleasesIfChanged(client, etag),
     findDraftByTag: (tag) => findDraftByTag(client, tag),
     getRelease: (releaseId) => getRelease(client, releaseId),
     resolveCommit: (release) => resolveCommit(client, release),

@@ -203,6 +203,24 @@ export const posixShell: Shell = {
     ].join('\n');
   },
 
+  hostFacts({ workdir, program }) {
+    return [
+      `printf 'os %s\\n' "$(uname -s)"`,
+      `printf 'arch %s\\n' "$(uname -m)"`,
+      baseDir(workdir),
+      // makeRunDir runs as the login user (never through sudo), so that user must be able to write here.
+      `if [ ! -d "$base" ]; then echo 'workdir missing'; elif [ ! -w "$base" ]; then echo 'workdir read-only'; else echo 'workdir ok'; fi`,
+      // The field before the `NN%` capacity is the free KiB, whatever spaces the device or mount point names hold.
+      `df -Pk -- "$base" 2>/dev/null | awk 'NR > 1 { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+%$/) { print "freeKiB " $(i - 1); exit } }'`,
+      ...(program === undefined
+        ? []
+        : [`if command -v ${q(program)} >/dev/null 2>&1; then echo 'program yes'; else echo 'program no'; fi`]),
+      'exit 0',
+    ].join('\n');
+  },
+
+  sudoWorks: () => 'sudo -n true',
+
   freePort() {
     // perl is on every Debian (perl-base) and macOS; python3 and node are fallbacks.
     return [

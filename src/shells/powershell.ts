@@ -138,6 +138,31 @@ const script = {
       "[System.IO.Directory]::Delete($d, $true); [Console]::Out.WriteLine('removed')",
     ].join('\n');
   },
+  hostFacts(workdir: string | undefined, program: string | undefined): string {
+    return [
+      "[Console]::Out.WriteLine('os ' + [Environment]::OSVersion.Platform)",
+      // A 32-bit PowerShell on a 64-bit Windows sees x86 here; the real one is in ARCHITEW6432.
+      '$arch = $env:PROCESSOR_ARCHITEW6432; if (-not $arch) { $arch = $env:PROCESSOR_ARCHITECTURE }',
+      "[Console]::Out.WriteLine('arch ' + $arch)",
+      baseDir(workdir),
+      'if ([System.IO.Directory]::Exists($base)) {',
+      "  [Console]::Out.WriteLine('workdir ok')",
+      // The drive's free space (what Get-PSDrive shows), read through .NET so no path is a wildcard.
+      '  try {',
+      '    $drive = New-Object System.IO.DriveInfo([System.IO.Path]::GetPathRoot([System.IO.Path]::GetFullPath($base)))',
+      "    [Console]::Out.WriteLine('freeKiB ' + [long][Math]::Floor($drive.AvailableFreeSpace / 1024))",
+      '  } catch { [Console]::Error.WriteLine(\'free space unknown: \' + $_.Exception.Message) }',
+      "} else { [Console]::Out.WriteLine('workdir missing') }",
+      ...(program === undefined
+        ? []
+        : [
+            // Get-Command has no -LiteralPath: escape the wildcards a name or path may hold.
+            `$p = ${q(program)}`,
+            "if ([System.IO.File]::Exists($p) -or (Get-Command -Name ([Management.Automation.WildcardPattern]::Escape($p)) -ErrorAction SilentlyContinue)) { [Console]::Out.WriteLine('program yes') } else { [Console]::Out.WriteLine('program no') }",
+          ]),
+      'exit 0',
+    ].join('\n');
+  },
   listRuns(workdir: string | undefined): string {
     return [
       READ_PID,
@@ -220,6 +245,9 @@ export const powerShell: Shell = {
     ),
   removeRunDir: ({ runDir }) => encodePowerShell(script.removeRunDir(runDir)),
   listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
+
+  hostFacts: ({ workdir, program }) => encodePowerShell(script.hostFacts(workdir, program)),
+  sudoWorks: () => encodePowerShell("[Console]::Error.WriteLine('Windows has no sudo: log in as an Administrator'); exit 127"),
 
   freePort: () =>
     encodePowerShell(

@@ -63,6 +63,15 @@ export interface Shell {
   /** Prints one line per run directory left in `workdir`: `run <path>` then `pid <pid> <alive>` lines. */
   listRuns(options: { workdir?: string }): string;
 
+  /**
+   * What `smoke hosts check` asks a host, one `key value` line each: `os <as the host names it>`,
+   * `arch <likewise>`, `workdir ok|missing|read-only`, `freeKiB <n>` (free space under `workdir`,
+   * absent when unknown) and, when `program` is given, `program yes|no` (is it on the PATH).
+   */
+  hostFacts(options: { workdir?: string; program?: string }): string;
+  /** Exits 0 when `sudo -n` runs a command as root without a password (what probes rely on). */
+  sudoWorks(): string;
+
   /** Prints a TCP port free on the host's loopback. */
   freePort(): string;
   /** GET http://127.0.0.1:<port>/healthz from the host itself; prints the body, exits non-zero on failure. */

@@ -33,6 +33,9 @@ const operations: Record<string, string> = {
   'list-runs': ps.listRuns({ workdir: NASTY }),
   'free-port': ps.freePort(),
   healthz: ps.healthz({ port: 18080, timeoutMs: 3000 }),
+  'host-facts': ps.hostFacts({ workdir: NASTY, program: `${NASTY}\\qemu.exe` }),
+  'host-facts-default': ps.hostFacts({}),
+  'sudo-works': ps.sudoWorks(),
 };
 
 describe('PowerShell dialect goldens', () => {

@@ -12,8 +12,12 @@ export function describeEvent(event: RunEvent): string | null {
     case 'download-progress':
     case 'upload-progress':
       return null;
-    case 'check':
-      return `${event.platform}: ${event.result.name} ${event.result.status}: ${event.result.detail}`;
+    case 'check': {
+      const { name, status, detail } = event.result;
+      // A skipped check's detail already says "skipped: …".
+      const said = detail.startsWith(`${status}:`) ? detail : `${status}: ${detail}`;
+      return `${event.platform}: ${name} ${said}`;
+    }
     case 'platform-finished':
       return `${event.result.platform}: ${event.result.verdict}`;
     case 'run-finished':

@@ -37,6 +37,6 @@ it('loads the example hosts.yaml: ephemerd four platforms, failover, pinned and 
   expect(windows?.probes.boot.timeoutMs).toBe(300_000);
   expect(windows?.timeouts.uploadMs).toBe(3_600_000);
   const mac = config.hosts.find((h) => h.platform === 'darwin/arm64');
-  expect(mac?.probes.extra.map((p) => p.name)).toEqual(['codesign']);
-  expect(new RegExp(mac?.probes.extra[0]?.expectOutput ?? '^$').test('[Key] com.apple.security.virtualization')).toBe(true);
+  expect(mac?.probes.extra.map((p) => p.name)).toEqual(['doctor']);
+  expect(mac?.probes.extra[0]?.command).toBe('{binary} doctor --check');
 });

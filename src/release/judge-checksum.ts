@@ -23,7 +23,7 @@ export function judgeChecksum(w: ChecksumWitnesses, durationMs = 0): CheckResult
 
   const github = githubSha256(w.githubDigest);
   const entry = w.checksums.entries.find((e) => e.name === w.assetName);
-  if (!entry) return fail(`${file} has no entry for ${w.assetName}`);
+  if (!entry) return fail(missingEntry(w.checksums, w.assetName));
   const where = `${file}:${entry.line}`;
   if (github && github !== entry.sha256) {
     return fail(
@@ -35,6 +35,19 @@ export function judgeChecksum(w: ChecksumWitnesses, durationMs = 0): CheckResult
   }
   const also = github ? " and GitHub's digest" : " (GitHub has no digest for this asset)";
   return checkResult('checksum', 'pass', `sha256 ${w.downloaded} matches ${where}${also}`, durationMs);
+}
+
+/** Why checksums.txt has no line for an archive, pointing at the line that was probably meant. */
+function missingEntry(checksums: ChecksumsFile, assetName: string): string {
+  const file = checksums.fileName;
+  if (checksums.entries.length === 0) {
+    const whole = checksums.problems.find((p) => p.line === 0);
+    return `${whole ? whole.message : `${file} has no checksum entries`}: nothing to check ${assetName} against`;
+  }
+  const loose = (name: string) => name.toLowerCase().replace(/[\s_.-]+/g, '');
+  const near = checksums.entries.find((e) => loose(e.name) === loose(assetName));
+  const hint = near ? `; ${file}:${near.line} lists ${JSON.stringify(near.name)}, which differs only in spaces or separators` : '';
+  return `${file} has no entry for ${assetName}${hint}`;
 }
 
 /** The hex of a `sha256:<hex>` digest; null when absent or of another algorithm. */

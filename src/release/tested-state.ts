@@ -4,7 +4,7 @@ import type { SectionData } from '../report/section-data.ts';
 /** What the draft's body says about its last test, compared with the draft as it is now. */
 export type TestedState =
   | { kind: 'untested' }
-  | { kind: 'running'; runId: string; startedAt: string }
+  | { kind: 'running'; runId: string; startedAt: string; runner?: { hostname: string; pid: number } }
   | { kind: 'stale'; reasons: string[]; data: SectionData }
   | { kind: 'current'; data: SectionData & { verdict: 'pass' | 'fail' | 'error' } };
 
@@ -24,7 +24,9 @@ export interface CurrentDraft {
  */
 export function testedState(data: SectionData | null, now: CurrentDraft): TestedState {
   if (!data) return { kind: 'untested' };
-  if (data.state === 'running' || data.verdict === null) return { kind: 'running', runId: data.runId, startedAt: data.startedAt };
+  if (data.state === 'running' || data.verdict === null) {
+    return { kind: 'running', runId: data.runId, startedAt: data.startedAt, ...(data.runner ? { runner: data.runner } : {}) };
+  }
   const reasons: string[] = [];
   if (now.commit !== null && data.commit !== now.commit) {
     reasons.push(`the draft now points at commit ${now.commit.slice(0, 12)}, the result is for ${(data.commit ?? 'unknown').slice(0, 12)}`);

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/domain/events.ts';
 import { chooseView } from '../../src/progress/choose-view.ts';
 import { describeEvent } from '../../src/progress/describe-event.ts';
 import { plainView } from '../../src/progress/plain-view.ts';
@@ -11,7 +12,7 @@ function capture(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean; col
   return { stream, text: () => text };
 }
 
-const started = { kind: 'run-started', tag: 'v0.0.1', repo: 'o/r', platforms: ['linux/amd64'] } as const;
+const started: RunEvent = { kind: 'run-started', tag: 'v0.0.1', repo: 'o/r', platforms: ['linux/amd64'] };
 
 describe('progress views', () => {
   it('writes plain timestamped lines, and upload progress only at each quarter', () => {

@@ -1,4 +1,4 @@
-import { inertText, neutraliseCommentMarkers, stripControlChars } from '../text-safety.ts';
+import { inertText, neutraliseCommentMarkers, neutraliseMentions, stripControlChars } from '../text-safety.ts';
 
 /**
  * Numeric character references are literal text in CommonMark and in HTML alike, so one
@@ -28,14 +28,20 @@ export function escapeInline(text: string): string {
 /**
  * A fenced code block for untrusted text: the fence is longer than any backtick run inside,
  * so the content cannot close it, and comment markers are broken so a fake end marker in a
- * log cannot end our section.
+ * log cannot end our section. Code does not ping or render, but the same text is copied into
+ * other places (e-mail notifications, step summaries): mentions and tags are broken here too.
  */
 export function fencedBlock(text: string): string {
-  const content = neutraliseCommentMarkers(stripControlChars(text)).replace(/\n+$/, '');
+  const content = breakTags(neutraliseMentions(neutraliseCommentMarkers(stripControlChars(text)))).replace(/\n+$/, '');
   let longestRun = 0;
   for (const run of content.matchAll(/`+/g)) longestRun = Math.max(longestRun, run[0].length);
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   return `${fence}text\n${content}\n${fence}`;
+}
+
+/** `<script>`, `</details>`: a zero-width space after `<` keeps them text wherever they end up. */
+function breakTags(text: string): string {
+  return text.replace(/<(?=[A-Za-z/])/g, '<\u200B');
 }
 
 /** A hex digest or SHA in a code span when it is what it claims to be; escaped text otherwise. */

@@ -15,6 +15,8 @@ export const STAND_IN_VARIANTS = [
   'orphan-child',
   'noisy',
   'exit-before-ready',
+  // Output written to attack the report: our section's end marker, HTML, mentions, 10 MB of it.
+  'hostile',
 ] as const;
 export type StandInVariant = (typeof STAND_IN_VARIANTS)[number];
 

@@ -7,13 +7,14 @@
 import { fileURLToPath } from 'node:url';
 import { dataDirFrom } from './daemon/config.mjs';
 import { readPayload } from './daemon/payload.mjs';
-import { serve } from './daemon/serve.mjs';
+import { HOSTILE_TEXT, serve } from './daemon/serve.mjs';
 import { install, start, stop, uninstall } from './daemon/service.mjs';
 import { status } from './daemon/status.mjs';
 
 const [binaryPath, ...args] = process.argv.slice(2);
 
 function versionLine(payload) {
+  if (payload.variant === 'hostile') return `${HOSTILE_TEXT}\nephemerd version ${payload.version}\n`;
   if (payload.variant === 'no-stamp') return 'ephemerd version dev\n';
   if (payload.variant === 'wrong-version') return `ephemerd version ${payload.version === 'v0.0.0-stale' ? 'v9.9.9-stale' : 'v0.0.0-stale'}\n`;
   return `ephemerd version ${payload.version}\n`;

@@ -7,6 +7,9 @@ import { loadConfig } from './config.mjs';
 import { createLogger } from './log.mjs';
 
 const DEFAULT_NOISE_BYTES = 20 * 1024 * 1024;
+const HOSTILE_NOISE_BYTES = 10 * 1024 * 1024;
+/** What the `hostile` variant prints: our section's end marker, HTML that would break out, mass mentions. */
+export const HOSTILE_TEXT = '<!-- smoke-test:end --> <script>alert(1)</script> </details></code></pre> @everyone @octocat #1';
 /** The orphan ends itself after this, so a failed test cannot leak it forever. */
 const ORPHAN_LIFETIME_MS = 10 * 60_000;
 
@@ -44,6 +47,11 @@ export async function serve(payload, dataDir) {
     process.exit(1);
   }
   if (variant === 'noisy') await writeNoise(payload.noiseBytes ?? DEFAULT_NOISE_BYTES);
+  if (variant === 'hostile') {
+    await writeNoise(payload.noiseBytes ?? HOSTILE_NOISE_BYTES, () => `time=${new Date().toISOString()} level=INFO msg=${JSON.stringify(HOSTILE_TEXT)}\n`);
+    log.error(HOSTILE_TEXT);
+    process.exit(1);
+  }
   log.info('containerd ready', { address: join(dataDir, 'containerd', 'containerd.sock') });
   if (variant === 'exit-before-ready') process.exit(0);
   if (variant === 'never-ready') return;
@@ -101,8 +109,8 @@ async function spawnOrphan() {
 }
 
 /** Megabytes of debug lines, as a daemon pulling images might print; waits for the pipe to drain. */
-async function writeNoise(total) {
-  const line = (n) => `time=${new Date().toISOString()} level=DEBUG msg="pulling layer" layer=${n} digest=sha256:${'0123456789abcdef'.repeat(4)} progress=${n % 100}%\n`;
+async function writeNoise(total, lineOf) {
+  const line = lineOf ?? ((n) => `time=${new Date().toISOString()} level=DEBUG msg="pulling layer" layer=${n} digest=sha256:${'0123456789abcdef'.repeat(4)} progress=${n % 100}%\n`);
   let written = 0;
   let n = 0;
   while (written < total) {

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
+import { ConfigError } from '../domain/errors.ts';
 import type { SmokeConfig } from '../config/types.ts';
 import { createGitHub, type GitHub } from '../github/index.ts';
 import { githubSettings } from './github-settings.ts';
@@ -19,9 +20,18 @@ export async function commandContext(options: { config: string; repo?: string },
     apiUrl: settings.apiUrl,
     token: settings.token,
     repo: settings.repo,
-    retry: { retries: 3, maxRateLimitWaitSeconds: 120 },
+    retry: { retries: 3, maxRateLimitWaitSeconds: 120, ...retryBase(io.env) },
   });
   return { config, github };
+}
+
+/** SMOKE_GITHUB_RETRY_BASE_MS shrinks the 5xx backoff (1 s, 4 s, 9 s) so fault tests run fast. */
+function retryBase(env: NodeJS.ProcessEnv): { minBackoffMs?: number } {
+  const raw = env.SMOKE_GITHUB_RETRY_BASE_MS;
+  if (raw === undefined || raw === '') return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new ConfigError(`SMOKE_GITHUB_RETRY_BASE_MS must be a whole number of milliseconds, not ${JSON.stringify(raw)}`);
+  return { minBackoffMs: ms };
 }
 
 /** Downloads are cached across runs (keyed by asset id and digest); SMOKE_CACHE_DIR moves them. */

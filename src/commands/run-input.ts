@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { SmokeConfig } from '../config/types.ts';
 import type { EventSink } from '../domain/events.ts';
@@ -26,12 +27,13 @@ export function runInputFor(tag: string, config: SmokeConfig, platforms: Platfor
     cacheDir: cacheDir(env),
     post: settings.post,
     keepOnFailure: settings.keepOnFailure === true,
+    runner: { hostname: hostname(), pid: process.pid },
     ...(runUrl ? { runUrl } : {}),
     ...(env.GITHUB_STEP_SUMMARY ? { stepSummary: env.GITHUB_STEP_SUMMARY } : {}),
   };
 }
 
-/** The real adapters: SSH to the configured hosts, the wall clock. */
-export function runDepsFor(github: GitHub, onEvent: EventSink): RunDeps {
-  return { github, connect: (host) => connectHost(host), onEvent, now: () => new Date() };
+/** The real adapters: SSH to the configured hosts, the wall clock; `signal` cancels the run. */
+export function runDepsFor(github: GitHub, onEvent: EventSink, signal?: AbortSignal): RunDeps {
+  return { github, connect: (host) => connectHost(host), onEvent, now: () => new Date(), ...(signal ? { signal } : {}) };
 }

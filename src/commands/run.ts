@@ -8,16 +8,22 @@ import { chooseView } from '../progress/choose-view.ts';
 import { commandContext } from './context.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor } from './run-input.ts';
+import { stopSignal } from './stop-signal.ts';
 
 /** `smoke run <tag>`: exit 0 all passed, 1 a platform failed, 2 usage, 3 no verdict. */
 export async function runCommand(tag: string, options: RunCliOptions, io: CliIo): Promise<number> {
   const { config, github } = await commandContext(options, io);
   const platforms = selectPlatforms(config, options.platform);
   const view = chooseView(io, { json: options.json === true });
+  // SIGTERM/SIGINT: stop the probes, clean the hosts, say `error` (cancelled); a second one quits now.
+  const stop = stopSignal(io.signal, (signal) =>
+    view.onEvent({ kind: 'warning', message: `${signal}: stopping the probes and cleaning the hosts (send it again to quit now)` }),
+  );
   let outcome: RunOutcome;
   try {
-    outcome = await runSmoke(runInputFor(tag, config, platforms, options, io.env), runDepsFor(github, view.onEvent));
+    outcome = await runSmoke(runInputFor(tag, config, platforms, options, io.env), runDepsFor(github, view.onEvent, stop.signal));
   } finally {
+    stop.dispose();
     view.close();
   }
   return finish(outcome, options, io);
@@ -31,13 +37,16 @@ export function exitCodeFor(outcome: RunOutcome): number {
 function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number {
   switch (outcome.kind) {
     case 'not-release-tag':
-      io.stderr.write(`smoke: ${JSON.stringify(outcome.tag)} is not a release tag (pattern ${outcome.pattern})\n`);
+      io.stderr.write(`smoke: ${quoteTag(outcome.tag)} is not a release tag (pattern ${outcome.pattern})\n`);
       break;
     case 'not-found':
-      io.stderr.write(`smoke: no draft release with tag ${JSON.stringify(outcome.tag)} (published releases are not tested; a token without push access sees no drafts)\n`);
+      io.stderr.write(`smoke: no draft release with tag ${quoteTag(outcome.tag)} (published releases are not tested; a token without push access sees no drafts)\n`);
       break;
     case 'waiting':
       io.stderr.write(`smoke: ${outcome.release.tag_name} is waiting for assets: ${outcome.missing.join(', ')}; nothing was tested\n`);
+      break;
+    case 'busy':
+      io.stderr.write(`smoke: another smoke run is testing ${outcome.tag} (run ${outcome.holder.runId} since ${outcome.holder.since}); nothing was tested\n`);
       break;
     case 'tested':
       if (options.json) io.stdout.write(toReportJson(outcome.report));
@@ -45,6 +54,12 @@ function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number 
       break;
   }
   return exitCodeFor(outcome);
+}
+
+/** A tag as the user typed it, made one safe line: JSON-quoted (control characters escaped) and cut when long. */
+export function quoteTag(tag: string, max = 120): string {
+  if (tag.length <= max) return JSON.stringify(tag);
+  return `${JSON.stringify(tag.slice(0, max))}… (${tag.length} characters)`;
 }
 
 function selectPlatforms(config: SmokeConfig, requested: string[]): PlatformId[] {

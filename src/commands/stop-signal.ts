@@ -23,7 +23,8 @@ export function stopSignal(given: AbortSignal | undefined, onFirst: (signal: str
       return;
     }
     onFirst(signal);
-    controller.abort();
+    // The reason names the signal, so a cancelled run can say what stopped it.
+    controller.abort(signal);
   };
   const dispose = () => {
     for (const s of SIGNALS) process.off(s, handler);

@@ -8,6 +8,7 @@ import { chooseView } from '../progress/choose-view.ts';
 import { assetsFingerprint, pickDrafts, type DraftDecision } from '../stages/pick-drafts.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor, type RunSettings } from './run-input.ts';
+import { thisMachine } from './this-machine.ts';
 
 /** What one watch remembers between polls. Only an optimisation: "tested" lives in the drafts' bodies. */
 export interface WatchState {
@@ -48,7 +49,7 @@ export async function watchPass(ctx: WatchContext, state: WatchState): Promise<P
 
   const { config } = ctx;
   const platforms = [...config.platforms.keys()];
-  const plan = pickDrafts(listing.releases, { platforms, rules: config.release, now: new Date(), testedHere: state.testedHere });
+  const plan = pickDrafts(listing.releases, { platforms, rules: config.release, now: new Date(), testedHere: state.testedHere, here: thisMachine() });
   const info = (message: string) => ctx.onEvent({ kind: 'info', message });
   if (plan.length === 0) info(`no drafts of ${ctx.github.repo} to test`);
   const result: PassResult = { listed: true, verdicts: [], errors: 0 };

@@ -12,6 +12,7 @@ import { shellFor } from '../shells/shell-for.ts';
 import type { Shell } from '../shells/shell.ts';
 import { cleanupHost } from '../stages/cleanup-host.ts';
 import { stageOnHost } from '../stages/stage-on-host.ts';
+import { abortableRemote, CANCELLED } from './abortable-remote.ts';
 
 export interface OnHostInput {
   tag: string;
@@ -25,6 +26,8 @@ export interface OnHostInput {
   onEvent: EventSink;
   /** The run's connection to a host, opened again if it dropped: cleanup must still happen. */
   reconnect: (host: HostConfig) => Promise<Remote>;
+  /** Stops the probes (the running command is ended, no new check starts); cleanup still runs. */
+  signal?: AbortSignal;
 }
 
 type Step = { name: string; run: (remote: Remote, shell: Shell, binaryPath: string, runDir: string) => Promise<CheckResult> };
@@ -43,7 +46,7 @@ export async function testOnHost(remote: Remote, input: OnHostInput): Promise<Ch
 
   input.onEvent({ kind: 'stage', platform: input.platform, stage: 'upload', host: host.name });
   const staged = await guard('upload', host.name, () =>
-    stageOnHost(remote, shell, {
+    stageOnHost(abortableRemote(remote, input.signal), shell, {
       localArchive: input.localArchive,
       assetName: input.assetName,
       expectedSha256: input.sha256,
@@ -70,8 +73,14 @@ export async function testOnHost(remote: Remote, input: OnHostInput): Promise<Ch
         skipped.forEach(emit);
         continue;
       }
+      if (input.signal?.aborted) {
+        blocker = checkResult(step.name, 'error', CANCELLED);
+        checks.push(blocker);
+        emit(blocker);
+        continue;
+      }
       input.onEvent({ kind: 'stage', platform: input.platform, stage: step.name, host: host.name });
-      const current = remote.connected ? remote : await input.reconnect(host);
+      const current = abortableRemote(remote.connected ? remote : await input.reconnect(host), input.signal);
       const result = await guard(step.name, host.name, () => step.run(current, shell, binaryPath, runDir));
       checks.push(result);
       emit(result);

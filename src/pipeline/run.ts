@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { SmokeConfig } from '../config/types.ts';
 import type { EventSink } from '../domain/events.ts';
@@ -7,9 +8,12 @@ import type { PlatformResult } from '../domain/verdict.ts';
 import type { GitHub } from '../github/github.ts';
 import { runVerdict } from '../report/verdict-rules.ts';
 import { writeReports } from '../report/write-reports.ts';
-import { fetchAssets } from '../stages/fetch-assets.ts';
+import { startFetch } from '../stages/fetch-assets.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
+import { abandonRun } from '../stages/abandon-run.ts';
 import { announceRun, postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
+import { DEFAULT_STALE_RUN_MS } from '../stages/pick-drafts.ts';
+import { claimDraft, type LockHolder } from './draft-lock.ts';
 import { HostPool, type Connect } from './host-pool.ts';
 import { testPlatform } from './test-platform.ts';
 
@@ -25,6 +29,10 @@ export interface RunInput {
   keepOnFailure: boolean;
   runUrl?: string;
   stepSummary?: string;
+  /** A `running` section of another run older than this was left by a killed run (default 2 h). */
+  staleRunMs?: number;
+  /** This process, written into the `running` section: a watch here can tell when it was killed. */
+  runner?: { hostname: string; pid: number };
 }
 
 export interface RunDeps {
@@ -32,10 +40,14 @@ export interface RunDeps {
   connect: Connect;
   onEvent: EventSink;
   now: () => Date;
+  /** Cancels the run (SIGTERM): probes stop, hosts are cleaned, the result is `error`, never `pending`. */
+  signal?: AbortSignal;
 }
 
 export type RunOutcome =
   | Exclude<FindDraftResult, { kind: 'ready' }>
+  /** Another run is testing this draft: nothing was tested or posted. */
+  | { kind: 'busy'; tag: string; holder: LockHolder }
   | { kind: 'tested'; report: RunReport; reportDir: string; posted: PostOutcome | null };
 
 /** The spine: find the draft, fetch and verify, test each platform on its host, report, post. */
@@ -45,9 +57,35 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
   const draft = await findDraft(deps.github, { tag: input.tag, platforms: input.platforms, rules: config.release });
   if (draft.kind === 'waiting') onEvent({ kind: 'draft-waiting', tag: input.tag, missing: draft.missing });
   if (draft.kind !== 'ready') return draft;
+  if (!input.post) return testDraft(draft, input, deps);
 
+  // Two runs posting into one body would mix their sections: only one tests a draft at a time.
+  const claim = await claimDraft(deps.github, {
+    lockDir: join(input.cacheDir, '.locks'),
+    repo: deps.github.repo,
+    release: draft.release,
+    runId: input.runId,
+    now: deps.now(),
+    staleRunMs: input.staleRunMs ?? DEFAULT_STALE_RUN_MS,
+  });
+  if (!claim.ok) return { kind: 'busy', tag: input.tag, holder: claim.holder };
+  try {
+    return await testDraft(draft, input, deps);
+  } finally {
+    await claim.release();
+  }
+}
+
+async function testDraft(draft: Extract<FindDraftResult, { kind: 'ready' }>, input: RunInput, deps: RunDeps): Promise<RunOutcome> {
+  const { config } = input;
+  const { onEvent } = deps;
   const startedAt = deps.now().toISOString();
   onEvent({ kind: 'run-started', tag: input.tag, repo: deps.github.repo, platforms: input.platforms });
+  const data = { schema: 1, runId: input.runId, state: 'running', verdict: null, tag: input.tag, commit: draft.commit.sha, assetDigests: {}, startedAt, finishedAt: null, ...(input.runner ? { runner: input.runner } : {}) } as const;
+  const abandon = async (reason: string) => {
+    const problems = await abandonRun(deps.github, { release: draft.release, commit: draft.commit.sha, data, statusContext: config.statusContext, reason, finishedAt: deps.now().toISOString(), ...(input.runUrl ? { runUrl: input.runUrl } : {}) });
+    for (const problem of problems) onEvent({ kind: 'warning', message: `could not mark the run as ended: ${problem}` });
+  };
   if (input.post) {
     await announceRun(deps.github, {
       release: draft.release,
@@ -55,17 +93,38 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
       statusContext: config.statusContext,
       platformCount: input.platforms.length,
       ...(input.runUrl ? { runUrl: input.runUrl } : {}),
-      data: { schema: 1, runId: input.runId, state: 'running', verdict: null, tag: input.tag, commit: draft.commit.sha, assetDigests: {}, startedAt, finishedAt: null },
+      data: { ...data, assetDigests: {} },
     });
   }
+  // Announced: from here on the status must not stay `pending`, whatever happens.
+  try {
+    const outcome = await testAnnounced(draft, input, deps, startedAt);
+    if (input.post && deps.signal?.aborted) await abandon(cancelledReason(deps.signal));
+    return outcome;
+  } catch (error) {
+    if (input.post) await abandon(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
 
-  const fetched = await fetchAssets(deps.github, { release: draft.release, match: draft.match, cacheDir: input.cacheDir, onEvent });
+function cancelledReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? `cancelled by ${signal.reason}` : 'cancelled';
+}
+
+async function testAnnounced(draft: Extract<FindDraftResult, { kind: 'ready' }>, input: RunInput, deps: RunDeps, startedAt: string): Promise<RunOutcome> {
+  const { config } = input;
+  const { onEvent } = deps;
+  // Each platform starts as soon as its own archive is verified, while the next one downloads.
+  const fetched = await startFetch(deps.github, { release: draft.release, match: draft.match, cacheDir: input.cacheDir, onEvent });
   const pool = new HostPool(config.hosts, deps.connect);
   const limit = pLimit(Math.max(1, config.concurrency));
   let platforms: PlatformResult[];
   try {
-    const common = { tag: input.tag, runId: input.runId, config, pool, keepOnFailure: input.keepOnFailure, onEvent };
-    platforms = await Promise.all(fetched.platforms.map((f) => limit(() => testPlatform(f, common))));
+    const common = { tag: input.tag, runId: input.runId, config, pool, keepOnFailure: input.keepOnFailure, onEvent, ...(deps.signal ? { signal: deps.signal } : {}) };
+    platforms = await Promise.all(fetched.platforms.map(async (f) => {
+      const got = await f;
+      return limit(() => testPlatform(got, common));
+    }));
   } finally {
     await pool.closeAll();
   }
@@ -89,6 +148,10 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
     ...(input.runUrl ? { runUrl: input.runUrl } : {}),
   };
 
+  if (deps.signal?.aborted) {
+    report.verdict = 'error';
+    onEvent({ kind: 'warning', message: `${cancelledReason(deps.signal)}: probes stopped, hosts cleaned` });
+  }
   // The draft may have changed under us: a result for other bytes is never posted as a pass.
   if (input.post) {
     const stale = staleAssets(draft.release, await deps.github.getRelease(draft.release.id), assetDigests);
@@ -103,7 +166,8 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
     expected: input.platforms,
     ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}),
   });
-  const posted = input.post
+  // A cancelled run posts no partial matrix: the caller marks it `error` (cancelled) instead.
+  const posted = input.post && !deps.signal?.aborted
     ? await postResults(deps.github, { report, tested: draft.release, statusContext: config.statusContext, expected: input.platforms })
     : null;
   onEvent({ kind: 'run-finished', verdict: report.verdict, reportDir });

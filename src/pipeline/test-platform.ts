@@ -4,6 +4,7 @@ import { checkResult, type CheckResult, type PlatformResult } from '../domain/ve
 import { checksAfter, platformVerdict, skipAfter } from '../report/verdict-rules.ts';
 import type { FetchedPlatform } from '../stages/fetch-assets.ts';
 import { inspectArchive } from '../stages/inspect-archive.ts';
+import { CANCELLED } from './abortable-remote.ts';
 import type { HostPool } from './host-pool.ts';
 import { testOnHost } from './on-host.ts';
 
@@ -14,6 +15,8 @@ export interface PlatformRunInput {
   pool: HostPool;
   keepOnFailure: boolean;
   onEvent: EventSink;
+  /** A cancelled run starts no new platform and stops the running probes; hosts are still cleaned. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -77,26 +80,46 @@ export async function testPlatform(fetched: FetchedPlatform, input: PlatformRunI
     keepOnFailure: input.keepOnFailure,
     onEvent: input.onEvent,
     reconnect: (host: Parameters<HostPool['connection']>[0]) => input.pool.connection(host),
+    ...(input.signal ? { signal: input.signal } : {}),
   };
+  // What an earlier attempt found: a retry that cannot reach the host must not hide it.
+  let earlierAttempt: CheckResult[] = [];
   for (let attempt = 0; ; attempt += 1) {
+    if (input.signal?.aborted) {
+      const cancelled = checkResult('upload', 'error', CANCELLED);
+      checks.push(cancelled);
+      input.onEvent({ kind: 'check', platform, result: cancelled });
+      skipRest(cancelled, 'upload');
+      checks.push(...leftBehind(earlierAttempt));
+      return result(null);
+    }
     input.onEvent({ kind: 'stage', platform, stage: 'connect' });
     const ran = await input.pool.run(platform, (remote) => testOnHost(remote, onHost).then((c) => ({ checks: c, insecure: remote.insecureHostKey })));
     if (ran.kind === 'unreachable') {
       if (attempt < input.config.retries) continue;
-      const unreachable = checkResult('upload', 'error', `no host for ${platform} could be used: ${ran.reasons.join('; ')}`);
+      const before = earlierAttempt.find((c) => c.name === 'upload' && c.status === 'error');
+      const then = before ? ` (before that: ${before.detail})` : '';
+      const unreachable = checkResult('upload', 'error', `no host for ${platform} could be used: ${ran.reasons.join('; ')}${then}`);
       checks.push(unreachable);
       input.onEvent({ kind: 'check', platform, result: unreachable });
       skipRest(unreachable, 'upload');
+      checks.push(...leftBehind(earlierAttempt));
       return result(null);
     }
     const transferError = ran.value.checks.find((c) => c.name === 'upload' && c.status === 'error');
-    if (transferError && attempt < input.config.retries) {
+    if (transferError && attempt < input.config.retries && !input.signal?.aborted) {
       input.onEvent({ kind: 'warning', platform, host: ran.host.name, message: `retrying after: ${transferError.detail}` });
+      earlierAttempt = ran.value.checks;
       continue;
     }
-    checks.push(...ran.value.checks);
+    checks.push(...ran.value.checks, ...leftBehind(earlierAttempt));
     return result(ran.host.name, ran.value.insecure);
   }
+}
+
+/** An earlier attempt's failed cleanup: what it left on a host stays in the report. */
+function leftBehind(attempt: readonly CheckResult[]): CheckResult[] {
+  return attempt.filter((c) => c.name === 'cleanup' && c.status !== 'pass');
 }
 
 /** The host-side check names this platform's hosts will run, for `skipped` cells. */

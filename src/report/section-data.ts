@@ -15,6 +15,11 @@ const sectionDataSchema = z.object({
   assetDigests: z.record(z.string(), z.string()),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /**
+   * Who runs it (a `running` section only): a later watch on the same machine whose pid is gone
+   * knows the run was killed. Optional, so schema 1 sections without it still read.
+   */
+  runner: z.object({ hostname: z.string(), pid: z.number().int() }).optional(),
 });
 
 export type SectionData = z.infer<typeof sectionDataSchema>;

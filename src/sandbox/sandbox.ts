@@ -21,6 +21,10 @@ export interface SandboxOptions {
   behaviours?: Partial<Record<PlatformId, Partial<StandInBehaviour>>>;
   /** hosts.yaml additions under `probes:` (e.g. shorter boot timeouts in tests). */
   probes?: Record<string, unknown>;
+  /** Binary sizes per platform, padded with random bytes so the archive is as large (slow uploads). */
+  sizeBytes?: Partial<Record<PlatformId, number>>;
+  /** The push token the fake accepts and `env` carries (default SANDBOX_TOKEN); tests scan for it. */
+  token?: string;
 }
 
 export interface Sandbox {
@@ -52,9 +56,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       platforms: EPHEMERD_PLATFORMS.map((platform) => ({
         platform,
         behaviour: { version: tag, variant: 'good', ...options.behaviours?.[platform] },
+        ...sizeOf(options, platform),
       })),
     });
-    const fake = await startFakeGitHub();
+    const token = options.token ?? SANDBOX_TOKEN;
+    const fake = await startFakeGitHub(options.token ? { tokens: { [token]: 'push' } } : {});
     closers.push(() => fake.close());
     const commit = createHash('sha1').update(`sandbox ${tag}`).digest('hex');
     fake.setBranch('main', commit);
@@ -80,7 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       configPath,
       env: {
         GITHUB_API_URL: fake.url,
-        GITHUB_TOKEN: SANDBOX_TOKEN,
+        GITHUB_TOKEN: token,
         GITHUB_REPOSITORY: SANDBOX_REPO,
         SMOKE_CACHE_DIR: join(options.dir, 'cache'),
       },
@@ -90,6 +96,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await close();
     throw error;
   }
+}
+
+function sizeOf(options: SandboxOptions, platform: PlatformId): { sizeBytes?: number; padding?: 'random' } {
+  const sizeBytes = options.sizeBytes?.[platform];
+  return sizeBytes === undefined ? {} : { sizeBytes, padding: 'random' };
 }
 
 function sandboxConfig(hosts: Map<PlatformId, SshdHandle>, workdir: string, probes: Record<string, unknown>): string {

@@ -41,6 +41,13 @@ export interface SshdHandle {
 }
 
 const SSHD = '/usr/sbin/sshd';
+/**
+ * bash runs ~/.bashrc for every command sshd starts. This machine's root .bashrc runs
+ * `pyenv init`, whose rehash holds a lock file: a test that kills a host mid-command (the fault
+ * tests) left that lock behind, and every later SSH command on the machine then waited 60 s for
+ * it. Inside the host's own mount namespace root's .bashrc reads as empty.
+ */
+const HIDE_BASHRC = '{ [ ! -f /root/.bashrc ] || mount --bind /dev/null /root/.bashrc; }';
 
 /**
  * Starts a real OpenSSH sshd on 127.0.0.1 for a test, in its own mount namespace (a private
@@ -135,7 +142,7 @@ async function launch(
     [
       '--pdeathsig', 'KILL',
       'unshare', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc',
-      'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && ${sshd}`,
+      'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && ${HIDE_BASHRC} && ${sshd}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GitHubError } from '../domain/errors.ts';
 import { ignoreEvents, type EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
@@ -48,12 +49,29 @@ type Obtained = { ok: true; path: string; sha256: string; reused: boolean; bytes
  * that did not complete is an `error`, and its partial file is gone.
  */
 export async function fetchAssets(github: Pick<GitHub, 'downloadAsset'>, input: FetchAssetsInput): Promise<FetchedAssets> {
+  const started = await startFetch(github, input);
+  return { ...started, platforms: await Promise.all(started.platforms) };
+}
+
+export interface FetchingAssets extends Omit<FetchedAssets, 'platforms'> {
+  /** One per platform in match order; each settles when its download is verified (never rejects on a bad download). */
+  platforms: Array<Promise<FetchedPlatform>>;
+}
+
+/**
+ * Like `fetchAssets`, but hands back each platform as soon as its own archive is in: the
+ * pipeline uploads the first archive while the next one downloads. Downloads still run one at
+ * a time, in order, so the first platform gets the whole link.
+ */
+export async function startFetch(github: Pick<GitHub, 'downloadAsset'>, input: FetchAssetsInput): Promise<FetchingAssets> {
   const emit = input.onEvent ?? ignoreEvents;
   const checksums = await fetchChecksums(github, input, emit);
-  const platforms: FetchedPlatform[] = [];
-  for (const entry of input.match.platforms) {
-    platforms.push(await fetchPlatform(github, entry, checksums, input, emit));
-  }
+  let previous: Promise<unknown> = Promise.resolve();
+  const platforms = input.match.platforms.map((entry) => {
+    const next = previous.then(() => fetchPlatform(github, entry, checksums, input, emit));
+    previous = next.catch(() => undefined);
+    return next;
+  });
   return checksums.ok
     ? { checksumsSha256: checksums.sha256, checksums: checksums.file, platforms }
     : { checksumsSha256: null, checksums: null, platforms };
@@ -138,16 +156,37 @@ async function obtain(
     if (cached?.sha256 === expected) return { ok: true, path, sha256: cached.sha256, bytes: cached.bytes, reused: true };
     if (cached) await rm(path, { force: true });
   }
-  try {
+  const download = async (): Promise<Obtained> => {
     await mkdir(dir, { recursive: true });
     const got = await github.downloadAsset(asset, path, {
       onProgress: (bytes, total) => emit({ kind: 'download-progress', asset: asset.name, bytes, total }),
       ...(input.signal ? { signal: input.signal } : {}),
     });
     return { ok: true, path, sha256: got.sha256, bytes: got.bytes, reused: false };
-  } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  };
+  try {
+    return await download();
+  } catch (first) {
+    // A cut connection or a storage hiccup (an expired signed URL answers 403) is worth one more try.
+    if (!isTransient(first) || input.signal?.aborted) return { ok: false, reason: errorText(first) };
+    emit({ kind: 'warning', message: `${errorText(first)}: downloading ${asset.name} once more` });
+    try {
+      return await download();
+    } catch (second) {
+      return { ok: false, reason: `${errorText(second)} (after one retry)` };
+    }
   }
+}
+
+/** No answer, a cut body, a refused or failing storage hop: not a verdict on the asset. */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof GitHubError)) return false;
+  const { status } = error;
+  return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function hashIfPresent(path: string): Promise<{ sha256: string; bytes: number } | null> {

@@ -28,6 +28,11 @@ export interface PickDraftsOptions {
    * has no digest, and `--no-post` posts nothing) must not be retested on every poll.
    */
   testedHere?: ReadonlyMap<number, string>;
+  /**
+   * This machine, to recognise a killed run: a `running` section whose runner is this hostname
+   * and whose pid is gone was abandoned, whatever its age.
+   */
+  here?: { hostname: string; isAlive: (pid: number) => boolean };
 }
 
 /**
@@ -62,6 +67,10 @@ function decide(release: Release, options: PickDraftsOptions, staleRunMs: number
     case 'current':
       return { action: 'skip', release, reason: `already tested: run ${state.data.runId} ended in ${state.data.verdict}` };
     case 'running': {
+      const { runner } = state;
+      if (runner && options.here && runner.hostname === options.here.hostname && !options.here.isAlive(runner.pid)) {
+        return { action: 'test', release, reason: `run ${state.runId} was killed (its process ${runner.pid} on this machine is gone): testing again` };
+      }
       const started = Date.parse(state.startedAt);
       // An unreadable start time cannot prove the run alive; never let it block the draft.
       const recheckAt = Number.isNaN(started) ? 0 : started + staleRunMs;

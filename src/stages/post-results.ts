@@ -65,7 +65,7 @@ export async function postResults(github: PostGitHub, input: PostInput): Promise
 }
 
 /** Reads the body just before writing it, so a person's edit made during the run is kept. */
-async function writeSection(
+export async function writeSection(
   github: PostGitHub,
   releaseId: number,
   render: (budget: number) => string,

@@ -5,6 +5,7 @@ import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { capText, firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
 import type { ArchiveFormat, Shell } from '../shells/shell.ts';
+import { noSpaceReason } from './upload-space.ts';
 
 export interface StageOnHostInput {
   localArchive: string;
@@ -82,6 +83,8 @@ async function uploadVerified(remote: Remote, shell: Shell, archivePath: string,
     } catch (error) {
       why = `upload of ${input.assetName} failed: ${error instanceof Error ? error.message : String(error)}`;
       if (!remote.connected) break; // nothing to retry on; the caller reconnects for cleanup
+      const full = await noSpaceReason(remote, shell, input.localArchive);
+      if (full) return `${full} (${why})`; // the same bytes will not fit a second time
       continue;
     }
     const printed = firstLine(await runChecked(remote, shell.sha256(archivePath), `hash ${input.assetName}`, remote.host.timeouts.uploadMs));

@@ -114,18 +114,19 @@ describe('fetchAssets', () => {
     const onlyLinux = { ...found.match, platforms: found.match.platforms.slice(0, 1) };
     // checksums.txt is fetched first; the archive's body is the one cut off.
     await fetchAssets(github, { release: found.release, match: { ...onlyLinux, platforms: [] }, cacheDir });
-    fake.fault({ kind: 'truncate', afterBytes: 100 });
+    // Cut twice: a cut download is tried once more, then it is an error.
+    fake.fault({ kind: 'truncate', afterBytes: 100, times: 2 });
     const fetched = await fetchAssets(github, { release: found.release, match: onlyLinux, cacheDir });
     const [platform] = fetched.platforms;
     expect(platform?.checks.map((c) => c.status)).toEqual(['error', 'skipped']);
-    expect(platform?.checks[0]?.detail).toMatch(new RegExp(`^GitHub: download of ${names[0]} (failed|ended) after \\d+ of \\d+ bytes`));
+    expect(platform?.checks[0]?.detail).toMatch(new RegExp(`^GitHub: download of ${names[0]} (failed|ended) after \\d+ of \\d+ bytes.*\\(after one retry\\)$`));
     expect(platform?.localPath).toBeNull();
     expect(await cachedFiles()).toEqual(['checksums.txt']);
   });
 
   it('cannot check archives when checksums.txt cannot be downloaded: error, not fail', async () => {
-    // Storage answers 403 to the first download, which is checksums.txt; a 403 is not retried.
-    fake.fault({ kind: 'storage-status', status: 403 });
+    // Storage answers 403 to the first download, which is checksums.txt, and to its one retry.
+    fake.fault({ kind: 'storage-status', status: 403, times: 2 });
     const fetched = await run();
     expect(fetched.checksumsSha256).toBeNull();
     expect(statuses(fetched)).toEqual(names.map(() => 'asset:pass checksum:error'));

@@ -135,3 +135,24 @@ describe('pickDrafts', () => {
     expect(pickDrafts([reuploaded], { ...options, testedHere })[0]?.action).toBe('test');
   });
 });
+
+describe('pickDrafts: a running section whose runner was killed on this machine', () => {
+  const here = (alive: number[]) => ({ hostname: 'smoke-box', isAlive: (pid: number) => alive.includes(pid) });
+  const young = { ...running, runId: 'run-sigkilled', startedAt: '2025-07-01T11:59:00Z' };
+
+  it('tests again at once when the runner is this machine and its pid is gone', () => {
+    const draft = release({ id: 1, body: bodyWith({ ...young, runner: { hostname: 'smoke-box', pid: 4242 } }) });
+    const [decision] = pickDrafts([draft], { ...options, here: here([]) });
+    expect(decision).toMatchObject({ action: 'test' });
+    expect(decision?.reason).toContain('run run-sigkilled was killed (its process 4242 on this machine is gone)');
+  });
+
+  it('waits while that pid lives, for another machine\'s runner, and for a section without a runner (schema 1 as before)', () => {
+    const alive = release({ id: 1, body: bodyWith({ ...young, runner: { hostname: 'smoke-box', pid: 4242 } }) });
+    expect(pickDrafts([alive], { ...options, here: here([4242]) })[0]?.action).toBe('skip-running');
+    const elsewhere = release({ id: 1, body: bodyWith({ ...young, runner: { hostname: 'other-box', pid: 4242 } }) });
+    expect(pickDrafts([elsewhere], { ...options, here: here([]) })[0]?.action).toBe('skip-running');
+    const older = release({ id: 1, body: bodyWith(young) });
+    expect(pickDrafts([older], { ...options, here: here([]) })[0]?.action).toBe('skip-running');
+  });
+});

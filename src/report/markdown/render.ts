@@ -4,7 +4,7 @@ import { missingPlatforms } from '../verdict-rules.ts';
 import { UNLIMITED, renderDetails, type DetailLimits } from './details.ts';
 import { codeIfHex, escapeInline } from './escape.ts';
 import { renderMatrix } from './matrix.ts';
-import { renderDigests, renderInsecureHosts, renderSummary } from './summary.ts';
+import { renderDigests, renderInsecureHosts, renderStale, renderSummary } from './summary.ts';
 
 export interface MarkdownOptions {
   /** Platforms the run should have covered; those without a result show as untested rows. */
@@ -66,6 +66,7 @@ function renderParts(report: RunReport, opts: MarkdownOptions, shape: Shape, hea
   const parts: (string | null)[] = [
     heading,
     renderSummary(report),
+    renderStale(report),
     renderMatrix(report.platforms, missing),
     renderInsecureHosts(report),
     renderDigests(report, shape.fullDigests),

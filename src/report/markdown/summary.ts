@@ -21,6 +21,13 @@ export function renderInsecureHosts(report: RunReport): string | null {
   return `⚠️ **Host key not verified** (opted out in hosts.yaml): ${hosts}`;
 }
 
+/** Archives the draft no longer carries as tested: the cells above describe other bytes. */
+export function renderStale(report: RunReport): string | null {
+  if (!report.stale || report.stale.length === 0) return null;
+  const names = report.stale.map((n) => escapeInline(n)).join(', ');
+  return `⚠️ **Stale result**: ${names} changed on the draft during the run, so nothing here speaks for the current bytes. Run again.`;
+}
+
 /** Short digests inline; the full ones in a collapsed block when `full` is set. */
 export function renderDigests(report: RunReport, full: boolean): string | null {
   const entries = Object.entries(report.assetDigests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

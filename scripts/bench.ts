@@ -1,0 +1,238 @@
+// `npm run bench`: measures the service against OpenSSH and this machine's limits, on real
+// sshd hosts on loopback, and writes the figures to reports/bench/<time>.json.
+//   npm run bench                   # everything (~8 min on 2 cores)
+//   npm run bench -- --only push,watch   # some sections: push, memory, parallel, overhead, watch, once
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EPHEMERD_PLATFORMS, type PlatformId } from '../src/domain/platform.ts';
+import { startSshd } from '../src/sandbox/sshd.ts';
+import { median, measureThroughput, randomFile } from './bench/throughput.ts';
+import { runCli } from './bench/run-cli.ts';
+import { breakdown, smokeRun, type Breakdown } from './bench/smoke-runs.ts';
+import { MiB, startWorld, type World } from './bench/world.ts';
+
+const SECTIONS = ['push', 'memory', 'parallel', 'overhead', 'watch', 'once'] as const;
+type Section = (typeof SECTIONS)[number];
+const { values } = parseArgs({ options: { only: { type: 'string' }, rounds: { type: 'string', default: '3' } } });
+const only = new Set((values.only ?? SECTIONS.join(',')).split(',') as Section[]);
+const rounds = Number(values.rounds);
+
+interface Row {
+  measure: string;
+  figure: string;
+  goal: string;
+  met: boolean | null;
+}
+const rows: Row[] = [];
+const details: Record<string, unknown> = {};
+const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** Archive sizes per platform, the windows one the largest as in a real release. */
+function sizes(windows: number, others: number): Record<PlatformId, number> {
+  return { 'linux/amd64': others, 'linux/arm64': others, 'windows/amd64': windows, 'darwin/arm64': others };
+}
+
+async function withWorld<T>(root: string, name: string, options: Omit<Parameters<typeof startWorld>[0], 'dir'>, work: (w: World, dir: string) => Promise<T>): Promise<T> {
+  const dir = join(root, name);
+  const world = await startWorld({ dir, ...options });
+  try {
+    return await work(world, dir);
+  } finally {
+    await world.close();
+  }
+}
+
+async function push(root: string): Promise<void> {
+  note('1. push throughput (512 MiB)');
+  const sshd = await startSshd();
+  const dir = join(root, 'push');
+  await mkdir(dir, { recursive: true });
+  try {
+    const file = join(dir, 'archive.bin');
+    await randomFile(file, 512 * MiB);
+    const results = await measureThroughput(sshd, file, dir, rounds);
+    details.push = results;
+    const ceiling = results.find((r) => r.tool.startsWith('cp'))!.mbPerSecond;
+    const scp = Math.max(...results.filter((r) => r.tool.startsWith('scp')).map((r) => r.mbPerSecond));
+    for (const r of results) {
+      const ours = r.tool.startsWith('smoke');
+      rows.push({
+        measure: `push 512 MiB: ${r.tool}`,
+        figure: `${r.mbPerSecond.toFixed(0)} MB/s (median of ${r.seconds.map((x) => x.toFixed(2)).join(', ')} s; ${((100 * r.mbPerSecond) / ceiling).toFixed(0)}% of cp)`,
+        goal: ours ? `>= best scp (${scp.toFixed(0)} MB/s)` : '',
+        met: ours ? r.mbPerSecond >= scp : null,
+      });
+    }
+  } finally {
+    await sshd.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function memory(root: string): Promise<void> {
+  const runs: Array<{ total: number; peak: number; wallMs: number }> = [];
+  for (const [name, windows, others] of [['small', 180, 40], ['large', 700, 150]] as const) {
+    const total = (windows + 3 * others) * MiB;
+    note(`2. memory: whole run, archives ${mb(total)}`);
+    const peak = await withWorld(root, `memory-${name}`, { sizes: sizes(windows * MiB, others * MiB) }, async (world, dir) => {
+      const run = await smokeRun(world, dir);
+      runs.push({ total, peak: run.peakRssBytes, wallMs: run.wallMs });
+      if (name === 'large') await largeParallel(world, dir, run.wallMs);
+      return run.peakRssBytes;
+    });
+    rows.push({ measure: `peak RSS, smoke run, archives ${mb(total)} (windows ${windows} MiB)`, figure: mb(peak), goal: '< 150 MB', met: peak < 150 * 1e6 });
+  }
+  details.memory = runs;
+  const [a, b] = runs;
+  if (a && b) {
+    const growth = b.peak - a.peak;
+    rows.push({ measure: 'peak RSS growth, archives x3.8', figure: `${growth >= 0 ? '+' : ''}${mb(growth)}`, goal: 'flat (< +20 MiB)', met: growth < 20 * MiB });
+  }
+}
+
+/** With 1.1 GiB of archives the two cores are the limit: compare with the single runs' sum / cores. */
+async function largeParallel(world: World, dir: string, allMs: number): Promise<void> {
+  note('3b. parallel, large archives: single runs');
+  const singles: Record<string, number> = {};
+  for (const p of EPHEMERD_PLATFORMS) singles[p] = (await smokeRun(world, dir, [p])).wallMs;
+  const sum = Object.values(singles).reduce((x, y) => x + y, 0);
+  const cores = cpus().length;
+  details.parallelLarge = { allMs, singles, cores };
+  rows.push({
+    measure: `parallel, 1.1 GiB: all four vs (sum of singles / ${cores} cores)`,
+    figure: `${s(allMs)} vs ${s(sum / cores)} = ${(allMs / (sum / cores)).toFixed(2)}x`,
+    goal: 'report',
+    met: null,
+  });
+}
+
+async function parallel(root: string): Promise<void> {
+  await withWorld(root, 'parallel', { sizes: sizes(50 * MiB, 50 * MiB), readyAfterMs: 3000 }, async (world, dir) => {
+    note('3. parallel: four platforms, 50 MiB each, ready after 3 s');
+    const all: number[] = [];
+    const singles: Record<string, number[]> = {};
+    const overheads: Breakdown[] = [];
+    for (let r = 0; r < Math.max(1, rounds - 1); r++) {
+      all.push((await smokeRun(world, dir)).wallMs);
+      for (const p of EPHEMERD_PLATFORMS) {
+        const run = await smokeRun(world, dir, [p]);
+        (singles[p] ??= []).push(run.wallMs);
+        overheads.push(breakdown(run.report));
+      }
+    }
+    const slowest = Math.max(...Object.values(singles).map(median));
+    const ratio = median(all) / slowest;
+    details.parallel = { allMs: all, singlesMs: singles };
+    rows.push({ measure: 'parallel, 4 x 50 MiB: all four vs slowest single', figure: `${s(median(all))} vs ${s(slowest)} = ${ratio.toFixed(2)}x`, goal: '<= 1.15x', met: ratio <= 1.15 });
+    if (only.has('overhead')) overheadRows(overheads);
+  });
+}
+
+function overheadRows(runs: Breakdown[]): void {
+  details.overhead = runs;
+  for (const p of EPHEMERD_PLATFORMS) {
+    const mine = runs.filter((b) => b.platform === p);
+    const pick = (k: keyof Omit<Breakdown, 'platform'>) => median(mine.map((b) => b[k]));
+    rows.push({
+      measure: `overhead ${p} (single run, 50 MiB)`,
+      figure: `${s(pick('overheadMs'))} of ${s(pick('runMs'))} (download ${s(pick('downloadMs'))}, archive ${s(pick('archiveMs'))}, upload ${s(pick('uploadMs'))}, probes ${s(pick('probesMs'))})`,
+      goal: '< 0.5 s',
+      met: pick('overheadMs') < 500,
+    });
+  }
+}
+
+async function watch(root: string): Promise<void> {
+  note('5. idle watch: ten polls');
+  await withWorld(root, 'watch', { sizes: sizes(0, 0), noDraft: true }, async (world) => {
+    const lists = () => world.fake.requests.filter((r) => r.origin === 'api' && /\/releases(\?|$)/.test(r.path));
+    // --interval 1: the first poll, then ten idle ones a second apart.
+    await runCli(['watch', '--config', world.configPath, '--interval', '1', '--no-post'], world.env, () => lists().length >= 11);
+    const after = lists().slice(1);
+    // Everything from the second poll's first request on.
+    const idle = world.fake.requests.slice(after[0] ? world.fake.requests.indexOf(after[0]) : world.fake.requests.length);
+    const counted = idle.filter((r) => r.origin === 'api' && r.rateLimited).length;
+    details.watch = { requests: world.fake.requests.map((r) => `${r.method} ${r.path} ${r.status}${r.rateLimited ? ' (counted)' : ''}`) };
+    const perPoll = after.length > 0 ? counted / after.length : NaN;
+    rows.push({
+      measure: `idle watch: rate-limited requests after the first poll (${after.length} polls, ${after.filter((r) => r.status === 304).length} answered 304)`,
+      figure: `${counted} (${perPoll.toFixed(2)} per poll)`,
+      goal: '<= 1 per poll (0 for 304s)',
+      met: after.length >= 10 && perPoll <= 1,
+    });
+  });
+}
+
+async function once(root: string): Promise<void> {
+  note('6. download once: two hosts for linux/amd64, the first down');
+  await withWorld(root, 'once', { sizes: sizes(20 * MiB, 8 * MiB), hostsPer: { 'linux/amd64': 2 } }, async (world, dir) => {
+    // Killed, not stopped: stop() deletes the key the config names.
+    world.hosts.find((h) => h.platform === 'linux/amd64')!.sshd.kill();
+    const release = world.fake.release(world.releaseId);
+    const sizeOf = new Map(release.assets.map((a) => [a.id, a.size]));
+    const run = await smokeRun(world, dir);
+    const fetched = world.fake.requests
+      .filter((r) => r.origin === 'api' && r.status === 302)
+      .reduce((sum, r) => sum + (sizeOf.get(Number(/\/releases\/assets\/(\d+)/.exec(r.path)?.[1])) ?? 0), 0);
+    const storage = world.fake.requests.filter((r) => r.origin === 'storage' && r.status === 200).length;
+    const total = release.assets.reduce((sum, a) => sum + a.size, 0);
+    details.once = { fetched, total, storageGets: storage, assets: release.assets.length, hosts: run.report.platforms.map((p) => `${p.platform} on ${p.host}`) };
+    rows.push({ measure: `download once: bytes fetched (two hosts serve linux/amd64; ${storage} storage GETs)`, figure: `${fetched} of ${total}`, goal: 'exactly the assets total', met: fetched === total && storage === release.assets.length });
+  });
+}
+
+function table(): string {
+  const head = ['measure', 'figure', 'goal', 'met'];
+  const body = rows.map((r) => [r.measure, r.figure, r.goal, r.met === null ? '' : r.met ? 'yes' : 'NO']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'smoke-bench-'));
+  const started = performance.now();
+  const loadBefore = loadavg();
+  try {
+    const steps: Array<[boolean, string, (root: string) => Promise<void>]> = [
+      [only.has('push'), 'push', push],
+      [only.has('parallel') || only.has('overhead'), 'parallel', parallel],
+      [only.has('memory'), 'memory', memory],
+      [only.has('watch'), 'watch', watch],
+      [only.has('once'), 'once', once],
+    ];
+    for (const [wanted, name, step] of steps) {
+      if (!wanted) continue;
+      // One broken section must not cost the figures of the others.
+      await step(root).catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        rows.push({ measure: `${name}: did not finish`, figure: message.split('\n')[0]!.slice(0, 200), goal: '', met: false });
+      });
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  const machine = {
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    node: process.version,
+    kernel: (await readFile('/proc/version', 'utf8')).split(' ').slice(0, 3).join(' '),
+    loadavgBefore: loadBefore,
+    loadavgAfter: loadavg(),
+  };
+  const out = { when: new Date().toISOString(), machine, seconds: Math.round((performance.now() - started) / 1000), rows, details };
+  const dir = new URL('../reports/bench/', import.meta.url).pathname;
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${out.when.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`${table()}\n\nmachine: ${machine.cpus}, ${machine.node}; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')} -> ${machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')}; ${out.seconds} s\nwritten: ${file}\n`);
+  if (rows.some((r) => r.met === false)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractSection, parseSectionData } from '../github/body-section.ts';
+import { isAlive } from './this-machine.ts';
 import type { GitHub } from '../github/github.ts';
 import type { Release } from '../github/types.ts';
 
@@ -133,17 +134,6 @@ async function readLock(path: string): Promise<LockFile | null> {
   }
   const valid = typeof value.pid === 'number' && typeof value.runId === 'string' && typeof value.since === 'string';
   return valid ? { pid: value.pid!, runId: value.runId!, since: value.since! } : abandoned;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function safe(part: string): string {

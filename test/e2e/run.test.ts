@@ -1,13 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
 import { extractSection, parseSectionData } from '../../src/github/body-section.ts';
-import { processTree } from '../../src/sandbox/process-tree.ts';
 import { SANDBOX_BODY, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
 import { runCli } from '../support/cli-io.ts';
+import { entries, standInProcesses } from '../faults/fault-world.ts';
 import { forbiddenWrites } from './publish-guard.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -29,12 +29,6 @@ async function sandbox(options: Omit<SandboxOptions, 'dir'> = {}): Promise<{ sb:
 
 function readReport(stdout: string): RunReport {
   return JSON.parse(stdout) as RunReport;
-}
-
-/** Nothing of a run is left on the host: no run directory under the sandbox's workdir. */
-function workdirEntries(dir: string): string[] {
-  const work = join(dir, 'work');
-  return existsSync(work) ? readdirSync(work) : [];
 }
 
 describe('smoke run end to end (fake GitHub over HTTP, real sshd hosts)', () => {
@@ -64,7 +58,7 @@ describe('smoke run end to end (fake GitHub over HTTP, real sshd hosts)', () => 
     const runDir = join(reports, 'v0.0.1', report.runId);
     for (const f of ['report.json', 'report.md', 'junit.xml', 'report.html']) expect(existsSync(join(runDir, f)), f).toBe(true);
     expect(JSON.parse(readFileSync(join(reports, 'v0.0.1', 'latest.json'), 'utf8'))).toMatchObject({ runId: report.runId });
-    expect(workdirEntries(dir)).toEqual([]);
+    expect(entries(join(dir, 'work'))).toEqual([]);
     expect(forbiddenWrites(sb.fake)).toEqual([]);
     // The token reached no report.
     expect(readFileSync(join(runDir, 'report.json'), 'utf8')).not.toContain(sb.env.GITHUB_TOKEN);
@@ -118,7 +112,7 @@ describe('smoke run end to end (fake GitHub over HTTP, real sshd hosts)', () => 
     expect(cell('darwin/arm64', 'boot')?.detail).toContain('embedded embed/vmlinuz is empty');
     expect(report.platforms.map((p) => p.verdict)).toEqual(['fail', 'fail', 'fail', 'fail']);
     expect(sb.fake.statuses(sb.commit)[0]).toMatchObject({ state: 'failure' });
-    expect(workdirEntries(dir)).toEqual([]);
+    expect(entries(join(dir, 'work'))).toEqual([]);
 
     const gate = await runCli(['gate', 'v0.0.1', '--config', sb.configPath], sb.env);
     expect(gate.code).toBe(1);
@@ -148,7 +142,7 @@ describe('smoke run end to end (fake GitHub over HTTP, real sshd hosts)', () => 
     expect(run.code).toBe(1);
     // Every process group is gone: each sshd is init of its own PID namespace, so a survivor would be in its tree.
     for (const sshd of sb.hosts.values()) expect(standInProcesses(sshd.pid)).toEqual([]);
-    expect(workdirEntries(dir)).toEqual([]);
+    expect(entries(join(dir, 'work'))).toEqual([]);
   });
 
   it('tests nothing while the draft is still waiting for an asset (exit 3), and gate says never tested', async () => {
@@ -166,18 +160,6 @@ describe('smoke run end to end (fake GitHub over HTTP, real sshd hosts)', () => 
     expect(gate.stdout).toContain('was never tested');
   });
 });
-
-function standInProcesses(root: number): string[] {
-  return processTree(root)
-    .map((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      } catch {
-        return ''; // ended while we looked
-      }
-    })
-    .filter((cmd) => cmd.includes('ephemerd.mjs'));
-}
 
 async function patchBody(sb: Sandbox, body: string): Promise<void> {
   const res = await fetch(`${sb.fake.url}/repos/ephpm/ephemerd/releases/${sb.releaseId}`, {

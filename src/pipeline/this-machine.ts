@@ -5,7 +5,8 @@ export function thisMachine(): { hostname: string; isAlive: (pid: number) => boo
   return { hostname: hostname(), isAlive };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this machine is running (EPERM: it is, under another user). */
+export function isAlive(pid: number): boolean {
   if (pid <= 0) return false;
   try {
     process.kill(pid, 0);

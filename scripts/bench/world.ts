@@ -4,12 +4,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { stringify } from 'yaml';
 import { EPHEMERD_PLATFORMS, type PlatformId } from '../../src/domain/platform.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
-import { SANDBOX_REPO, SANDBOX_TOKEN } from '../../src/sandbox/sandbox.ts';
+import { SANDBOX_REPO, SANDBOX_TOKEN, standInConfigYaml } from '../../src/sandbox/sandbox.ts';
 import { startSshd, type SshdHandle } from '../../src/sandbox/sshd.ts';
-import { standInLauncher } from '../../src/sandbox/stand-in/launcher.ts';
 import { buildFixtureRelease, type FixtureRelease } from '../../src/sandbox/stand-in/release.ts';
 
 export const MiB = 1024 * 1024;
@@ -81,7 +79,17 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const workdir = join(options.dir, 'work');
     await mkdir(workdir, { recursive: true });
     const configPath = join(options.dir, 'hosts.yaml');
-    await writeFile(configPath, configText(hosts, workdir));
+    await writeFile(
+      configPath,
+      standInConfigYaml({
+        hosts: hosts.map(({ platform, sshd }, i) => ({ name: `bench-${i}-${platform.replace('/', '-')}`, platform, sshd })),
+        workdir,
+        top: { concurrency: 4 },
+        probes: { boot: { timeoutSeconds: 60, healthz: true, stopGraceSeconds: 3 } },
+        // Generous: the bench shares two cores with whatever else runs.
+        host: { timeouts: { connectSeconds: 10, commandSeconds: 300 } },
+      }),
+    );
     return {
       fake,
       release,
@@ -95,29 +103,4 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     await close();
     throw error;
   }
-}
-
-function configText(hosts: World['hosts'], workdir: string): string {
-  const platforms: Record<string, unknown> = {};
-  for (const { platform } of hosts) platforms[platform] = { minBinaryBytes: 256 };
-  return stringify({
-    repo: SANDBOX_REPO,
-    concurrency: 4,
-    platforms,
-    probes: { boot: { timeoutSeconds: 60, healthz: true, stopGraceSeconds: 3 } },
-    hosts: hosts.map(({ platform, sshd }, i) => ({
-      name: `bench-${i}-${platform.replace('/', '-')}`,
-      platform,
-      address: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.clientKeyPath,
-      hostKey: sshd.hostKeyLine,
-      shell: 'posix',
-      // Generous: the bench shares two cores with whatever else runs.
-      timeouts: { connectSeconds: 10, commandSeconds: 300 },
-      workdir,
-      launcher: standInLauncher(),
-    })),
-  });
 }

@@ -1,4 +1,6 @@
+import { truncateEnd } from '../report/text-safety.ts';
 import type { GitHubClient } from './client.ts';
+import { MAX_STATUS_DESCRIPTION } from './status-description.ts';
 import { STATUSES_HINT, toGitHubError } from './to-github-error.ts';
 import type { CommitStatus } from './types.ts';
 
@@ -9,12 +11,9 @@ export interface CommitStatusInput {
   targetUrl?: string;
 }
 
-/** GitHub rejects a description longer than 140 characters. */
-const MAX_DESCRIPTION = 140;
-
 export async function createCommitStatus(client: GitHubClient, sha: string, status: CommitStatusInput): Promise<CommitStatus> {
-  const description =
-    status.description.length > MAX_DESCRIPTION ? `${status.description.slice(0, MAX_DESCRIPTION - 1)}…` : status.description;
+  // GitHub rejects a longer description; cut without splitting a character.
+  const description = truncateEnd(status.description, MAX_STATUS_DESCRIPTION);
   try {
     const { data } = await client.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
       owner: client.owner,

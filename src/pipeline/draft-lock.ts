@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractSection, parseSectionData } from '../github/body-section.ts';
-import { isAlive } from './this-machine.ts';
 import type { GitHub } from '../github/github.ts';
 import type { Release } from '../github/types.ts';
+import { isAlive } from './this-machine.ts';
 
 /** Who is testing a draft already: said to the user as "run <runId> since <since>". */
 export interface LockHolder {

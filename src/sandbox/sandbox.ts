@@ -76,7 +76,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     const configPath = join(options.dir, 'hosts.yaml');
     await mkdir(join(options.dir, 'work'), { recursive: true });
-    await writeFile(configPath, sandboxConfig(hosts, join(options.dir, 'work'), options.probes ?? {}));
+    const standIns = [...hosts].map(([platform, sshd]) => ({ name: `sandbox-${platform.replace('/', '-')}`, platform, sshd }));
+    await writeFile(configPath, standInConfigYaml({ hosts: standIns, workdir: join(options.dir, 'work'), probes: options.probes ?? {} }));
     return {
       fake,
       hosts,
@@ -103,26 +104,49 @@ function sizeOf(options: SandboxOptions, platform: PlatformId): { sizeBytes?: nu
   return sizeBytes === undefined ? {} : { sizeBytes, padding: 'random' };
 }
 
-function sandboxConfig(hosts: Map<PlatformId, SshdHandle>, workdir: string, probes: Record<string, unknown>): string {
+/** A test host on this machine, as hosts.yaml names it. */
+export interface StandInHost {
+  name: string;
+  platform: PlatformId;
+  sshd: SshdHandle;
+}
+
+export interface StandInConfig {
+  hosts: StandInHost[];
+  workdir: string;
+  /** Merged over the sandbox's boot defaults under `probes:`. */
+  probes?: Record<string, unknown>;
+  /** Extra top-level keys (e.g. `concurrency`) and per-host keys (e.g. `timeouts`). */
+  top?: Record<string, unknown>;
+  host?: Record<string, unknown>;
+}
+
+/**
+ * hosts.yaml for hosts that are this Linux machine standing for any platform: the stand-in's
+ * launcher runs every binary, and the size floor fits the stand-in's small binaries.
+ */
+export function standInConfigYaml(input: StandInConfig): string {
   const platforms: Record<string, unknown> = {};
-  for (const p of hosts.keys()) platforms[p] = { minBinaryBytes: 256 };
+  for (const h of input.hosts) platforms[h.platform] = { minBinaryBytes: 256 };
   const config = {
     repo: SANDBOX_REPO,
+    ...input.top,
     platforms,
-    probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 }, ...probes },
-    hosts: [...hosts].map(([platform, sshd]) => ({
-      name: `sandbox-${platform.replace('/', '-')}`,
+    probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 }, ...input.probes },
+    hosts: input.hosts.map(({ name, platform, sshd }) => ({
+      name,
       platform,
       address: sshd.host,
       port: sshd.port,
       user: sshd.user,
       identityFile: sshd.clientKeyPath,
       hostKey: sshd.hostKeyLine,
-      // The sandbox's hosts are this Linux machine, whatever platform they stand for.
+      // These hosts are this Linux machine, whatever platform they stand for.
       shell: 'posix',
-      workdir,
+      workdir: input.workdir,
       launcher: standInLauncher(),
+      ...input.host,
     })),
   };
-  return `# Written by the sandbox: hosts on this machine standing for ephemerd's four platforms.\n${stringify(config)}`;
+  return `# Written by the sandbox: hosts on this machine standing for ephemerd's platforms.\n${stringify(config)}`;
 }

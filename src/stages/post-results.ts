@@ -51,7 +51,7 @@ export async function postResults(github: PostGitHub, input: PostInput): Promise
   const stale = report.stale && report.stale.length > 0;
   const state = commitState(report.verdict);
   const description = stale
-    ? truncate(`stale: ${report.stale!.join(', ')} changed during the test; run again`)
+    ? `stale: ${report.stale!.join(', ')} changed during the test; run again`
     : statusDescription(report.platforms, input.expected);
   if (report.commit) {
     await github.createCommitStatus(report.commit, {
@@ -76,10 +76,6 @@ export async function writeSection(
     await github.updateReleaseBody(releaseId, edit.body);
   }
   return edit.outcome;
-}
-
-function truncate(text: string): string {
-  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
 
 export { staleAssets };

@@ -1,8 +1,12 @@
+import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
 
 /**
- * The same connection, with every command ended when `signal` aborts (a cancelled run stops its
- * probes at once). Cleanup uses the plain remote: it must run after the abort.
+ * The same connection, refusing new commands once `signal` aborts, so a cancelled run's probes
+ * end at their next command. A command already running is let finish (each has its own time
+ * limit): ending its channel would not end it on the host (sshd ignores a root session's
+ * signals), and one still running after cleanup, a `mkdir -p` or a starting daemon, would make
+ * again part of the run directory cleanup had just removed. Cleanup uses the plain remote.
  */
 export function abortableRemote(remote: Remote, signal: AbortSignal | undefined): Remote {
   if (!signal) return remote;
@@ -16,7 +20,8 @@ export function abortableRemote(remote: Remote, signal: AbortSignal | undefined)
     get connected() {
       return remote.connected;
     },
-    exec: (command, options) => remote.exec(command, { ...options, signal: options.signal ?? signal }),
+    exec: (command, options) =>
+      signal.aborted ? Promise.reject(new HostError(remote.host.name, 'command cancelled before it started')) : remote.exec(command, options),
     upload: (localPath, remotePath, options) => remote.upload(localPath, remotePath, options),
     writeFile: (remotePath, content, options) => remote.writeFile(remotePath, content, options),
     close: () => remote.close(),

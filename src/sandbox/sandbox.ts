@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -113,12 +114,24 @@ export interface StandInHost {
 
 export interface StandInConfig {
   hosts: StandInHost[];
+  /** Each host works in its own folder under it, `<workdir>/<host name>` (see `standInWorkdir`). */
   workdir: string;
   /** Merged over the sandbox's boot defaults under `probes:`. */
   probes?: Record<string, unknown>;
   /** Extra top-level keys (e.g. `concurrency`) and per-host keys (e.g. `timeouts`). */
   top?: Record<string, unknown>;
   host?: Record<string, unknown>;
+}
+
+/**
+ * A stand-in host's workdir, made if missing. Never shared: each host's sshd has its own PID
+ * namespace, so a host reading another's pid files would signal unrelated processes of its own
+ * (`smoke hosts clean` did, now and then, in the SIGKILL fault test).
+ */
+export function standInWorkdir(workdir: string, hostName: string): string {
+  const dir = join(workdir, hostName);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /**
@@ -143,7 +156,7 @@ export function standInConfigYaml(input: StandInConfig): string {
       hostKey: sshd.hostKeyLine,
       // These hosts are this Linux machine, whatever platform they stand for.
       shell: 'posix',
-      workdir: input.workdir,
+      workdir: standInWorkdir(input.workdir, name),
       launcher: standInLauncher(),
       ...input.host,
     })),

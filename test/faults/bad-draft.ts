@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import type { CheckResult } from '../../src/domain/verdict.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
 import { checksumsText } from '../../src/sandbox/stand-in/release.ts';
 import { runCli, type CliRun } from '../support/cli-io.ts';
+import { entries } from './fault-world.ts';
 
 /** A sandbox whose draft a test breaks one asset at a time, then runs one platform against. */
 export interface BadDraft {
@@ -24,7 +25,7 @@ export interface BadDraft {
    * written. `--no-post` unless `post`: each posted run spends seconds in the client's pacing of writes.
    */
   run(platform: PlatformId, post?: boolean): Promise<CliRun & { report: RunReport | undefined }>;
-  /** Run directories left in the hosts' workdir (the sandbox's hosts share one). */
+  /** Run directories left in the hosts' workdirs. */
   workdirEntries(): string[];
   close(): Promise<void>;
 }
@@ -60,7 +61,7 @@ export async function startBadDraft(options: Omit<SandboxOptions, 'dir'> & { con
       const report = run.stdout.trim() === '' ? undefined : (JSON.parse(run.stdout) as RunReport);
       return { ...run, report };
     },
-    workdirEntries: () => (existsSync(join(dir, 'work')) ? readdirSync(join(dir, 'work')) : []),
+    workdirEntries: () => entries(join(dir, 'work')),
     async close() {
       await sb.close();
       await rm(dir, { recursive: true, force: true });

@@ -64,9 +64,12 @@ export function hostName(platform: string): string {
   return `sandbox-${platform.replace('/', '-')}`;
 }
 
-/** Run directories left under a workdir. */
+/** Run directories left under a workdir; in the sandbox's, under each host's own folder. */
 export function entries(workdir: string): string[] {
-  return existsSync(workdir) ? readdirSync(workdir) : [];
+  if (!existsSync(workdir)) return [];
+  return readdirSync(workdir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() && !d.name.startsWith('smoke-') ? readdirSync(join(workdir, d.name)).map((n) => `${d.name}/${n}`) : [d.name],
+  );
 }
 
 /** Stand-in ephemerd processes under an sshd (each sshd is init of its own PID namespace). */

@@ -112,7 +112,7 @@ describe('the service killed in the middle of a run', () => {
 
     const clean = await runCli(['hosts', 'clean', '--config', config], world.sb.env);
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
-    // The sandbox's hosts share one workdir: each finds both run directories, and stops its own group.
+    // Each host finds the run directory the killed run left in its own workdir and stops its group.
     expect(clean.stdout).toMatch(/found \d+ leftover run/);
     expect(clean.stdout).toMatch(/stopped process group \d+/);
     expect(standIns()).toEqual([]);

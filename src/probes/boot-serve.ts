@@ -54,9 +54,8 @@ export async function probeBootServe(remote: Remote, shell: Shell, input: BootSe
   let outcome: Outcome;
   let launched = false;
   try {
-    const port = settings.port !== 0 ? settings.port : await freePort(remote, shell);
     const dataDir = shell.joinPath(input.runDir, 'data');
-    await runChecked(remote, shell.makeDir(dataDir), 'make the data directory', host.timeouts.commandMs);
+    const port = await makeDataDir(remote, shell, dataDir, settings.port);
     await remote.writeFile(shell.joinPath(dataDir, 'config.toml'), probeConfigToml(port), { timeoutMs: host.timeouts.commandMs });
     const argv = binaryArgv(host, input.binaryPath, ['serve', '--data-dir', dataDir]);
     const logFile = shell.joinPath(input.runDir, 'boot-serve.log');
@@ -72,10 +71,17 @@ export async function probeBootServe(remote: Remote, shell: Shell, input: BootSe
   return checkResult('boot', outcome.status, outcome.detail, elapsed(), excerpt);
 }
 
-async function freePort(remote: Remote, shell: Shell): Promise<number> {
-  const port = Number(firstLine(await runChecked(remote, shell.freePort(), 'find a free port', remote.host.timeouts.commandMs)));
-  if (!Number.isInteger(port) || port <= 0) throw new HostError(remote.host.name, 'find a free port: no port number printed');
-  return port;
+/** Makes the data directory and, for port 0, finds a free port in the same exec. */
+async function makeDataDir(remote: Remote, shell: Shell, dataDir: string, port: number): Promise<number> {
+  const commandMs = remote.host.timeouts.commandMs;
+  if (port !== 0) {
+    await runChecked(remote, shell.makeDir(dataDir), 'make the data directory', commandMs);
+    return port;
+  }
+  const step = 'make the data directory and find a free port';
+  const free = Number(firstLine(await runChecked(remote, shell.makeDirAndFreePort(dataDir), step, commandMs)));
+  if (!Number.isInteger(free) || free <= 0) throw new HostError(remote.host.name, `${step}: no port number printed`);
+  return free;
 }
 
 async function watch(

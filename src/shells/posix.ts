@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import { assertSafeRunId, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, PID_DIR, RUN_MARKER, type ArchiveFormat, type Shell } from './shell.ts';
 
 /**
  * POSIX sh (dash, bash, zsh as a login shell; Linux and macOS). Scripts use only what both
@@ -72,6 +72,53 @@ function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boole
   ].join('\n');
 }
 
+/** Sets `f` to the file and `h` to its SHA-256; exits 127 when there is no tool to hash with. */
+function hashFile(path: string): string[] {
+  // Hash stdin, not the path: GNU sha256sum escapes odd file names with a leading backslash.
+  return [
+    `f=${q(path)}`,
+    'if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$f") || exit 1',
+    'elif command -v shasum >/dev/null 2>&1; then h=$(shasum -a 256 < "$f") || exit 1',
+    "else echo 'neither sha256sum nor shasum is installed' >&2; exit 127; fi",
+    'h=${h%% *}',
+  ];
+}
+
+function extractInto(archive: string, destination: string, format: ArchiveFormat): string[] {
+  const unpack = format === 'zip' ? `unzip -o -q ${q(archive)} -d ${q(destination)}` : `tar -xzf ${q(archive)} -C ${q(destination)}`;
+  return [`mkdir -p -- ${q(destination)} || exit 1`, `${unpack} || exit $?`];
+}
+
+/**
+ * Removes a marked run directory: `removed` or `absent`; exits CLEAN_REFUSED or CLEAN_NOT_REMOVED
+ * otherwise. It is renamed first: a rename is atomic, so of two cleaners of one directory (hosts
+ * sharing a workdir) one removes it and the other finds it gone, instead of finding it half
+ * removed and without its marker. A removal that fails halfway puts what is left back.
+ */
+function removeRun(runDir: string): string[] {
+  return [
+    `d=${q(runDir)}; d=\${d%/}`,
+    `if [ -d "$d" ] && [ ! -L "$d" ] && [ -f "$d/${RUN_MARKER}" ]; then`,
+    '  t="$d.removing.$$"',
+    `  if ! err=$(mv -- "$d" "$t" 2>&1); then if [ -e "$d" ] || [ -L "$d" ]; then printf '%s\\n' "$err" >&2; exit ${CLEAN_NOT_REMOVED}; fi; echo absent; exit 0; fi`,
+    `  if ! rm -rf -- "$t"; then mv -- "$t" "$d"; exit ${CLEAN_NOT_REMOVED}; fi`,
+    '  echo removed',
+    'elif [ ! -e "$d" ] && [ ! -L "$d" ]; then echo absent',
+    `else printf 'refusing to remove %s: not a directory with a ${RUN_MARKER} marker\\n' "$d" >&2; exit ${CLEAN_REFUSED}; fi`,
+  ];
+}
+
+// perl is on every Debian (perl-base) and macOS; python3 and node are fallbacks.
+const FREE_PORT = [
+  'if command -v perl >/dev/null 2>&1; then',
+  `  exec perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1) or die "$!\\n"; print $s->sockport, "\\n"'`,
+  'elif command -v python3 >/dev/null 2>&1; then',
+  `  exec python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'`,
+  'elif command -v node >/dev/null 2>&1; then',
+  `  exec node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'`,
+  "else echo 'no perl, python3 or node to find a free port with' >&2; exit 127; fi",
+].join('\n');
+
 export const posixShell: Shell = {
   kind: 'posix',
   graceful: true,
@@ -91,25 +138,15 @@ export const posixShell: Shell = {
 
   makeDir: (path) => `mkdir -p -- ${q(path)}`,
 
-  sha256(path) {
-    // Hash stdin, not the path: GNU sha256sum escapes odd file names with a leading backslash.
+  stageArchive({ archive, expectedSha256, destination, format, binaryPath }) {
     return [
-      `f=${q(path)}`,
-      'if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$f") || exit 1',
-      'elif command -v shasum >/dev/null 2>&1; then h=$(shasum -a 256 < "$f") || exit 1',
-      "else echo 'neither sha256sum nor shasum is installed' >&2; exit 127; fi",
-      `printf '%s\\n' "\${h%% *}"`,
+      ...hashFile(archive),
+      `printf 'sha256 %s\\n' "$h"`,
+      `if [ "$h" != ${q(expectedSha256.toLowerCase())} ]; then echo mismatch; exit 0; fi`,
+      ...extractInto(archive, destination, format),
+      `if [ -f ${q(binaryPath)} ]; then echo 'binary yes'; else echo 'binary no'; fi`,
     ].join('\n');
   },
-
-  extract({ archive, destination, format }) {
-    const make = `mkdir -p -- ${q(destination)} || exit 1\n`;
-    return format === 'zip'
-      ? `${make}unzip -o -q ${q(archive)} -d ${q(destination)}`
-      : `${make}tar -xzf ${q(archive)} -C ${q(destination)}`;
-  },
-
-  fileExists: (path) => `if [ -f ${q(path)} ]; then echo yes; else echo no; fi`,
 
   entitlements: (path) =>
     `command -v codesign >/dev/null 2>&1 || exit 127\ncodesign -d --entitlements - ${q(path)} 2>&1`,
@@ -162,24 +199,13 @@ export const posixShell: Shell = {
     return asRoot([stopFunction(graceMs), ...calls, 'exit 0'].join('\n'), sudo);
   },
 
-  stopRunGroups({ runDir, graceMs, sudo }) {
+  cleanRun({ runDir, graceMs, sudo, remove }) {
     return asRoot(
       [
         stopFunction(graceMs),
         `for f in ${q(runDir)}/${PID_DIR}/*.pid; do [ -f "$f" ] && stop_group "$f"; done`,
+        ...(remove ? removeRun(runDir) : []),
         'exit 0',
-      ].join('\n'),
-      sudo,
-    );
-  },
-
-  removeRunDir({ runDir, sudo }) {
-    return asRoot(
-      [
-        `d=${q(runDir)}`,
-        `if [ -d "$d" ] && [ ! -L "$d" ] && [ -f "$d/${RUN_MARKER}" ]; then rm -rf -- "$d" && echo removed`,
-        'elif [ ! -e "$d" ] && [ ! -L "$d" ]; then echo absent',
-        `else printf 'refusing to remove %s: not a directory with a ${RUN_MARKER} marker\\n' "$d" >&2; exit 3; fi`,
       ].join('\n'),
       sudo,
     );
@@ -221,18 +247,7 @@ export const posixShell: Shell = {
 
   sudoWorks: () => 'sudo -n true',
 
-  freePort() {
-    // perl is on every Debian (perl-base) and macOS; python3 and node are fallbacks.
-    return [
-      'if command -v perl >/dev/null 2>&1; then',
-      `  exec perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1) or die "$!\\n"; print $s->sockport, "\\n"'`,
-      'elif command -v python3 >/dev/null 2>&1; then',
-      `  exec python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'`,
-      'elif command -v node >/dev/null 2>&1; then',
-      `  exec node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'`,
-      "else echo 'no perl, python3 or node to find a free port with' >&2; exit 127; fi",
-    ].join('\n');
-  },
+  makeDirAndFreePort: (path) => `mkdir -p -- ${q(path)} || exit 1\n${FREE_PORT}`,
 
   healthz({ port, timeoutMs }) {
     const url = `http://127.0.0.1:${Math.trunc(port)}/healthz`;

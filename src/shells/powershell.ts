@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import { assertSafeRunId, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
 import { windowsCommandLine } from './windows-command-line.ts';
 
 /**
@@ -127,15 +127,35 @@ const script = {
       'exit 0',
     ].join('\n');
   },
-  removeRunDir(runDir: string): string {
+  stageArchive(archive: string, expectedSha256: string, destination: string, binaryPath: string): string {
+    return [
+      `$f = ${q(archive)}`,
+      '$h = (Get-FileHash -LiteralPath $f -Algorithm SHA256).Hash.ToLowerInvariant()',
+      "[Console]::Out.WriteLine('sha256 ' + $h)",
+      `if ($h -ne ${q(expectedSha256.toLowerCase())}) { [Console]::Out.WriteLine('mismatch'); exit 0 }`,
+      // tar.exe (bsdtar, Windows 10 1803+) reads zip and tar.gz; Expand-Archive is the fallback for zip.
+      `$null = [System.IO.Directory]::CreateDirectory(${q(destination)})`,
+      '$tar = Get-Command tar.exe -ErrorAction SilentlyContinue; $done = $false',
+      `if ($tar) { & $tar.Source -xf $f -C ${q(destination)}; $done = ($LASTEXITCODE -eq 0) }`,
+      `if (-not $done) { Expand-Archive -LiteralPath $f -DestinationPath ${q(destination)} -Force }`,
+      `if ([System.IO.File]::Exists(${q(binaryPath)})) { [Console]::Out.WriteLine('binary yes') } else { [Console]::Out.WriteLine('binary no') }`,
+      'exit 0',
+    ].join('\n');
+  },
+  /** Removes a marked run directory: `removed` or `absent`; exits CLEAN_REFUSED or CLEAN_NOT_REMOVED otherwise. */
+  removeRun(runDir: string): string {
     return [
       `$d = ${q(runDir)}`,
-      "if (-not [System.IO.Directory]::Exists($d)) { if ([System.IO.File]::Exists($d)) { [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory'); exit 3 }; [Console]::Out.WriteLine('absent'); exit 0 }",
+      `if (-not [System.IO.Directory]::Exists($d)) { if ([System.IO.File]::Exists($d)) { [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory'); exit ${CLEAN_REFUSED} }; [Console]::Out.WriteLine('absent'); exit 0 }`,
       `$marker = [System.IO.Path]::Combine($d, '${RUN_MARKER}')`,
       "if (([System.IO.File]::GetAttributes($d) -band [System.IO.FileAttributes]::ReparsePoint) -or -not [System.IO.File]::Exists($marker)) {",
-      `  [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory with a ${RUN_MARKER} marker'); exit 3`,
+      `  [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory with a ${RUN_MARKER} marker'); exit ${CLEAN_REFUSED}`,
       '}',
-      "[System.IO.Directory]::Delete($d, $true); [Console]::Out.WriteLine('removed')",
+      // Renamed first, as on POSIX: of two cleaners of one directory only one removes it.
+      "$t = $d.TrimEnd('\\') + '.removing.' + $PID",
+      `try { [System.IO.Directory]::Move($d, $t) } catch { if (-not [System.IO.Directory]::Exists($d)) { [Console]::Out.WriteLine('absent'); exit 0 }; [Console]::Error.WriteLine($_.Exception.Message); exit ${CLEAN_NOT_REMOVED} }`,
+      `try { [System.IO.Directory]::Delete($t, $true) } catch { [Console]::Error.WriteLine($_.Exception.Message); try { [System.IO.Directory]::Move($t, $d) } catch { [Console]::Error.WriteLine('could not put ' + $t + ' back: ' + $_.Exception.Message) }; exit ${CLEAN_NOT_REMOVED} }`,
+      "[Console]::Out.WriteLine('removed')",
     ].join('\n');
   },
   hostFacts(workdir: string | undefined, program: string | undefined): string {
@@ -192,23 +212,8 @@ export const powerShell: Shell = {
 
   makeRunDir: ({ workdir, runId }) => encodePowerShell(script.makeRunDir(workdir, runId)),
   makeDir: (path) => encodePowerShell(`$null = [System.IO.Directory]::CreateDirectory(${q(path)})`),
-  sha256: (path) =>
-    encodePowerShell(
-      `[Console]::Out.WriteLine((Get-FileHash -LiteralPath ${q(path)} -Algorithm SHA256).Hash.ToLowerInvariant())`,
-    ),
-  extract: ({ archive, destination }) =>
-    encodePowerShell(
-      [
-        // tar.exe (bsdtar, Windows 10 1803+) reads zip and tar.gz; Expand-Archive is the fallback for zip.
-        `$null = [System.IO.Directory]::CreateDirectory(${q(destination)})`,
-        '$tar = Get-Command tar.exe -ErrorAction SilentlyContinue',
-        `if ($tar) { & $tar.Source -xf ${q(archive)} -C ${q(destination)}; if ($LASTEXITCODE -eq 0) { exit 0 } }`,
-        `Expand-Archive -LiteralPath ${q(archive)} -DestinationPath ${q(destination)} -Force`,
-        'exit 0',
-      ].join('\n'),
-    ),
-  fileExists: (path) =>
-    encodePowerShell(`if ([System.IO.File]::Exists(${q(path)})) { [Console]::Out.WriteLine('yes') } else { [Console]::Out.WriteLine('no') }`),
+  stageArchive: ({ archive, expectedSha256, destination, binaryPath }) =>
+    encodePowerShell(script.stageArchive(archive, expectedSha256, destination, binaryPath)),
   entitlements: () => encodePowerShell("[Console]::Error.WriteLine('codesign exists only on macOS'); exit 127"),
 
   runWithTimeout: ({ argv, cwd, timeoutMs }) => encodePowerShell(withTimeout(argv, cwd, timeoutMs)),
@@ -234,24 +239,25 @@ export const powerShell: Shell = {
   pollLog: ({ logFile, offset, maxBytes, pidFile }) => encodePowerShell(script.pollLog(logFile, offset, maxBytes, pidFile)),
   stopGroups: ({ pidFiles }) =>
     encodePowerShell([STOP_FUNCTION, ...pidFiles.map((f) => `Stop-Recorded ${q(f)}`), 'exit 0'].join('\n')),
-  stopRunGroups: ({ runDir }) =>
+  cleanRun: ({ runDir, remove }) =>
     encodePowerShell(
       [
         STOP_FUNCTION,
         `$pids = [System.IO.Path]::Combine(${q(runDir)}, '${PID_DIR}')`,
         "if ([System.IO.Directory]::Exists($pids)) { foreach ($f in [System.IO.Directory]::GetFiles($pids, '*.pid')) { Stop-Recorded $f } }",
+        ...(remove ? [script.removeRun(runDir)] : []),
         'exit 0',
       ].join('\n'),
     ),
-  removeRunDir: ({ runDir }) => encodePowerShell(script.removeRunDir(runDir)),
   listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
 
   hostFacts: ({ workdir, program }) => encodePowerShell(script.hostFacts(workdir, program)),
   sudoWorks: () => encodePowerShell("[Console]::Error.WriteLine('Windows has no sudo: log in as an Administrator'); exit 127"),
 
-  freePort: () =>
+  makeDirAndFreePort: (path) =>
     encodePowerShell(
       [
+        `$null = [System.IO.Directory]::CreateDirectory(${q(path)})`,
         '$l = New-Object System.Net.Sockets.TcpListener([System.Net.IPAddress]::Loopback, 0)',
         '$l.Start(); [Console]::Out.WriteLine($l.LocalEndpoint.Port); $l.Stop()',
       ].join('\n'),

@@ -22,12 +22,14 @@ export interface Shell {
    */
   makeRunDir(options: { workdir?: string; runId: string }): string;
   makeDir(path: string): string;
-  /** Prints the file's SHA-256 as 64 lowercase hex digits. */
-  sha256(path: string): string;
-  /** Extracts into `destination`, creating it first. */
-  extract(options: { archive: string; destination: string; format: ArchiveFormat }): string;
-  /** Prints `yes` when `path` is a regular file, `no` otherwise. */
-  fileExists(path: string): string;
+  /**
+   * Verifies and unpacks an uploaded archive in one exec. Prints `sha256 <64 hex>`; when that is
+   * `expectedSha256`, extracts into `destination` (creating it) and prints `binary yes|no` (is
+   * `binaryPath` a regular file), otherwise prints `mismatch` and extracts nothing. Exits 0 in
+   * those cases. A failing step exits non-zero with its message on stderr, and the lines printed
+   * so far say which step it was (see `parseStageLines`); no hash tool at all is exit 127.
+   */
+  stageArchive(options: { archive: string; expectedSha256: string; destination: string; format: ArchiveFormat; binaryPath: string }): string;
   /** Prints the output of `codesign -d --entitlements -`, or exits 127 when there is no codesign. */
   entitlements(path: string): string;
 
@@ -56,10 +58,15 @@ export interface Shell {
    * check that nothing of the group is left. Prints one `STOP_LINE` per pid file.
    */
   stopGroups(options: { pidFiles: string[]; graceMs: number; sudo: boolean }): string;
-  /** Like `stopGroups` for every `*.pid` file in `runDir/pids`. */
-  stopRunGroups(options: { runDir: string; graceMs: number; sudo: boolean }): string;
-  /** Removes `runDir` only when it is a directory holding the marker; exits 3 otherwise. */
-  removeRunDir(options: { runDir: string; sudo: boolean }): string;
+  /**
+   * Cleans up a run in one exec: `stopGroups` for every `*.pid` file in `runDir/pids` (one
+   * `STOP_LINE` each), then, when `remove`, removes `runDir` if it is a directory holding the
+   * marker (renamed first, so two cleaners of one directory never race) and prints `removed`
+   * (or `absent` when there is none). Exits 0 when all that worked,
+   * `CLEAN_REFUSED` for a path that is not a marked directory (left alone) and `CLEAN_NOT_REMOVED`
+   * when removing failed; the reason is on stderr. Any other failure happened while stopping.
+   */
+  cleanRun(options: { runDir: string; graceMs: number; sudo: boolean; remove: boolean }): string;
   /** Prints one line per run directory left in `workdir`: `run <path>` then `pid <pid> <alive>` lines. */
   listRuns(options: { workdir?: string }): string;
 
@@ -72,8 +79,8 @@ export interface Shell {
   /** Exits 0 when `sudo -n` runs a command as root without a password (what probes rely on). */
   sudoWorks(): string;
 
-  /** Prints a TCP port free on the host's loopback. */
-  freePort(): string;
+  /** `makeDir(path)`, then prints a TCP port free on the host's loopback: one exec for the boot probe. */
+  makeDirAndFreePort(path: string): string;
   /** GET http://127.0.0.1:<port>/healthz from the host itself; prints the body, exits non-zero on failure. */
   healthz(options: { port: number; timeoutMs: number }): string;
 }
@@ -87,6 +94,32 @@ export const PID_DIR = 'pids';
 /** What `stopGroups` prints per pid file: `stop <how> <pid> <pidFile>`. */
 export type StopOutcome = 'term' | 'kill' | 'not-running' | 'no-pid' | 'survived';
 export const STOP_LINE = /^stop (term|kill|not-running|no-pid|survived) (\S+) (.*)$/;
+
+/** `cleanRun`'s exit codes when stopping worked but the run directory is still there. */
+export const CLEAN_REFUSED = 3;
+export const CLEAN_NOT_REMOVED = 4;
+
+/** What `stageArchive` printed; a field left unset names the step that did not finish. */
+export interface StagedArchive {
+  /** The host's hash of the archive; unset when hashing failed. */
+  sha256?: string;
+  /** The host found another hash and extracted nothing. */
+  mismatch: boolean;
+  /** Whether the binary is there after extracting; unset when extracting failed (or was not tried). */
+  binary?: boolean;
+}
+
+export function parseStageLines(stdout: string): StagedArchive {
+  const out: StagedArchive = { mismatch: false };
+  for (const line of stdout.split(/\r?\n/)) {
+    const hash = /^sha256 (.*)$/.exec(line);
+    if (hash) out.sha256 = hash[1]!.trim();
+    if (line.trim() === 'mismatch') out.mismatch = true;
+    const binary = /^binary (yes|no)\s*$/.exec(line);
+    if (binary) out.binary = binary[1] === 'yes';
+  }
+  return out;
+}
 
 export interface StopReport {
   outcome: StopOutcome;

@@ -1,6 +1,7 @@
+import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
-import { parseStopLines, type Shell, type StopReport } from '../shells/shell.ts';
-import { runChecked, runOnHost } from '../probes/run-on-host.ts';
+import { firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStopLines, STOP_LINE, type Shell, type StopReport } from '../shells/shell.ts';
 
 export interface CleanupInput {
   runDir: string | null;
@@ -31,17 +32,31 @@ export async function cleanupHost(remote: Remote, shell: Shell, input: CleanupIn
   if (input.pidFiles && input.pidFiles.length > 0) {
     stopped.push(...parseStopLines(await runChecked(remote, shell.stopGroups({ pidFiles: input.pidFiles, graceMs, sudo }), 'stop recorded processes', timeoutMs)));
   }
-  if (input.runDir) {
-    stopped.push(...parseStopLines(await runChecked(remote, shell.stopRunGroups({ runDir: input.runDir, graceMs, sudo }), 'stop the run\'s processes', timeoutMs)));
-  }
+  const run = input.runDir ? await cleanRunDir(remote, shell, { runDir: input.runDir, graceMs, sudo, remove: !input.keep }, timeoutMs) : undefined;
+  stopped.push(...(run?.stopped ?? []));
   const problems = stopped.filter((s) => s.outcome === 'survived').map((s) => `process group ${s.pid} (${s.pidFile}) survived SIGKILL on ${remote.host.name}`);
-  let removed = false;
-  if (input.runDir && !input.keep) {
-    const res = await runOnHost(remote, shell.removeRunDir({ runDir: input.runDir, sudo }), 'remove the run directory', { timeoutMs: remote.host.timeouts.commandMs, maxOutputBytes: 16 * 1024 });
-    removed = res.exitCode === 0;
-    if (!removed) problems.push(`could not remove ${input.runDir} on ${remote.host.name}: ${(res.stderr || res.stdout).trim().slice(0, 300)}`);
+  if (run?.notRemoved) problems.push(`could not remove ${input.runDir} on ${remote.host.name}: ${run.notRemoved}`);
+  return { stopped, removed: run?.removed ?? false, problems };
+}
+
+/** One exec stops the run's groups and removes its directory; only the removal may fail softly. */
+async function cleanRunDir(
+  remote: Remote,
+  shell: Shell,
+  options: Parameters<Shell['cleanRun']>[0],
+  stopMs: number,
+): Promise<{ stopped: StopReport[]; removed: boolean; notRemoved?: string }> {
+  const step = options.remove ? "stop the run's processes and remove the run directory" : "stop the run's processes";
+  const res = await runOnHost(remote, shell.cleanRun(options), step, { timeoutMs: stopMs + remote.host.timeouts.commandMs, maxOutputBytes: 64 * 1024 });
+  const soft = res.exitCode === CLEAN_REFUSED || res.exitCode === CLEAN_NOT_REMOVED;
+  if (res.exitCode !== 0 && !soft) {
+    const why = firstLine(res.stderr) || firstLine(res.stdout) || `exit code ${String(res.exitCode)}`;
+    throw new HostError(remote.host.name, `stop the run's processes: ${why}`);
   }
-  return { stopped, removed, problems };
+  const stopped = parseStopLines(res.stdout);
+  if (!soft) return { stopped, removed: options.remove };
+  const otherOutput = res.stdout.split(/\r?\n/).filter((l) => !STOP_LINE.test(l)).join('\n');
+  return { stopped, removed: false, notRemoved: (res.stderr || otherOutput).trim().slice(0, 300) };
 }
 
 export interface LeftoverRun {

@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { HostError } from '../domain/errors.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
-import type { Remote } from '../hosts/remote.ts';
+import type { ExecResult, Remote } from '../hosts/remote.ts';
 import { capText, firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
-import type { ArchiveFormat, Shell } from '../shells/shell.ts';
+import { parseStageLines, type ArchiveFormat, type Shell } from '../shells/shell.ts';
 import { noSpaceReason } from './upload-space.ts';
 
 export interface StageOnHostInput {
@@ -48,17 +48,14 @@ export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHo
     runDir = firstLine(made);
     if (runDir === '') throw new HostError(remote.host.name, 'make the run directory: it printed no path');
 
-    const archivePath = shell.joinPath(runDir, input.assetName);
-    const transfer = await uploadVerified(remote, shell, archivePath, input);
-    if (transfer) return { check: checkResult('upload', 'error', transfer, elapsed()), runDir, binaryPath: null };
-
     const binDir = shell.joinPath(runDir, 'bin');
-    await runChecked(remote, shell.extract({ archive: archivePath, destination: binDir, format: formatOf(input.assetName) }), `extract ${input.assetName}`, remote.host.timeouts.uploadMs);
     // The platform names the file, not the shell: a Windows build is `ephemerd.exe` wherever it is unpacked.
     const fileName = input.platform.startsWith('windows/') ? `${input.binaryName}.exe` : input.binaryName;
     const binaryPath = shell.joinPath(binDir, fileName);
-    const exists = await runChecked(remote, shell.fileExists(binaryPath), 'look for the binary', commandMs);
-    if (firstLine(exists) !== 'yes') {
+    const target = { archive: shell.joinPath(runDir, input.assetName), destination: binDir, binaryPath };
+    const staged = await uploadVerified(remote, shell, target, input);
+    if ('transferError' in staged) return { check: checkResult('upload', 'error', staged.transferError, elapsed()), runDir, binaryPath: null };
+    if (!staged.binaryFound) {
       const detail = `${fileName} is not in ${binDir} after extracting ${input.assetName}`;
       return { check: checkResult('upload', 'error', detail, elapsed()), runDir, binaryPath: null };
     }
@@ -71,12 +68,24 @@ export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHo
   }
 }
 
-/** Uploads and compares the host's hash; one retry. Returns why it failed, or undefined. */
-async function uploadVerified(remote: Remote, shell: Shell, archivePath: string, input: StageOnHostInput): Promise<string | undefined> {
+type Verified = { transferError: string } | { binaryFound: boolean };
+
+/**
+ * Uploads, then hashes, compares and extracts in one exec (`Shell.stageArchive`): a good upload
+ * costs one round trip after the transfer. A hash mismatch uploads again, once.
+ */
+async function uploadVerified(
+  remote: Remote,
+  shell: Shell,
+  target: { archive: string; destination: string; binaryPath: string },
+  input: StageOnHostInput,
+): Promise<Verified> {
+  const expected = input.expectedSha256.toLowerCase();
+  const command = shell.stageArchive({ ...target, expectedSha256: expected, format: formatOf(input.assetName) });
   let why = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
-      await remote.upload(input.localArchive, archivePath, {
+      await remote.upload(input.localArchive, target.archive, {
         timeoutMs: remote.host.timeouts.uploadMs,
         ...(input.onProgress ? { onProgress: input.onProgress } : {}),
       });
@@ -84,14 +93,26 @@ async function uploadVerified(remote: Remote, shell: Shell, archivePath: string,
       why = `upload of ${input.assetName} failed: ${error instanceof Error ? error.message : String(error)}`;
       if (!remote.connected) break; // nothing to retry on; the caller reconnects for cleanup
       const full = await noSpaceReason(remote, shell, input.localArchive);
-      if (full) return `${full} (${why})`; // the same bytes will not fit a second time
+      if (full) return { transferError: `${full} (${why})` }; // the same bytes will not fit a second time
       continue;
     }
-    const printed = firstLine(await runChecked(remote, shell.sha256(archivePath), `hash ${input.assetName}`, remote.host.timeouts.uploadMs));
-    if (printed === input.expectedSha256.toLowerCase()) return undefined;
-    why = `${input.assetName} arrived on ${remote.host.name} with sha256 ${printed.slice(0, 64) || '(none)'}, expected ${input.expectedSha256}`;
+    const res = await runOnHost(remote, command, `hash and extract ${input.assetName}`, { timeoutMs: remote.host.timeouts.uploadMs, maxOutputBytes: 64 * 1024 });
+    const got = parseStageLines(res.stdout);
+    if (got.sha256 === undefined) throw new HostError(remote.host.name, `hash ${input.assetName}: ${failure(res)}`);
+    if (got.mismatch || got.sha256 !== expected) {
+      why = `${input.assetName} arrived on ${remote.host.name} with sha256 ${got.sha256.slice(0, 64) || '(none)'}, expected ${input.expectedSha256}`;
+      continue;
+    }
+    if (got.binary === undefined) throw new HostError(remote.host.name, `extract ${input.assetName}: ${failure(res)}`);
+    return { binaryFound: got.binary };
   }
-  return `${why} (after 2 attempts)`;
+  return { transferError: `${why} (after 2 attempts)` };
+}
+
+/** What a failed step said: stderr first, then stdout without `stageArchive`'s own lines. */
+function failure(res: ExecResult): string {
+  const said = res.stdout.split(/\r?\n/).filter((l) => !/^(sha256 |mismatch\s*$|binary )/.test(l)).join('\n');
+  return firstLine(res.stderr) || firstLine(said) || `exit code ${String(res.exitCode)}`;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { posixShell as sh } from '../../src/shells/posix.ts';
-import { parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { ensureTestUser } from '../../src/sandbox/local-user.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { HOSTILE } from './hostile-strings.ts';
 
 // The dialect's scripts, run by the real dash here (the SSH tests run them through sshd).
 function run(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -49,21 +51,69 @@ describe('posix dialect run on dash', () => {
     expect(() => sh.makeRunDir({ runId: '../x' })).toThrow(/run id/);
   });
 
-  it('hashes a file whose name is hostile', async () => {
-    const file = join(work, "'; rm -rf ~; '\\$(id)");
-    writeFileSync(file, 'payload');
-    const res = await run(sh.sha256(file));
-    expect(res.stdout.trim()).toBe(createHash('sha256').update('payload').digest('hex'));
-  });
+  describe('stageArchive', () => {
+    const payload = '#!/bin/sh\n';
+    let archive: string;
+    let sha: string;
+    beforeEach(async () => {
+      mkdirSync(join(work, 'src'));
+      writeFileSync(join(work, 'src', 'ephemerd'), payload);
+      archive = join(work, 'a.tar.gz');
+      expect((await run(`tar -czf '${archive}' -C '${work}/src' ephemerd`)).code).toBe(0);
+      sha = createHash('sha256').update(readFileSync(archive)).digest('hex');
+    });
+    const stage = (over: Partial<Parameters<typeof sh.stageArchive>[0]> = {}) =>
+      sh.stageArchive({ archive, expectedSha256: sha, destination: join(work, 'out'), format: 'tar.gz', binaryPath: join(work, 'out', 'ephemerd'), ...over });
 
-  it('extracts a tar.gz and finds the binary', async () => {
-    mkdirSync(join(work, 'src'));
-    writeFileSync(join(work, 'src', 'ephemerd'), '#!/bin/sh\n');
-    await run(`tar -czf '${work}/a.tar.gz' -C '${work}/src' ephemerd`);
+    it('on a matching hash extracts and finds the binary, in one command', async () => {
+      const res = await run(stage({ expectedSha256: sha.toUpperCase() }));
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(readFileSync(join(work, 'out', 'ephemerd'), 'utf8')).toBe(payload);
+      expect(parseStageLines(res.stdout)).toEqual({ sha256: sha, mismatch: false, binary: true });
+    });
 
-    expect((await run(sh.extract({ archive: join(work, 'a.tar.gz'), destination: join(work, 'out'), format: 'tar.gz' }))).code).toBe(0);
-    expect((await run(sh.fileExists(join(work, 'out', 'ephemerd')))).stdout).toBe('yes\n');
-    expect((await run(sh.fileExists(join(work, 'out', 'nope')))).stdout).toBe('no\n');
+    it('says `binary no` when the archive lacks the binary', async () => {
+      const res = await run(stage({ binaryPath: join(work, 'out', 'ephemerd.exe') }));
+      expect(res.stdout).toBe(`sha256 ${sha}\nbinary no\n`);
+      expect(parseStageLines(res.stdout).binary).toBe(false);
+    });
+
+    it('on a hash mismatch extracts nothing and says so', async () => {
+      const res = await run(stage({ expectedSha256: '0'.repeat(64) }));
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nmismatch\n`, stderr: '' });
+      expect(existsSync(join(work, 'out'))).toBe(false);
+      expect(parseStageLines(res.stdout)).toEqual({ sha256: sha, mismatch: true });
+    });
+
+    it('a broken archive with the right hash fails after the hash line, so the caller can name the extract step', async () => {
+      writeFileSync(archive, 'not gzip at all');
+      const broken = createHash('sha256').update('not gzip at all').digest('hex');
+      const res = await run(stage({ expectedSha256: broken }));
+      expect(res.code).not.toBe(0);
+      expect(res.stdout).toBe(`sha256 ${broken}\n`);
+      expect(res.stderr).toMatch(/gzip|tar/);
+      expect(parseStageLines(res.stdout)).toEqual({ sha256: broken, mismatch: false });
+    });
+
+    it('without sha256sum or shasum exits 127 with a clear message and prints no hash', async () => {
+      const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        // A PATH with no tools at all: `command -v` finds nothing and dash itself is run by full path.
+        execFile('/usr/bin/dash', ['-c', stage()], { encoding: 'utf8', env: { PATH: join(work, 'src') } }, (error, stdout, stderr) => {
+          resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout, stderr });
+        });
+      });
+      expect(res).toEqual({ code: 127, stdout: '', stderr: 'neither sha256sum nor shasum is installed\n' });
+      expect(existsSync(join(work, 'out'))).toBe(false);
+    });
+
+    it.each(HOSTILE.filter((h) => h !== '' && !h.includes('/')).map((h) => [JSON.stringify(h), h]))('survives the archive and folder named %s', async (_label, hostile) => {
+      const named = join(work, `${hostile!}.tar.gz`);
+      copyFileSync(archive, named);
+      const out = join(work, `out ${hostile!}`);
+      const res = await run(stage({ archive: named, destination: out, binaryPath: join(out, 'ephemerd') }));
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(readFileSync(join(out, 'ephemerd'), 'utf8')).toBe(payload);
+    });
   });
 
   it('times a hung command out and reports it as timed out', async () => {
@@ -109,17 +159,79 @@ describe('posix dialect run on dash', () => {
     expect(parseStopLines(res.stdout).map((r) => r.outcome)).toEqual(['no-pid', 'no-pid']);
   });
 
-  it('removes only a marked run dir', async () => {
-    mkdirSync(join(work, 'plain'));
-    const refused = await run(sh.removeRunDir({ runDir: join(work, 'plain'), sudo: false }));
-    expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/refusing to remove .*plain/);
-    expect(existsSync(join(work, 'plain'))).toBe(true);
+  describe('cleanRun', () => {
+    async function runWithSleeper(runId: string): Promise<{ dir: string; pgid: string; pidFile: string }> {
+      const dir = (await run(sh.makeRunDir({ workdir: work, runId }))).stdout.trim();
+      const pidFile = join(dir, 'pids', 'sleep.pid');
+      const started = await run(sh.startBackground({ argv: ['sleep', '300'], cwd: dir, logFile: join(dir, 'sleep.log'), pidFile, sudo: false }));
+      expect(started.code).toBe(0);
+      return { dir, pgid: started.stdout.trim(), pidFile };
+    }
 
-    const made = (await run(sh.makeRunDir({ workdir: work, runId: 'rm' }))).stdout.trim();
-    expect((await run(sh.removeRunDir({ runDir: made, sudo: false }))).stdout).toBe('removed\n');
-    expect(existsSync(made)).toBe(false);
-    expect((await run(sh.removeRunDir({ runDir: made, sudo: false }))).stdout).toBe('absent\n');
+    it('stops every recorded group, then removes the marked run dir, in one command', async () => {
+      const { dir, pgid, pidFile } = await runWithSleeper('clean');
+      writeFileSync(join(dir, 'pids', 'gone.pid'), '999999\n');
+      const res = await run(sh.cleanRun({ runDir: dir, graceMs: 2000, sudo: false, remove: true }));
+      expect(res.code).toBe(0);
+      expect(parseStopLines(res.stdout)).toEqual([
+        { outcome: 'not-running', pid: '999999', pidFile: join(dir, 'pids', 'gone.pid') },
+        { outcome: 'term', pid: pgid, pidFile },
+      ]);
+      expect(res.stdout.endsWith('removed\n')).toBe(true);
+      expect(groupAlive(pgid)).toBe(false);
+      expect(existsSync(dir)).toBe(false);
+      expect((await run(sh.cleanRun({ runDir: dir, graceMs: 100, sudo: false, remove: true }))).stdout).toBe('absent\n');
+    });
+
+    it('keeps the directory when not asked to remove it, but still stops', async () => {
+      const { dir, pgid } = await runWithSleeper('keep');
+      const res = await run(sh.cleanRun({ runDir: dir, graceMs: 2000, sudo: false, remove: false }));
+      expect([res.code, parseStopLines(res.stdout).map((r) => r.outcome)]).toEqual([0, ['term']]);
+      expect(res.stdout).not.toMatch(/removed|absent/);
+      expect(groupAlive(pgid)).toBe(false);
+      expect(existsSync(dir)).toBe(true);
+    });
+
+    it('of two cleaners of one run dir (hosts sharing a workdir) one removes it and the other finds it gone', async () => {
+      for (let i = 0; i < 5; i++) {
+        const dir = (await run(sh.makeRunDir({ workdir: work, runId: `twice-${i}` }))).stdout.trim();
+        mkdirSync(join(dir, 'bin', 'deep', 'er'), { recursive: true });
+        const clean = sh.cleanRun({ runDir: dir, graceMs: 100, sudo: false, remove: true });
+        const both = await Promise.all([run(clean), run(clean)]);
+        expect(both.map((r) => r.code)).toEqual([0, 0]);
+        expect(both.map((r) => r.stdout).sort()).toEqual(['absent\n', 'removed\n']);
+        expect(existsSync(dir)).toBe(false);
+      }
+      expect(readdirSync(work)).toEqual([]);
+    });
+
+    it('a removal that fails halfway exits CLEAN_NOT_REMOVED and puts what is left back', async () => {
+      const user = ensureTestUser('smoke-test');
+      chmodSync(work, 0o755); // mkdtemp's 0700 would hide the run dir from the user
+      const dir = (await run(sh.makeRunDir({ workdir: work, runId: 'stuck' }))).stdout.trim();
+      mkdirSync(join(dir, 'locked'));
+      writeFileSync(join(dir, 'locked', 'file'), 'x');
+      for (const p of [work, dir, join(dir, 'pids'), join(dir, RUN_MARKER)]) chownSync(p, user.uid, user.gid);
+      const res = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        const script = sh.cleanRun({ runDir: dir, graceMs: 100, sudo: false, remove: true });
+        execFile('dash', ['-c', script], { encoding: 'utf8', uid: user.uid, gid: user.gid }, (error, _stdout, stderr) => {
+          resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stderr });
+        });
+      });
+      expect(res.code).toBe(CLEAN_NOT_REMOVED);
+      expect(res.stderr).toMatch(/locked.*Permission denied/);
+      expect(readFileSync(join(dir, 'locked', 'file'), 'utf8')).toBe('x');
+      expect(readdirSync(work)).toEqual([basename(dir)]);
+    });
+
+    it('refuses a directory without the marker with its own exit code, and leaves it alone', async () => {
+      const plain = join(work, "plain '$(id)'");
+      mkdirSync(join(plain, 'pids'), { recursive: true });
+      const res = await run(sh.cleanRun({ runDir: plain, graceMs: 100, sudo: false, remove: true }));
+      expect(res.code).toBe(CLEAN_REFUSED);
+      expect(res.stderr).toBe(`refusing to remove ${plain}: not a directory with a ${RUN_MARKER} marker\n`);
+      expect(existsSync(plain)).toBe(true);
+    });
   });
 
   it('lists leftover runs with their recorded groups', async () => {
@@ -130,9 +242,13 @@ describe('posix dialect run on dash', () => {
     expect(res.stdout).toBe(`run ${made}\npid 999999 0\n`);
   });
 
-  it('finds a free port and fails a health check on a closed one', async () => {
-    const port = Number((await run(sh.freePort())).stdout.trim());
-    expect(port).toBeGreaterThan(0);
+  it('makes a hostile data dir and finds a free port in one command; a health check on it fails', async () => {
+    const dir = join(work, "data $(id) 'q'", 'deeper');
+    const made = await run(sh.makeDirAndFreePort(dir));
+    expect(made.code).toBe(0);
+    expect(existsSync(dir)).toBe(true);
+    const port = Number(made.stdout.trim());
+    expect(Number.isInteger(port) && port > 0).toBe(true);
     const res = await run(sh.healthz({ port, timeoutMs: 2000 }));
     expect(res.code).not.toBe(0);
   });

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -82,4 +83,25 @@ it('a darwin build on a host without codesign has its signature check skipped, w
   await cleanupHost(env.remote, shell, { runDir: staged.runDir, keep: false });
   expect(staged.signature).toMatchObject({ name: 'signature', status: 'skipped' });
   expect(staged.signature!.detail).toBe(`codesign is not available on ${env.host.name}: entitlements not checked`);
+});
+
+it('a hash mismatch extracts nothing on the host', async () => {
+  const staged = await stageOnHost(env.remote, shell, input({ expectedSha256: 'f'.repeat(64), runId: 'noextract' }));
+  try {
+    expect(staged.check.status).toBe('error');
+    expect(existsSync(join(staged.runDir!, 'bin'))).toBe(false);
+  } finally {
+    await cleanupHost(env.remote, shell, { runDir: staged.runDir, keep: false });
+  }
+});
+
+it('an archive that arrives intact but cannot be extracted is an error naming the extract step', async () => {
+  const broken = join(env.work, 'broken.tar.gz');
+  writeFileSync(broken, 'not gzip at all');
+  const sha = createHash('sha256').update('not gzip at all').digest('hex');
+  const staged = await stageOnHost(env.remote, shell, input({ localArchive: broken, expectedSha256: sha, runId: 'broken' }));
+  await cleanupHost(env.remote, shell, { runDir: staged.runDir, keep: false });
+  expect(staged.check.status).toBe('error');
+  expect(staged.check.detail).toMatch(new RegExp(`^host ${env.host.name}: extract ephemerd_v0\\.0\\.1_linux_amd64\\.tar\\.gz: .*gzip`));
+  expect(staged.binaryPath).toBeNull();
 });

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import type { ArchiveEntry, EntryType, ScanOptions, ScanResult, ScanStop } from './archive-entry.ts';
@@ -15,15 +16,27 @@ const TYPES: Record<string, EntryType> = {
   fifo: 'fifo',
 };
 
+/** Lists a .tar.gz from disk; see `scanTarGzStream`. */
+export async function scanTarGz(path: string, options: ScanOptions): Promise<ScanResult> {
+  const file = createReadStream(path);
+  try {
+    return await scanTarGzStream(file, options);
+  } finally {
+    // A file need not be drained after an early stop: close it.
+    file.destroy();
+  }
+}
+
 /**
- * Lists a .tar.gz from disk as it streams past: gunzip, then tar. Never throws for bad content:
- * a broken, truncated or oversized archive ends the scan with a `stop` saying why.
+ * Lists a .tar.gz as it streams past: gunzip, then tar. Never throws for bad content:
+ * a broken, truncated or oversized archive ends the scan with a `stop` saying why; so does an
+ * error on `source` (a cut download). After an early stop it keeps reading and discarding
+ * `source`, so a download feeding it never stalls on backpressure.
  */
-export function scanTarGz(path: string, options: ScanOptions): Promise<ScanResult> {
+export function scanTarGzStream(source: Readable, options: ScanOptions): Promise<ScanResult> {
   return new Promise((resolve) => {
     const entries: ArchiveEntry[] = [];
     const budget = new ExtractBudget(options.maxExtractedBytes);
-    const file = createReadStream(path);
     const gunzip = createGunzip();
     const extract = tar.extract();
     let current: string | null = null;
@@ -32,9 +45,10 @@ export function scanTarGz(path: string, options: ScanOptions): Promise<ScanResul
     const finish = (stop: ScanStop | null): void => {
       if (settled) return;
       settled = true;
-      file.destroy();
       gunzip.destroy();
       extract.destroy();
+      // Keep reading (and dropping) the rest: the feed below ignores it now.
+      if (!source.destroyed) source.resume();
       resolve({ entries, extractedBytes: budget.total, stop });
     };
 
@@ -44,7 +58,11 @@ export function scanTarGz(path: string, options: ScanOptions): Promise<ScanResul
         finish({ kind: 'size-cap', entry: current, bytes: budget.total, cap: budget.cap });
       }
     });
-    file.on('error', (err) => finish({ kind: 'broken', what: 'corrupt', entry: current, cause: `read: ${err.message}` }));
+    source.on('error', (err) => finish({ kind: 'broken', what: 'corrupt', entry: current, cause: `read: ${err.message}` }));
+    // Destroyed without an error: the bytes simply stopped coming.
+    source.on('close', () => {
+      if (!source.readableEnded) finish({ kind: 'broken', what: 'truncated', entry: current, cause: 'read: the input closed early' });
+    });
     gunzip.on('error', (err) => finish(gzipStop(err, budget.total, current)));
     extract.on('error', (err: Error) => finish(tarStop(err, entries.length, current)));
     extract.on('finish', () => finish(null));
@@ -72,7 +90,14 @@ export function scanTarGz(path: string, options: ScanOptions): Promise<ScanResul
       });
     });
 
-    file.pipe(gunzip).pipe(extract);
+    // Fed by hand, not piped: after a stop nothing may pause `source` again (pipe would, on a destroyed gunzip).
+    source.on('data', (chunk: Buffer) => {
+      if (settled || gunzip.write(chunk)) return;
+      source.pause();
+      gunzip.once('drain', () => settled || source.resume());
+    });
+    source.on('end', () => settled || gunzip.end());
+    gunzip.pipe(extract);
   });
 }
 

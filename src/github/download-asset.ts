@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream } from 'node:stream/web';
 import { GitHubError } from '../domain/errors.ts';
@@ -13,6 +13,13 @@ export interface DownloadOptions {
   /** Called as bytes arrive, at most once per MiB and once at the end. */
   onProgress?: (bytes: number, total: number) => void;
   signal?: AbortSignal;
+  /**
+   * Also gets every byte written to the file, in order, as it streams (to inspect the archive
+   * in the same pass). Its backpressure slows the download, so memory stays flat. Ended once
+   * the file is complete; destroyed with the error when the download fails, so a reader of it
+   * never waits forever. A tee that closes early is simply no longer fed.
+   */
+  tee?: Writable;
 }
 
 export interface Downloaded {
@@ -39,6 +46,7 @@ export async function downloadAsset(
   const context = { asset: asset.name };
   const partial = `${destPath}.partial-${randomBytes(6).toString('hex')}`;
   const hash = createHash('sha256');
+  const { tee } = options;
   let bytes = 0;
   try {
     const body = await requestBody(client, asset, options.signal);
@@ -51,7 +59,8 @@ export async function downloadAsset(
           reported = bytes;
           options.onProgress(bytes, asset.size);
         }
-        done(null, chunk);
+        if (tee) feed(tee, chunk).then(() => done(null, chunk), done);
+        else done(null, chunk);
       },
     });
     // `flush` fsyncs before close: after the rename the bytes are on disk, not only in cache.
@@ -63,19 +72,35 @@ export async function downloadAsset(
     }
     if (bytes !== reported) options.onProgress?.(bytes, asset.size);
     await rename(partial, destPath);
+    tee?.end();
     return { sha256: hash.digest('hex'), bytes };
   } catch (error) {
     await rm(partial, { force: true });
-    if (error instanceof GitHubError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new GitHubError(
-      scrub(`GitHub: download of ${asset.name} failed after ${bytes} of ${asset.size} bytes: ${reason}`, client.token),
+    const failure = error instanceof GitHubError ? error : new GitHubError(
+      scrub(`GitHub: download of ${asset.name} failed after ${bytes} of ${asset.size} bytes: ${error instanceof Error ? error.message : String(error)}`, client.token),
       undefined,
       undefined,
       context,
       { cause: error },
     );
+    tee?.destroy(failure);
+    throw failure;
   }
+}
+
+/** Writes to the tee, waiting while it is full; a tee that is gone no longer holds the download up. */
+function feed(tee: Writable, chunk: Buffer): Promise<void> {
+  if (tee.destroyed || tee.writableEnded) return Promise.resolve();
+  if (tee.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const go = (): void => {
+      tee.off('drain', go);
+      tee.off('close', go);
+      resolve();
+    };
+    tee.on('drain', go);
+    tee.on('close', go);
+  });
 }
 
 async function requestBody(

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PassThrough, type Readable } from 'node:stream';
+import { archiveKind } from '../archive/scan-archive.ts';
 import { GitHubError } from '../domain/errors.ts';
 import { ignoreEvents, type EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
@@ -12,6 +15,7 @@ import { githubSha256, judgeChecksum } from '../release/judge-checksum.ts';
 import type { DraftMatch, PlatformAsset } from '../release/match-draft.ts';
 import { checksumsCoverage } from '../release/match-draft.ts';
 import { parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
+import { inspectArchiveStream, type Inspection } from './inspect-archive.ts';
 
 export interface FetchAssetsInput {
   /** Only names the draft in messages. */
@@ -21,6 +25,16 @@ export interface FetchAssetsInput {
   cacheDir: string;
   onEvent?: EventSink;
   signal?: AbortSignal;
+  /** When set, a freshly downloaded .tar.gz is inspected as it streams in: see `FetchedPlatform.inspection`. */
+  inspect?: StreamInspectRules;
+}
+
+/** What `inspectArchive` needs besides the asset: the same values the `archive` check uses. */
+export interface StreamInspectRules {
+  binaryName: string;
+  maxExtractedBytes: number;
+  /** Per platform; 0 when absent. */
+  minBinaryBytes?: Partial<Record<PlatformId, number>>;
 }
 
 export interface FetchedPlatform {
@@ -31,6 +45,12 @@ export interface FetchedPlatform {
   sha256: string | null;
   /** `asset` then `checksum`. Already emitted as `check` events: callers must not emit them again. */
   checks: CheckResult[];
+  /**
+   * The `archive` inspection done while the bytes streamed in (not yet emitted): only for a fresh
+   * .tar.gz download whose checksum passed, when `inspect` was given. Its durationMs is the time
+   * it took beyond the end of the download. Absent otherwise: inspect `localPath` then.
+   */
+  inspection?: Inspection;
 }
 
 export interface FetchedAssets {
@@ -40,7 +60,14 @@ export interface FetchedAssets {
 }
 
 type Checksums = { ok: true; sha256: string; file: ChecksumsFile } | { ok: false; reason: string };
-type Obtained = { ok: true; path: string; sha256: string; reused: boolean; bytes: number } | { ok: false; reason: string };
+type Obtained =
+  | { ok: true; path: string; sha256: string; reused: boolean; bytes: number; inspection?: Promise<Inspection | null> }
+  | { ok: false; reason: string };
+/** Reads a download's bytes as they stream; must read `source` to its end and never reject. */
+type Watch = (source: Readable) => Promise<Inspection | null>;
+
+/** The tee's buffer: enough to keep the inspector busy between network chunks, small enough to not matter. */
+const TEE_BUFFER = 1 << 20;
 
 /**
  * Stage 2: downloads checksums.txt and every archive once, and checks each archive against
@@ -113,7 +140,8 @@ async function fetchPlatform(
     checks.push(result);
     emit({ kind: 'check', platform, result });
   };
-  const done = (localPath: string | null, sha256: string | null) => ({ platform, asset, localPath, sha256, checks });
+  const done = (localPath: string | null, sha256: string | null, inspection?: Inspection | null): FetchedPlatform =>
+    inspection ? { platform, asset, localPath, sha256, checks, inspection } : { platform, asset, localPath, sha256, checks };
 
   if (!asset) {
     record(checkResult('asset', 'fail', `${entry.expectedName} is not on the draft (or not uploaded)`));
@@ -122,7 +150,7 @@ async function fetchPlatform(
   }
   emit({ kind: 'stage', platform, stage: 'download' });
   const started = performance.now();
-  const got = await obtain(github, asset, input, emit, checksums);
+  const got = await obtain(github, asset, input, emit, checksums, streamInspection(entry, input));
   const took = Math.round(performance.now() - started);
   if (!got.ok) {
     record(checkResult('asset', 'error', got.reason, took));
@@ -131,12 +159,29 @@ async function fetchPlatform(
   }
   const how = got.reused ? 'reused the cached copy of' : 'downloaded';
   record(checkResult('asset', 'pass', `${how} ${asset.name} (${got.bytes} bytes)`, took));
-  record(
-    checksums.ok
-      ? judgeChecksum({ assetName: asset.name, downloaded: got.sha256, githubDigest: asset.digest, checksums: checksums.file })
-      : checkResult('checksum', 'error', `cannot check ${asset.name}: ${checksums.reason}`),
-  );
-  return done(got.path, got.sha256);
+  const checksum = checksums.ok
+    ? judgeChecksum({ assetName: asset.name, downloaded: got.sha256, githubDigest: asset.digest, checksums: checksums.file })
+    : checkResult('checksum', 'error', `cannot check ${asset.name}: ${checksums.reason}`);
+  record(checksum);
+  // Settled by now or nearly: the download fed it every byte. Bytes that failed their checksum are judged no further.
+  const inspection = got.inspection ? await got.inspection : null;
+  return done(got.path, got.sha256, checksum.status === 'pass' ? inspection : null);
+}
+
+/** For a .tar.gz, when asked: the inspection to run on the download's tee. */
+function streamInspection(entry: PlatformAsset, input: FetchAssetsInput): Watch | undefined {
+  const rules = input.inspect;
+  const { asset, platform } = entry;
+  if (!rules || !asset || archiveKind(asset.name) !== 'tar.gz') return undefined;
+  const inspectInput = {
+    assetName: asset.name,
+    platform,
+    binaryName: rules.binaryName,
+    minBinaryBytes: rules.minBinaryBytes?.[platform] ?? 0,
+    maxExtractedBytes: rules.maxExtractedBytes,
+  };
+  // A throw (an unknown platform) is raised again, with its message, by the file inspection after.
+  return (source) => inspectArchiveStream(source, inspectInput).catch(() => null);
 }
 
 /** The asset's bytes on disk: a cached copy whose hash still matches, or a fresh download. */
@@ -146,6 +191,7 @@ async function obtain(
   input: FetchAssetsInput,
   emit: EventSink,
   checksums?: Checksums,
+  watch?: Watch,
 ): Promise<Obtained> {
   const listed = checksums?.ok ? checksums.file.entries.find((e) => e.name === asset.name)?.sha256 : undefined;
   const expected = githubSha256(asset.digest) ?? listed ?? null;
@@ -158,11 +204,24 @@ async function obtain(
   }
   const download = async (): Promise<Obtained> => {
     await mkdir(dir, { recursive: true });
+    // Each attempt gets its own tee and inspection: a cut attempt's tee is destroyed, its inspection dropped.
+    const tee = watch ? new PassThrough({ highWaterMark: TEE_BUFFER }) : undefined;
+    const inspecting = tee && watch?.(tee);
     const got = await github.downloadAsset(asset, path, {
       onProgress: (bytes, total) => emit({ kind: 'download-progress', asset: asset.name, bytes, total }),
       ...(input.signal ? { signal: input.signal } : {}),
+      ...(tee ? { tee } : {}),
     });
-    return { ok: true, path, sha256: got.sha256, bytes: got.bytes, reused: false };
+    const downloaded = performance.now();
+    const obtained = { ok: true as const, path, sha256: got.sha256, bytes: got.bytes, reused: false };
+    if (!inspecting || !tee) return obtained;
+    // A downloader that did not end the tee did not feed it every byte: inspect the file instead.
+    if (!tee.writableEnded) {
+      tee.destroy();
+      return obtained;
+    }
+    const inspection = inspecting.then((i) => i && { ...i, check: { ...i.check, durationMs: Math.max(0, Math.round(performance.now() - downloaded)) } });
+    return { ...obtained, inspection };
   };
   try {
     return await download();

@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanOptions } from '../../src/archive/archive-entry.ts';
-import { scanTarGz } from '../../src/archive/read-tar-gz.ts';
+import { scanTarGz, scanTarGzStream } from '../../src/archive/read-tar-gz.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'smoke-read-tar-'));
@@ -48,5 +51,79 @@ describe('scanTarGz', () => {
     const scan = await scanTarGz(p, options({ maxEntries: 5 }));
     expect(scan.stop).toEqual({ kind: 'too-many-entries', count: 6 });
     expect(scan.entries).toHaveLength(5);
+  });
+});
+
+/** A source handing out `data` in 64 KiB chunks, counting how many bytes were taken from it. */
+function counted(data: Buffer): { source: Readable; taken: () => number } {
+  let taken = 0;
+  function* chunks(): Generator<Buffer> {
+    for (let at = 0; at < data.length; at += 65536) {
+      const chunk = data.subarray(at, at + 65536);
+      taken += chunk.length;
+      yield chunk;
+    }
+  }
+  return { source: Readable.from(chunks()), taken: () => taken };
+}
+
+describe('scanTarGzStream', () => {
+  it('lists a stream exactly as scanTarGz lists the file', async () => {
+    const p = join(work, 'stream.tar.gz');
+    await writeTarGz(p, [
+      { name: 'bin', mode: 0o755, data: randomBytes(300_000) },
+      { name: 'dir/', type: 'directory' },
+      { name: 'sym', type: 'symlink', linkname: 'bin' },
+    ]);
+    const fromFile = await scanTarGz(p, options());
+    const fromStream = await scanTarGzStream(counted(readFileSync(p)).source, options());
+    expect(fromStream).toEqual(fromFile);
+    expect(fromStream.entries.map((e) => e.name)).toEqual(['bin', 'dir/', 'sym']);
+  });
+
+  it('after a size-cap stop, still reads its input to the end so a download is never held up', async () => {
+    const p = join(work, 'big.tar.gz');
+    await writeTarGz(p, [{ name: 'bin', data: randomBytes(2_000_000) }]);
+    const bytes = readFileSync(p);
+    const { source, taken } = counted(bytes);
+    const scan = await scanTarGzStream(source, options({ maxExtractedBytes: 100_000 }));
+    expect(scan.stop).toMatchObject({ kind: 'size-cap', entry: 'bin', cap: 100_000 });
+    await finished(source);
+    expect(taken()).toBe(bytes.length);
+  });
+
+  it('after a not-gzip stop, still drains its input', async () => {
+    const data = randomBytes(1_000_000);
+    const { source, taken } = counted(data);
+    const scan = await scanTarGzStream(source, options());
+    expect(scan.stop).toMatchObject({ kind: 'broken', what: 'not-gzip' });
+    await finished(source);
+    expect(taken()).toBe(data.length);
+  });
+
+  it('stops with a read error when its source is destroyed with one (a cut download)', async () => {
+    const p = join(work, 'cut.tar.gz');
+    await writeTarGz(p, [{ name: 'bin', data: randomBytes(500_000) }]);
+    const source = new PassThrough();
+    const scanning = scanTarGzStream(source, options());
+    source.write(readFileSync(p).subarray(0, 100_000));
+    source.destroy(new Error('download cut after 100000 bytes'));
+    const scan = await scanning;
+    expect(scan.stop).toMatchObject({ kind: 'broken', what: 'corrupt', cause: 'read: download cut after 100000 bytes' });
+  });
+
+  it('stops as truncated when its source closes early without an error', async () => {
+    const source = new PassThrough();
+    const scanning = scanTarGzStream(source, options());
+    source.destroy();
+    expect((await scanning).stop).toMatchObject({ kind: 'broken', what: 'truncated' });
+  });
+
+  it('sees a stream that ends mid-archive as truncated, as it does a truncated file', async () => {
+    const p = join(work, 'half.tar.gz');
+    await writeTarGz(p, [{ name: 'bin', data: randomBytes(500_000) }]);
+    const half = readFileSync(p).subarray(0, 200_000);
+    const scan = await scanTarGzStream(Readable.from([half]), options());
+    expect(scan.stop).toMatchObject({ kind: 'broken', what: 'truncated', entry: 'bin' });
   });
 });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
 import { gitHubFor, thrownMessage } from './github-on-fake.ts';
@@ -71,6 +72,45 @@ describe('downloadAsset', () => {
       onProgress: () => controller.abort(),
     });
     expect(await thrownMessage(download)).toMatch(/^GitHub: download of .* failed after \d+ of \d+ bytes: .*abort/i);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('feeds a tee every byte it writes, in order, waiting on a slow tee (backpressure)', async () => {
+    const seen: Buffer[] = [];
+    let mostBuffered = 0;
+    const tee = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _encoding, done) {
+        seen.push(chunk);
+        // What the downloader wrote but the tee has not taken yet (this chunk included).
+        mostBuffered = Math.max(mostBuffered, this.writableLength);
+        // A consumer slower than the loopback download, as gunzip can be.
+        setTimeout(done, 2);
+      },
+    });
+    const ended = new Promise<void>((resolve) => tee.on('finish', resolve));
+    const got = await gitHubFor(fake, 'push-token').downloadAsset(asset, join(dir, asset.name), { tee });
+    await ended;
+    expect(got.sha256).toBe(sha256);
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+    // Without backpressure most of the 3 MiB would pile up in the tee's buffer.
+    expect(mostBuffered).toBeLessThan(512 * 1024);
+  });
+
+  it('destroys the tee with the error when the body is cut off, so its reader stops waiting', async () => {
+    fake.fault({ kind: 'truncate', afterBytes: 1024 * 1024 });
+    const seen: Buffer[] = [];
+    const tee = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        seen.push(chunk);
+        done();
+      },
+    });
+    const teeError = new Promise<Error>((resolve) => tee.on('error', resolve));
+    const message = await thrownMessage(gitHubFor(fake, 'push-token').downloadAsset(asset, join(dir, asset.name), { tee }));
+    expect((await teeError).message).toBe(message);
+    expect(tee.writableFinished).toBe(false);
+    expect(Buffer.concat(seen).equals(bytes.subarray(0, Buffer.concat(seen).length))).toBe(true);
     expect(await readdir(dir)).toEqual([]);
   });
 });

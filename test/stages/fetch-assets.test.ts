@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/domain/events.ts';
 import type { GitHub } from '../../src/github/github.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
-import { fetchAssets, type FetchedAssets } from '../../src/stages/fetch-assets.ts';
+import { fetchAssets, type FetchedAssets, type FetchedPlatform } from '../../src/stages/fetch-assets.ts';
+import { inspectArchive, type Inspection } from '../../src/stages/inspect-archive.ts';
+import { writeTarGz } from '../support/write-tar-gz.ts';
 import { findDraft } from '../../src/stages/find-draft.ts';
 import { gitHubFor } from '../github/github-on-fake.ts';
 import { TAG, addDraft, contentOf, names, platforms, rules, sha256, type DraftOptions } from './draft-on-fake.ts';
@@ -131,5 +133,110 @@ describe('fetchAssets', () => {
     expect(fetched.checksumsSha256).toBeNull();
     expect(statuses(fetched)).toEqual(names.map(() => 'asset:pass checksum:error'));
     expect(fetched.platforms[0]?.checks[1]?.detail).toMatch(/^cannot check .*: GitHub: could not download checksums\.txt .*: 403 /);
+  });
+});
+
+describe('fetchAssets inspecting .tar.gz archives as they stream', () => {
+  const BINARIES = join(import.meta.dirname, '..', '.fixtures', 'binaries');
+  const inspectRules = { binaryName: 'ephemerd', maxExtractedBytes: 12_000_000, minBinaryBytes: { 'linux/amd64': 5_000_000 } };
+  const tarGz = async (data: Buffer): Promise<Buffer> => {
+    const dir = await mkdtemp(join(tmpdir(), 'smoke-fixture-'));
+    try {
+      await writeTarGz(join(dir, 'a.tar.gz'), [{ name: 'ephemerd', mode: 0o755, data }]);
+      return await readFile(join(dir, 'a.tar.gz'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  // Built once: packing a 10 MB binary costs a while on two cores.
+  let built: Promise<{ amd64: Buffer; overCap: Buffer }> | undefined;
+  const fixtures = () => (built ??= (async () => ({
+    amd64: await tarGz(await readFile(join(BINARIES, 'linux-amd64'))),
+    overCap: await tarGz(Buffer.alloc(20_000_000)),
+  }))());
+
+  /** The draft with real archives: linux/amd64 right, linux/arm64 holding the amd64 binary, darwin over the size cap. */
+  async function addArchiveDraft(): Promise<void> {
+    const { amd64, overCap } = await fixtures();
+    const archives = new Map([
+      [names[0]!, amd64],
+      [names[1]!, amd64],
+      [names[2]!, Buffer.from('a windows zip, never read here')],
+      [names[3]!, overCap],
+    ]);
+    const release = fake.addRelease({ tag_name: TAG, draft: true, prerelease: false, target_commitish: 'main' });
+    for (const [name, content] of archives) release.addAsset({ name, content });
+    release.addAsset({ name: 'checksums.txt', content: [...archives].map(([n, c]) => `${sha256(c)}  ${n}\n`).join('') });
+  }
+
+  async function fetchInspecting(only?: number[]): Promise<FetchedAssets> {
+    const found = await findDraft(github, { tag: TAG, platforms, rules });
+    if (found.kind !== 'ready') throw new Error(`draft not ready: ${found.kind}`);
+    const match = only ? { ...found.match, platforms: found.match.platforms.filter((_, i) => only.includes(i)) } : found.match;
+    return fetchAssets(github, { release: found.release, match, cacheDir, inspect: inspectRules });
+  }
+
+  /** What inspecting the downloaded file afterwards finds, durations aside. */
+  async function fromFile(p: FetchedPlatform): Promise<Inspection> {
+    return inspectArchive(p.localPath!, {
+      assetName: p.asset!.name,
+      platform: p.platform,
+      binaryName: inspectRules.binaryName,
+      minBinaryBytes: inspectRules.minBinaryBytes[p.platform as 'linux/amd64'] ?? 0,
+      maxExtractedBytes: inspectRules.maxExtractedBytes,
+    });
+  }
+  const timeless = (i: Inspection | undefined) => i && { ...i, check: { ...i.check, durationMs: 0 } };
+
+  it('finds what inspecting the file afterwards finds: a pass, a wrong arch, a size cap; a zip is left to the file', async () => {
+    await addArchiveDraft();
+    const fetched = await fetchInspecting();
+    expect(statuses(fetched)).toEqual(names.map(() => 'asset:pass checksum:pass'));
+    const [amd64, arm64, windows, darwin] = fetched.platforms;
+    expect(amd64?.inspection?.check).toMatchObject({ name: 'archive', status: 'pass' });
+    expect(amd64?.inspection?.binary).toMatchObject({ os: 'linux', arch: 'amd64', static: true });
+    expect(arm64?.inspection?.findings.map((f) => f.code)).toEqual(['platform-mismatch']);
+    expect(darwin?.inspection?.check.status).toBe('fail');
+    expect(darwin?.inspection?.check.detail).toMatch(/12 MB/);
+    for (const p of [amd64!, arm64!, darwin!]) {
+      expect(p.inspection?.check.durationMs).toBeGreaterThanOrEqual(0);
+      expect(timeless(p.inspection)).toEqual(timeless(await fromFile(p)));
+    }
+    expect(windows?.inspection).toBeUndefined();
+    expect(windows?.localPath).not.toBeNull();
+  });
+
+  it('inspects a download cut once from its retry, and a cached copy not at all (the file is inspected then)', async () => {
+    await addArchiveDraft();
+    // checksums.txt first, uncut; then the linux/amd64 archive is cut once and retried.
+    await fetchInspecting([]);
+    fake.fault({ kind: 'truncate', afterBytes: 3_000_000, times: 1 });
+    const cut = await fetchInspecting([0]);
+    expect(fake.requests.filter((r) => r.origin === 'storage')).toHaveLength(3);
+    const [amd64] = cut.platforms;
+    expect(amd64?.checks.map((c) => c.status)).toEqual(['pass', 'pass']);
+    expect(amd64?.inspection?.check.status).toBe('pass');
+    expect(amd64?.inspection?.binary?.size).toBe((await readFile(join(BINARIES, 'linux-amd64'))).length);
+    expect(timeless(amd64?.inspection)).toEqual(timeless(await fromFile(amd64!)));
+
+    const cached = await fetchInspecting([0]);
+    expect(cached.platforms[0]?.checks[0]?.detail).toMatch(/^reused the cached copy of /);
+    expect(cached.platforms[0]?.inspection).toBeUndefined();
+  });
+
+  it('never hands on the inspection of bytes that failed their checksum', async () => {
+    const release = fake.addRelease({ tag_name: TAG, draft: true, prerelease: false, target_commitish: 'main' });
+    const bytes = (await fixtures()).amd64;
+    for (const name of names) release.addAsset({ name, content: bytes, digest: null });
+    release.addAsset({ name: 'checksums.txt', content: names.map((n) => `${'0'.repeat(64)}  ${n}\n`).join('') });
+    const fetched = await fetchInspecting([0]);
+    expect(fetched.platforms[0]?.checks.map((c) => c.status)).toEqual(['pass', 'fail']);
+    expect(fetched.platforms[0]?.inspection).toBeUndefined();
+  });
+
+  it('inspects nothing while streaming when not asked to', async () => {
+    await addArchiveDraft();
+    const fetched = await fetchAgain();
+    expect(fetched.platforms.map((p) => p.inspection)).toEqual(names.map(() => undefined));
   });
 });

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PlatformId } from '../../src/domain/platform.ts';
-import { inspectArchive, type InspectInput } from '../../src/stages/inspect-archive.ts';
+import { inspectArchive, inspectArchiveStream, type InspectInput, type Inspection } from '../../src/stages/inspect-archive.ts';
+import { finished } from 'node:stream/promises';
 import { SmokeError } from '../../src/domain/errors.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
 import { writeZip, zeros } from '../support/write-zip.ts';
@@ -286,5 +287,27 @@ describe('inspectArchive with broken archives', () => {
 
   it('throws SmokeError only when the file cannot be opened', async () => {
     await expect(inspectArchive(join(work, 'nope.tar.gz'), input('linux/amd64'))).rejects.toBeInstanceOf(SmokeError);
+  });
+});
+
+describe('inspectArchiveStream', () => {
+  const timeless = (i: Inspection) => ({ ...i, check: { ...i.check, durationMs: 0 } });
+
+  it('finds from a stream what inspectArchive finds in the file, pass or fail', async () => {
+    const good = await realArchive('linux/amd64');
+    const wrongArch = await realArchive('linux/arm64', 'linux/amd64');
+    for (const [p, platform] of [[good, 'linux/amd64'], [wrongArch, 'linux/arm64']] as const) {
+      const streamed = await inspectArchiveStream(createReadStream(p), input(platform));
+      expect(timeless(streamed)).toEqual(timeless(await inspectArchive(p, input(platform))));
+    }
+    expect((await inspectArchiveStream(createReadStream(good), input('linux/amd64'))).check.status).toBe('pass');
+  });
+
+  it('refuses a zip (it needs the whole file) yet reads the stream to its end', async () => {
+    const p = await realArchive('windows/amd64');
+    const source = createReadStream(p);
+    await expect(inspectArchiveStream(source, input('windows/amd64'))).rejects.toThrow(/only a \.tar\.gz can be inspected while it streams/);
+    await finished(source);
+    expect(source.bytesRead).toBe(statSync(p).size);
   });
 });

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The `smoke` command: runs dist/smoke.mjs, bundled from src/ on the first run after a change.
+import { ensureBundle } from './bundle.mjs';
 
-register();
-await import('../src/main.ts');
+// Stack traces of internal errors then name src/ files and lines, not the bundle's.
+process.setSourceMapsEnabled(true);
+const bundle = await ensureBundle();
+await import(bundle);

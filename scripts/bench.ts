@@ -2,10 +2,11 @@
 // sshd hosts on loopback, and writes the figures to reports/bench/<time>.json.
 //   npm run bench                   # everything (~8 min on 2 cores)
 //   npm run bench -- --only push,watch   # some sections: push, memory, parallel, overhead, watch, once
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { EPHEMERD_PLATFORMS, type PlatformId } from '../src/domain/platform.ts';
 import { startSshd } from '../src/sandbox/sshd.ts';
 import { median, measureThroughput, randomFile } from './bench/throughput.ts';
@@ -46,6 +47,22 @@ async function withWorld<T>(root: string, name: string, options: Omit<Parameters
   }
 }
 
+/**
+ * How long this machine takes to touch memory it has not touched lately: on the VMs this was
+ * measured on it varied from 0.4 to 2 s per GiB, and every file a run writes (download cache,
+ * the host's copy, the extracted binary) pays it. It explains most of the spread between runs.
+ */
+async function memoryTouch(): Promise<void> {
+  const touch = async () => {
+    const started = performance.now();
+    await promisify(execFile)(process.execPath, ['-e', 'Buffer.alloc(1024 * 1024 * 1024, 1)']);
+    return (performance.now() - started) / 1000;
+  };
+  const seconds = [await touch(), await touch(), await touch()];
+  details.memoryTouch = seconds;
+  rows.push({ measure: 'machine: a new process fills 1 GiB of fresh memory (3 times)', figure: seconds.map((x) => `${x.toFixed(2)} s`).join(', '), goal: 'report', met: null });
+}
+
 async function push(root: string): Promise<void> {
   note('1. push throughput (512 MiB)');
   const sshd = await startSshd();
@@ -73,18 +90,28 @@ async function push(root: string): Promise<void> {
   }
 }
 
+/**
+ * glibc gives each thread that allocates its own malloc arena, and freed buffers stay in them:
+ * the same run with MALLOC_ARENA_MAX=2 (what the README and the workflow set) shows that share.
+ */
+const ARENAS = { MALLOC_ARENA_MAX: '2' };
+
 async function memory(root: string): Promise<void> {
-  const runs: Array<{ total: number; peak: number; wallMs: number }> = [];
+  const runs: Array<{ total: number; peak: number; peakArenas2: number; wallMs: number }> = [];
   for (const [name, windows, others] of [['small', 180, 40], ['large', 700, 150]] as const) {
     const total = (windows + 3 * others) * MiB;
-    note(`2. memory: whole run, archives ${mb(total)}`);
-    const peak = await withWorld(root, `memory-${name}`, { sizes: sizes(windows * MiB, others * MiB) }, async (world, dir) => {
-      const run = await smokeRun(world, dir);
-      runs.push({ total, peak: run.peakRssBytes, wallMs: run.wallMs });
-      if (name === 'large') await largeParallel(world, dir, run.wallMs);
-      return run.peakRssBytes;
+    note(`2. memory: whole run, archives ${mb(total)}, plain and with MALLOC_ARENA_MAX=2`);
+    await withWorld(root, `memory-${name}`, { sizes: sizes(windows * MiB, others * MiB) }, async (world, dir) => {
+      const plain = await smokeRun(world, dir);
+      const arenas = await smokeRun(world, dir, [], ARENAS);
+      runs.push({ total, peak: plain.peakRssBytes, peakArenas2: arenas.peakRssBytes, wallMs: plain.wallMs });
+      // The second run is the timed one: the first paid for touching this machine's fresh memory.
+      if (name === 'large') await largeParallel(world, dir, arenas.wallMs);
     });
-    rows.push({ measure: `peak RSS, smoke run, archives ${mb(total)} (windows ${windows} MiB)`, figure: mb(peak), goal: '< 150 MB', met: peak < 150 * 1e6 });
+    const last = runs[runs.length - 1]!;
+    const what = `archives ${mb(total)} (windows ${windows} MiB)`;
+    rows.push({ measure: `peak RSS, smoke run, ${what}`, figure: mb(last.peak), goal: '< 150 MB', met: last.peak < 150 * 1e6 });
+    rows.push({ measure: `peak RSS, smoke run, ${what}, MALLOC_ARENA_MAX=2`, figure: mb(last.peakArenas2), goal: '< 150 MB', met: last.peakArenas2 < 150 * 1e6 });
   }
   details.memory = runs;
   const [a, b] = runs;
@@ -98,7 +125,7 @@ async function memory(root: string): Promise<void> {
 async function largeParallel(world: World, dir: string, allMs: number): Promise<void> {
   note('3b. parallel, large archives: single runs');
   const singles: Record<string, number> = {};
-  for (const p of EPHEMERD_PLATFORMS) singles[p] = (await smokeRun(world, dir, [p])).wallMs;
+  for (const p of EPHEMERD_PLATFORMS) singles[p] = (await smokeRun(world, dir, [p], ARENAS)).wallMs;
   const sum = Object.values(singles).reduce((x, y) => x + y, 0);
   const cores = cpus().length;
   details.parallelLarge = { allMs, singles, cores };
@@ -113,6 +140,8 @@ async function largeParallel(world: World, dir: string, allMs: number): Promise<
 async function parallel(root: string): Promise<void> {
   await withWorld(root, 'parallel', { sizes: sizes(50 * MiB, 50 * MiB), readyAfterMs: 3000 }, async (world, dir) => {
     note('3. parallel: four platforms, 50 MiB each, ready after 3 s');
+    // Not counted: the first run in a world pays for this machine's first touch of fresh memory.
+    details.parallelWarmupMs = (await smokeRun(world, dir)).wallMs;
     const all: number[] = [];
     const singles: Record<string, number[]> = {};
     const overheads: Breakdown[] = [];
@@ -199,6 +228,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   try {
     const steps: Array<[boolean, string, (root: string) => Promise<void>]> = [
+      [true, 'machine', memoryTouch],
       [only.has('push'), 'push', push],
       [only.has('parallel') || only.has('overhead'), 'parallel', parallel],
       [only.has('memory'), 'memory', memory],

@@ -20,3 +20,6 @@ if [ ! -x /usr/sbin/sshd ]; then
 fi
 
 node scripts/fetch-test-binaries.mjs
+
+# The CLI runs this bundle of src/ (bin/smoke.js rebuilds it on its own when src/ changes).
+node bin/bundle.mjs

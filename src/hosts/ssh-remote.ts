@@ -7,8 +7,9 @@ import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts
 import { execOnClient } from './ssh-exec.ts';
 import { StepTracker, type Step } from './step.ts';
 
-// FIELD-NOTES: 64 requests of 128 KiB in flight reached ~300 MB/s on loopback.
-const UPLOAD = { concurrency: 64, chunkSize: 128 * 1024 };
+// 16 requests of 128 KiB in flight: as fast on loopback as 64 (FIELD-NOTES; `npm run bench`),
+// with a quarter of the buffers, which matters when four platforms upload at once.
+const UPLOAD = { concurrency: 16, chunkSize: 128 * 1024 };
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /** A `Remote` over one ready ssh2 connection. Create it with `connectHost`. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,4 +52,40 @@ describe('scanZip', () => {
     expect(scan.extractedBytes).toBeGreaterThan(10_000_000);
     expect(scan.extractedBytes).toBeLessThan(11_000_000);
   });
+
+  it('holds the inflated bytes to the declared size and CRC, both ways', async () => {
+    const data = Buffer.alloc(5000, 7);
+    const cases = [
+      { name: 'small.zip', spec: { declaredSize: 4000 }, stop: { what: 'corrupt', cause: 'too many bytes in the stream. expected 4000. got at least 5000' } },
+      { name: 'large.zip', spec: { declaredSize: 6000 }, stop: { what: 'truncated', cause: 'not enough bytes in the stream. expected 6000. got only 5000' } },
+      { name: 'crc.zip', spec: { crc32: 0x1234 }, stop: { what: 'bad-crc' } },
+    ];
+    for (const c of cases) {
+      const p = join(work, c.name);
+      await writeZip(p, [{ name: 'bin', data, ...c.spec }]);
+      expect((await scanZip(p, options())).stop, c.name).toMatchObject({ kind: 'broken', entry: 'bin', ...c.stop });
+    }
+  });
+
+  it('reads a large stored and a large deflated entry whole, in big reads', async () => {
+    const p = join(work, 'big.zip');
+    const random = randomBytes(3 * 1024 * 1024);
+    await writeZip(p, [{ name: 'bin', data: random, method: 'store' }, { name: 'other', data: random }]);
+    const scan = await scanZip(p, options({ maxExtractedBytes: 100_000_000 }));
+    expect(scan.stop).toBeNull();
+    expect(scan.entries.map((e) => e.size)).toEqual([random.length, random.length]);
+    expect(scan.entries[0]!.head).toEqual(random.subarray(0, 16));
+  });
+
+  it('a zip cut inside its data is broken, not a crash', async () => {
+    const p = join(work, 'cut.zip');
+    await writeZip(p, [{ name: 'bin', data: randomBytes(200_000) }]);
+    const whole = readFileSync(p);
+    // Keep the central directory (yauzl needs it) but zero part of the entry's deflate stream.
+    whole.fill(0, 1000, 60_000);
+    writeFileSync(p, whole);
+    const scan = await scanZip(p, options());
+    expect(scan.stop).toMatchObject({ kind: 'broken', entry: 'bin' });
+  });
 });
+

@@ -15,6 +15,8 @@ export type HostRun<T> =
 export class HostPool {
   private readonly limits = new Map<string, LimitFunction>();
   private readonly connections = new Map<string, Remote>();
+  /** Connections being opened; a failed one stays until a caller takes its error. */
+  private readonly opening = new Map<string, Promise<Remote>>();
 
   constructor(
     private readonly hosts: readonly HostConfig[],
@@ -49,15 +51,42 @@ export class HostPool {
   async connection(host: HostConfig): Promise<Remote> {
     const open = this.connections.get(host.name);
     if (open?.connected) return open;
-    const remote = await this.connect(host);
-    this.connections.set(host.name, remote);
-    return remote;
+    const opening = this.opening.get(host.name) ?? this.startOpening(host);
+    try {
+      const remote = await opening;
+      this.connections.set(host.name, remote);
+      return remote;
+    } finally {
+      if (this.opening.get(host.name) === opening) this.opening.delete(host.name);
+    }
+  }
+
+  /**
+   * Starts connecting to the host `run` tries first for `platform`, so the SSH handshake overlaps
+   * local work (the archive inspection, before any host sees the archive). `run` takes the
+   * connection, or its error, as if it had opened it itself: a host is never dialled twice.
+   */
+  prepare(platform: string): void {
+    const host = this.hostsFor(platform)[0];
+    if (!host || this.connections.get(host.name)?.connected || this.opening.has(host.name)) return;
+    this.startOpening(host);
   }
 
   async closeAll(): Promise<void> {
-    const open = [...this.connections.values()];
+    // Prepared connections no platform took (its archive failed inspection) are closed too.
+    const pending = await Promise.allSettled([...this.opening.values()]);
+    this.opening.clear();
+    const open = [...this.connections.values(), ...pending.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []))];
     this.connections.clear();
-    await Promise.allSettled(open.map((r) => r.close()));
+    await Promise.allSettled([...new Set(open)].map((r) => r.close()));
+  }
+
+  private startOpening(host: HostConfig): Promise<Remote> {
+    const opening = this.connect(host);
+    // Whoever takes it handles the error; until then it must not count as unhandled.
+    opening.catch(() => undefined);
+    this.opening.set(host.name, opening);
+    return opening;
   }
 
   private limitFor(name: string): LimitFunction {

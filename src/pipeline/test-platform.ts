@@ -53,6 +53,8 @@ export async function testPlatform(fetched: FetchedPlatform, input: PlatformRunI
     return result(null);
   }
 
+  // The handshake overlaps the inspection below; the host sees nothing before it passes.
+  input.pool.prepare(platform);
   input.onEvent({ kind: 'stage', platform, stage: 'archive' });
   const rules = input.config.platforms.get(platform);
   // Done during the download when it could be (a fresh .tar.gz): its durationMs is then only the

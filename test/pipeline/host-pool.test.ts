@@ -1,0 +1,80 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { HostConfig } from '../../src/config/types.ts';
+import { connectHost } from '../../src/hosts/connect-host.ts';
+import type { Remote } from '../../src/hosts/remote.ts';
+import { HostPool } from '../../src/pipeline/host-pool.ts';
+import { hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
+
+let sshd: SshdHandle;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+}, 60_000);
+
+afterAll(async () => {
+  await sshd.stop();
+});
+
+/** connectHost over real SSH, counting the dials per host. */
+function counting(): { connect: (host: HostConfig) => Promise<Remote>; dials: Map<string, number> } {
+  const dials = new Map<string, number>();
+  return {
+    dials,
+    connect: (host) => {
+      dials.set(host.name, (dials.get(host.name) ?? 0) + 1);
+      return connectHost(host);
+    },
+  };
+}
+
+/** A port nothing listens on: bound, then closed. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+it('prepare dials the first host once, and run uses that connection', async () => {
+  const { connect, dials } = counting();
+  const host = hostConfigFor(sshd, { name: 'box' });
+  const pool = new HostPool([host], connect);
+  pool.prepare('linux/amd64');
+  pool.prepare('linux/amd64');
+  const ran = await pool.run('linux/amd64', async (remote) => (await remote.exec('echo hi', { timeoutMs: 10_000, maxOutputBytes: 1024 })).stdout);
+  expect(ran).toMatchObject({ kind: 'ran', value: 'hi\n' });
+  expect(dials.get('box')).toBe(1);
+  const again = await pool.connection(host);
+  expect(again.connected).toBe(true);
+  await pool.closeAll();
+  expect(again.connected).toBe(false);
+  expect(dials.get('box')).toBe(1);
+});
+
+it('a prepared connection that failed is the reason run gives, without a second dial', async () => {
+  const { connect, dials } = counting();
+  const down = hostConfigFor({ ...sshd, port: await closedPort() }, { name: 'down' });
+  const pool = new HostPool([down], connect);
+  pool.prepare('linux/amd64');
+  const ran = await pool.run('linux/amd64', () => Promise.resolve('never'));
+  expect(ran.kind).toBe('unreachable');
+  expect(ran.kind === 'unreachable' ? ran.reasons.join('; ') : '').toContain('down');
+  expect(dials.get('down')).toBe(1);
+  await pool.closeAll();
+});
+
+it('closeAll closes a prepared connection no platform took', async () => {
+  const opened: Remote[] = [];
+  const pool = new HostPool([hostConfigFor(sshd, { name: 'box' })], async (host) => {
+    const remote = await connectHost(host);
+    opened.push(remote);
+    return remote;
+  });
+  pool.prepare('linux/amd64');
+  await pool.closeAll();
+  expect(opened).toHaveLength(1);
+  expect(opened[0]!.connected).toBe(false);
+});

@@ -90,28 +90,19 @@ async function push(root: string): Promise<void> {
   }
 }
 
-/**
- * glibc gives each thread that allocates its own malloc arena, and freed buffers stay in them:
- * the same run with MALLOC_ARENA_MAX=2 (what the README and the workflow set) shows that share.
- */
-const ARENAS = { MALLOC_ARENA_MAX: '2' };
-
 async function memory(root: string): Promise<void> {
-  const runs: Array<{ total: number; peak: number; peakArenas2: number; wallMs: number }> = [];
+  const runs: Array<{ total: number; peak: number; wallMs: number }> = [];
   for (const [name, windows, others] of [['small', 180, 40], ['large', 700, 150]] as const) {
     const total = (windows + 3 * others) * MiB;
-    note(`2. memory: whole run, archives ${mb(total)}, plain and with MALLOC_ARENA_MAX=2`);
-    await withWorld(root, `memory-${name}`, { sizes: sizes(windows * MiB, others * MiB) }, async (world, dir) => {
-      const plain = await smokeRun(world, dir);
-      const arenas = await smokeRun(world, dir, [], ARENAS);
-      runs.push({ total, peak: plain.peakRssBytes, peakArenas2: arenas.peakRssBytes, wallMs: plain.wallMs });
-      // The second run is the timed one: the first paid for touching this machine's fresh memory.
-      if (name === 'large') await largeParallel(world, dir, arenas.wallMs);
+    note(`2. memory: whole run, archives ${mb(total)}`);
+    const peak = await withWorld(root, `memory-${name}`, { sizes: sizes(windows * MiB, others * MiB) }, async (world, dir) => {
+      const run = await smokeRun(world, dir);
+      runs.push({ total, peak: run.peakRssBytes, wallMs: run.wallMs });
+      // Timed again: the first run in a world paid for this machine's first touch of fresh memory.
+      if (name === 'large') await largeParallel(world, dir, (await smokeRun(world, dir)).wallMs);
+      return run.peakRssBytes;
     });
-    const last = runs[runs.length - 1]!;
-    const what = `archives ${mb(total)} (windows ${windows} MiB)`;
-    rows.push({ measure: `peak RSS, smoke run, ${what}`, figure: mb(last.peak), goal: '< 150 MB', met: last.peak < 150 * 1e6 });
-    rows.push({ measure: `peak RSS, smoke run, ${what}, MALLOC_ARENA_MAX=2`, figure: mb(last.peakArenas2), goal: '< 150 MB', met: last.peakArenas2 < 150 * 1e6 });
+    rows.push({ measure: `peak RSS, smoke run, archives ${mb(total)} (windows ${windows} MiB)`, figure: mb(peak), goal: '< 150 MB', met: peak < 150 * 1e6 });
   }
   details.memory = runs;
   const [a, b] = runs;
@@ -125,7 +116,7 @@ async function memory(root: string): Promise<void> {
 async function largeParallel(world: World, dir: string, allMs: number): Promise<void> {
   note('3b. parallel, large archives: single runs');
   const singles: Record<string, number> = {};
-  for (const p of EPHEMERD_PLATFORMS) singles[p] = (await smokeRun(world, dir, [p], ARENAS)).wallMs;
+  for (const p of EPHEMERD_PLATFORMS) singles[p] = (await smokeRun(world, dir, [p])).wallMs;
   const sum = Object.values(singles).reduce((x, y) => x + y, 0);
   const cores = cpus().length;
   details.parallelLarge = { allMs, singles, cores };
@@ -145,7 +136,7 @@ async function parallel(root: string): Promise<void> {
     const all: number[] = [];
     const singles: Record<string, number[]> = {};
     const overheads: Breakdown[] = [];
-    for (let r = 0; r < Math.max(1, rounds - 1); r++) {
+    for (let r = 0; r < rounds; r++) {
       all.push((await smokeRun(world, dir)).wallMs);
       for (const p of EPHEMERD_PLATFORMS) {
         const run = await smokeRun(world, dir, [p]);
@@ -155,8 +146,16 @@ async function parallel(root: string): Promise<void> {
     }
     const slowest = Math.max(...Object.values(singles).map(median));
     const ratio = median(all) / slowest;
+    // Best of the rounds as well: on this shared VM noise only ever adds time.
+    const bestSlowest = Math.max(...Object.values(singles).map((xs) => Math.min(...xs)));
+    const bestRatio = Math.min(...all) / bestSlowest;
     details.parallel = { allMs: all, singlesMs: singles };
-    rows.push({ measure: 'parallel, 4 x 50 MiB: all four vs slowest single', figure: `${s(median(all))} vs ${s(slowest)} = ${ratio.toFixed(2)}x`, goal: '<= 1.15x', met: ratio <= 1.15 });
+    rows.push({
+      measure: `parallel, 4 x 50 MiB: all four vs slowest single (${rounds} rounds)`,
+      figure: `median ${s(median(all))} vs ${s(slowest)} = ${ratio.toFixed(2)}x; best ${s(Math.min(...all))} vs ${s(bestSlowest)} = ${bestRatio.toFixed(2)}x`,
+      goal: '<= 1.15x (median)',
+      met: ratio <= 1.15,
+    });
     if (only.has('overhead')) overheadRows(overheads);
   });
 }

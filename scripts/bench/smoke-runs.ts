@@ -11,11 +11,11 @@ export interface SmokeRun extends CliRun {
 }
 
 /** One `smoke run --no-post --json`, with an empty download cache so every byte is fetched. */
-export async function smokeRun(world: World, dir: string, platforms: PlatformId[] = [], env: Record<string, string> = {}): Promise<SmokeRun> {
+export async function smokeRun(world: World, dir: string, platforms: PlatformId[] = []): Promise<SmokeRun> {
   await rm(world.env.SMOKE_CACHE_DIR!, { recursive: true, force: true });
   const args = ['run', TAG, '--config', world.configPath, '--reports', join(dir, 'reports'), '--no-post', '--json'];
   for (const p of platforms) args.push('--platform', p);
-  const run = await runCli(args, { ...world.env, ...env });
+  const run = await runCli(args, world.env);
   let report: RunReport;
   try {
     report = JSON.parse(run.stdout) as RunReport;

@@ -5,19 +5,13 @@ import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScanOptions } from '../../src/archive/archive-entry.ts';
 import { scanTarGz, scanTarGzStream } from '../../src/archive/read-tar-gz.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
+import { scanOptions } from '../support/scan-options.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'smoke-read-tar-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const options = (over: Partial<ScanOptions> = {}): ScanOptions => ({
-  maxExtractedBytes: 10_000_000,
-  headBytes: 16,
-  wantHead: (name) => name === 'bin',
-  maxEntries: 100,
-  ...over,
-});
+const options = scanOptions;
 
 describe('scanTarGz', () => {
   it('lists every entry type, keeps only the wanted head, and counts real sizes', async () => {

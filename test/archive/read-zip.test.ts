@@ -3,19 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScanOptions } from '../../src/archive/archive-entry.ts';
 import { scanZip } from '../../src/archive/read-zip.ts';
 import { writeZip, zeros } from '../support/write-zip.ts';
+import { scanOptions } from '../support/scan-options.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'smoke-read-zip-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const options = (over: Partial<ScanOptions> = {}): ScanOptions => ({
-  maxExtractedBytes: 10_000_000,
-  headBytes: 16,
-  wantHead: (name) => name === 'bin',
-  maxEntries: 100,
-  ...over,
-});
+const options = scanOptions;
 
 describe('scanZip', () => {
   it('a Compress-Archive zip: no Unix mode, folders by trailing slash', async () => {

@@ -17,6 +17,11 @@ export const EPHEMERD_PLATFORMS: readonly PlatformId[] = [
 
 const PLATFORM_RE = /^([a-z0-9]+)\/([a-z0-9]+)$/;
 
+/** The binary's file name in an archive and on a host: a Windows build is `<name>.exe` wherever it is. */
+export function binaryFileName(platform: PlatformId, binaryName: string): string {
+  return platform.startsWith('windows/') ? `${binaryName}.exe` : binaryName;
+}
+
 export function parsePlatform(id: string): Platform | undefined {
   const m = PLATFORM_RE.exec(id);
   if (!m) return undefined;

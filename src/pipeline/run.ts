@@ -8,13 +8,14 @@ import type { PlatformResult } from '../domain/verdict.ts';
 import type { GitHub } from '../github/github.ts';
 import { runVerdict } from '../report/verdict-rules.ts';
 import { writeReports } from '../report/write-reports.ts';
-import { startFetch, type StreamInspectRules } from '../stages/fetch-assets.ts';
+import { startFetch } from '../stages/fetch-assets.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { abandonRun } from '../stages/abandon-run.ts';
 import { announceRun, postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
 import { DEFAULT_STALE_RUN_MS } from '../stages/pick-drafts.ts';
 import { claimDraft, type LockHolder } from './draft-lock.ts';
 import { HostPool, type Connect } from './host-pool.ts';
+import { inspectInput } from './inspect-input.ts';
 import { testPlatform } from './test-platform.ts';
 
 export interface RunInput {
@@ -107,13 +108,6 @@ async function testDraft(draft: Extract<FindDraftResult, { kind: 'ready' }>, inp
   }
 }
 
-/** The `archive` check's rules, for inspecting a .tar.gz while it downloads (same values testPlatform uses). */
-function streamInspectRules(config: SmokeConfig): StreamInspectRules {
-  const minBinaryBytes: Partial<Record<PlatformId, number>> = {};
-  for (const [platform, rules] of config.platforms) minBinaryBytes[platform] = rules.minBinaryBytes;
-  return { binaryName: config.release.binaryName, maxExtractedBytes: config.inspect.maxExtractedBytes, minBinaryBytes };
-}
-
 function cancelledReason(signal: AbortSignal): string {
   return typeof signal.reason === 'string' ? `cancelled by ${signal.reason}` : 'cancelled';
 }
@@ -122,7 +116,7 @@ async function testAnnounced(draft: Extract<FindDraftResult, { kind: 'ready' }>,
   const { config } = input;
   const { onEvent } = deps;
   // Each platform starts as soon as its own archive is verified, while the next one downloads.
-  const fetched = await startFetch(deps.github, { release: draft.release, match: draft.match, cacheDir: input.cacheDir, onEvent, inspect: streamInspectRules(config) });
+  const fetched = await startFetch(deps.github, { release: draft.release, match: draft.match, cacheDir: input.cacheDir, onEvent, inspect: (platform, assetName) => inspectInput(config, platform, assetName) });
   const pool = new HostPool(config.hosts, deps.connect);
   const limit = pLimit(Math.max(1, config.concurrency));
   let platforms: PlatformResult[];

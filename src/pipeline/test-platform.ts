@@ -5,6 +5,7 @@ import { checksAfter, platformVerdict, skipAfter } from '../report/verdict-rules
 import type { FetchedPlatform } from '../stages/fetch-assets.ts';
 import { inspectArchive } from '../stages/inspect-archive.ts';
 import { CANCELLED } from './abortable-remote.ts';
+import { inspectInput } from './inspect-input.ts';
 import type { HostPool } from './host-pool.ts';
 import { testOnHost } from './on-host.ts';
 
@@ -56,16 +57,9 @@ export async function testPlatform(fetched: FetchedPlatform, input: PlatformRunI
   // The handshake overlaps the inspection below; the host sees nothing before it passes.
   input.pool.prepare(platform);
   input.onEvent({ kind: 'stage', platform, stage: 'archive' });
-  const rules = input.config.platforms.get(platform);
   // Done during the download when it could be (a fresh .tar.gz): its durationMs is then only the
   // time it took beyond the download's end, the part that is our own overhead.
-  const inspection = fetched.inspection ?? await inspectArchive(fetched.localPath, {
-    assetName: fetched.asset.name,
-    platform,
-    binaryName: input.config.release.binaryName,
-    minBinaryBytes: rules?.minBinaryBytes ?? 0,
-    maxExtractedBytes: input.config.inspect.maxExtractedBytes,
-  });
+  const inspection = fetched.inspection ?? await inspectArchive(fetched.localPath, inspectInput(input.config, platform, fetched.asset.name));
   checks.push(inspection.check);
   input.onEvent({ kind: 'check', platform, result: inspection.check });
   if (inspection.check.status !== 'pass') {

@@ -124,7 +124,6 @@ export const posixShell: Shell = {
   graceful: true,
   quote: quotePosix,
   joinPath: (dir, ...names) => [dir.replace(/\/+$/, '') || '/', ...names].join('/').replace(/^\/\//, '/'),
-  executableName: (name) => name,
 
   makeRunDir({ workdir, runId }) {
     assertSafeRunId(runId);

@@ -208,7 +208,6 @@ export const powerShell: Shell = {
   graceful: false,
   quote: quotePowerShell,
   joinPath: (dir, ...names) => [dir.replace(/[\\/]+$/, ''), ...names].join('\\'),
-  executableName: (name) => `${name}.exe`,
 
   makeRunDir: ({ workdir, runId }) => encodePowerShell(script.makeRunDir(workdir, runId)),
   makeDir: (path) => encodePowerShell(`$null = [System.IO.Directory]::CreateDirectory(${q(path)})`),

@@ -13,8 +13,6 @@ export interface Shell {
   /** One argument, quoted so the host's shell passes it through byte for byte. */
   quote(arg: string): string;
   joinPath(dir: string, ...names: string[]): string;
-  /** The name a binary has on this host (`ephemerd` or `ephemerd.exe`). */
-  executableName(name: string): string;
 
   /**
    * Creates a fresh run directory under `workdir` (the host's temp dir when undefined) named
@@ -111,14 +109,25 @@ export interface StagedArchive {
 
 export function parseStageLines(stdout: string): StagedArchive {
   const out: StagedArchive = { mismatch: false };
-  for (const line of stdout.split(/\r?\n/)) {
-    const hash = /^sha256 (.*)$/.exec(line);
-    if (hash) out.sha256 = hash[1]!.trim();
-    if (line.trim() === 'mismatch') out.mismatch = true;
-    const binary = /^binary (yes|no)\s*$/.exec(line);
-    if (binary) out.binary = binary[1] === 'yes';
-  }
+  for (const line of stdout.split(/\r?\n/)) Object.assign(out, stageLine(line));
   return out;
+}
+
+/** What else `stageArchive` printed on stdout: a failing tool's own words. */
+export function otherStageLines(stdout: string): string {
+  return stdout
+    .split(/\r?\n/)
+    .filter((line) => stageLine(line) === null)
+    .join('\n');
+}
+
+/** One of `stageArchive`'s own lines, as the field it sets; null for anything else. */
+function stageLine(line: string): Partial<StagedArchive> | null {
+  const hash = /^sha256 (.*)$/.exec(line);
+  if (hash) return { sha256: hash[1]!.trim() };
+  const binary = /^binary (yes|no)\s*$/.exec(line);
+  if (binary) return { binary: binary[1] === 'yes' };
+  return line.trim() === 'mismatch' ? { mismatch: true } : null;
 }
 
 export interface StopReport {

@@ -15,7 +15,7 @@ import { githubSha256, judgeChecksum } from '../release/judge-checksum.ts';
 import type { DraftMatch, PlatformAsset } from '../release/match-draft.ts';
 import { checksumsCoverage } from '../release/match-draft.ts';
 import { parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
-import { inspectArchiveStream, type Inspection } from './inspect-archive.ts';
+import { inspectArchiveStream, type InspectInput, type Inspection } from './inspect-archive.ts';
 
 export interface FetchAssetsInput {
   /** Only names the draft in messages. */
@@ -25,16 +25,11 @@ export interface FetchAssetsInput {
   cacheDir: string;
   onEvent?: EventSink;
   signal?: AbortSignal;
-  /** When set, a freshly downloaded .tar.gz is inspected as it streams in: see `FetchedPlatform.inspection`. */
-  inspect?: StreamInspectRules;
-}
-
-/** What `inspectArchive` needs besides the asset: the same values the `archive` check uses. */
-export interface StreamInspectRules {
-  binaryName: string;
-  maxExtractedBytes: number;
-  /** Per platform; 0 when absent. */
-  minBinaryBytes?: Partial<Record<PlatformId, number>>;
+  /**
+   * When set, a freshly downloaded .tar.gz is inspected as it streams in (see
+   * `FetchedPlatform.inspection`), with the input this gives for the platform and asset.
+   */
+  inspect?: (platform: PlatformId, assetName: string) => InspectInput;
 }
 
 export interface FetchedPlatform {
@@ -170,16 +165,9 @@ async function fetchPlatform(
 
 /** For a .tar.gz, when asked: the inspection to run on the download's tee. */
 function streamInspection(entry: PlatformAsset, input: FetchAssetsInput): Watch | undefined {
-  const rules = input.inspect;
   const { asset, platform } = entry;
-  if (!rules || !asset || archiveKind(asset.name) !== 'tar.gz') return undefined;
-  const inspectInput = {
-    assetName: asset.name,
-    platform,
-    binaryName: rules.binaryName,
-    minBinaryBytes: rules.minBinaryBytes?.[platform] ?? 0,
-    maxExtractedBytes: rules.maxExtractedBytes,
-  };
+  if (!input.inspect || !asset || archiveKind(asset.name) !== 'tar.gz') return undefined;
+  const inspectInput = input.inspect(platform, asset.name);
   // A throw (an unknown platform) is raised again, with its message, by the file inspection after.
   return (source) => inspectArchiveStream(source, inspectInput).catch(() => null);
 }

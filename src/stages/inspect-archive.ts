@@ -10,7 +10,7 @@ import { formatSize } from '../archive/format-size.ts';
 import { scanTarGzStream } from '../archive/read-tar-gz.ts';
 import { archiveKind, scanArchive, type ArchiveKind } from '../archive/scan-archive.ts';
 import { SmokeError } from '../domain/errors.ts';
-import { parsePlatform, type PlatformId } from '../domain/platform.ts';
+import { binaryFileName, parsePlatform, type PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
 
 export interface InspectInput {
@@ -88,7 +88,7 @@ async function inspectWith(input: InspectInput, started: number, scan: Scan): Pr
   if (!kind) {
     return done([{ code: 'broken-archive', message: `${input.assetName}: not a .tar.gz or .zip name; cannot tell how to read it` }], null, 0);
   }
-  const binaryFile = binaryFileOf(input);
+  const binaryFile = binaryFileName(input.platform, input.binaryName);
   const scanned = await scan(kind, scanOptions(input));
   const entries = checkEntries(scanned.entries, binaryFile);
   if (scanned.stop) {
@@ -106,12 +106,8 @@ async function inspectWith(input: InspectInput, started: number, scan: Scan): Pr
   return done([...entries.findings, ...checked.findings], checked.binary, scanned.extractedBytes);
 }
 
-function binaryFileOf(input: Pick<InspectInput, 'platform' | 'binaryName'>): string {
-  return input.platform.startsWith('windows/') ? `${input.binaryName}.exe` : input.binaryName;
-}
-
 function scanOptions(input: InspectInput): ScanOptions {
-  const binaryFile = binaryFileOf(input);
+  const binaryFile = binaryFileName(input.platform, input.binaryName);
   return {
     maxExtractedBytes: input.maxExtractedBytes,
     headBytes: HEAD_BYTES,

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { HostError } from '../domain/errors.ts';
-import type { PlatformId } from '../domain/platform.ts';
+import { binaryFileName, type PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { ExecResult, Remote } from '../hosts/remote.ts';
 import { capText, firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
-import { parseStageLines, type ArchiveFormat, type Shell } from '../shells/shell.ts';
+import { otherStageLines, parseStageLines, type ArchiveFormat, type Shell } from '../shells/shell.ts';
 import { noSpaceReason } from './upload-space.ts';
 
 export interface StageOnHostInput {
@@ -50,7 +50,7 @@ export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHo
 
     const binDir = shell.joinPath(runDir, 'bin');
     // The platform names the file, not the shell: a Windows build is `ephemerd.exe` wherever it is unpacked.
-    const fileName = input.platform.startsWith('windows/') ? `${input.binaryName}.exe` : input.binaryName;
+    const fileName = binaryFileName(input.platform, input.binaryName);
     const binaryPath = shell.joinPath(binDir, fileName);
     const target = { archive: shell.joinPath(runDir, input.assetName), destination: binDir, binaryPath };
     const staged = await uploadVerified(remote, shell, target, input);
@@ -111,8 +111,7 @@ async function uploadVerified(
 
 /** What a failed step said: stderr first, then stdout without `stageArchive`'s own lines. */
 function failure(res: ExecResult): string {
-  const said = res.stdout.split(/\r?\n/).filter((l) => !/^(sha256 |mismatch\s*$|binary )/.test(l)).join('\n');
-  return firstLine(res.stderr) || firstLine(said) || `exit code ${String(res.exitCode)}`;
+  return firstLine(res.stderr) || firstLine(otherStageLines(res.stdout)) || `exit code ${String(res.exitCode)}`;
 }
 
 /**

@@ -6,7 +6,8 @@ import type { RunEvent } from '../../src/domain/events.ts';
 import type { GitHub } from '../../src/github/github.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
 import { fetchAssets, type FetchedAssets, type FetchedPlatform } from '../../src/stages/fetch-assets.ts';
-import { inspectArchive, type Inspection } from '../../src/stages/inspect-archive.ts';
+import type { PlatformId } from '../../src/domain/platform.ts';
+import { inspectArchive, type InspectInput, type Inspection } from '../../src/stages/inspect-archive.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
 import { findDraft } from '../../src/stages/find-draft.ts';
 import { gitHubFor } from '../github/github-on-fake.ts';
@@ -138,7 +139,14 @@ describe('fetchAssets', () => {
 
 describe('fetchAssets inspecting .tar.gz archives as they stream', () => {
   const BINARIES = join(import.meta.dirname, '..', '.fixtures', 'binaries');
-  const inspectRules = { binaryName: 'ephemerd', maxExtractedBytes: 12_000_000, minBinaryBytes: { 'linux/amd64': 5_000_000 } };
+  /** The inspection input the pipeline would give: a size floor for linux/amd64 only. */
+  const inspectFor = (platform: PlatformId, assetName: string): InspectInput => ({
+    assetName,
+    platform,
+    binaryName: 'ephemerd',
+    minBinaryBytes: platform === 'linux/amd64' ? 5_000_000 : 0,
+    maxExtractedBytes: 12_000_000,
+  });
   const tarGz = async (data: Buffer): Promise<Buffer> => {
     const dir = await mkdtemp(join(tmpdir(), 'smoke-fixture-'));
     try {
@@ -173,18 +181,12 @@ describe('fetchAssets inspecting .tar.gz archives as they stream', () => {
     const found = await findDraft(github, { tag: TAG, platforms, rules });
     if (found.kind !== 'ready') throw new Error(`draft not ready: ${found.kind}`);
     const match = only ? { ...found.match, platforms: found.match.platforms.filter((_, i) => only.includes(i)) } : found.match;
-    return fetchAssets(github, { release: found.release, match, cacheDir, inspect: inspectRules });
+    return fetchAssets(github, { release: found.release, match, cacheDir, inspect: inspectFor });
   }
 
   /** What inspecting the downloaded file afterwards finds, durations aside. */
   async function fromFile(p: FetchedPlatform): Promise<Inspection> {
-    return inspectArchive(p.localPath!, {
-      assetName: p.asset!.name,
-      platform: p.platform,
-      binaryName: inspectRules.binaryName,
-      minBinaryBytes: inspectRules.minBinaryBytes[p.platform as 'linux/amd64'] ?? 0,
-      maxExtractedBytes: inspectRules.maxExtractedBytes,
-    });
+    return inspectArchive(p.localPath!, inspectFor(p.platform, p.asset!.name));
   }
   const timeless = (i: Inspection | undefined) => i && { ...i, check: { ...i.check, durationMs: 0 } };
 

@@ -147,6 +147,7 @@ async function launch(
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
+  let listening = false;
   const readLog = () => log;
   return new Promise<Launch>((resolve) => {
     const onExit = () => resolve({ ok: false, addressInUse: /Address already in use/.test(log), log: readLog });
@@ -159,7 +160,10 @@ async function launch(
     child.stderr!.on('data', (chunk: string) => {
       // Keep the end: a long test at LogLevel DEBUG3 would otherwise grow this without bound.
       log = (log + chunk).slice(-256 * 1024);
-      if (/Server listening on 127\.0\.0\.1 port \d+/.test(log)) {
+      // Once only: every later log line (the banner check's own "Connection closed" among them)
+      // would start another check, a connection loop that kept two cores busy.
+      if (!listening && /Server listening on 127\.0\.0\.1 port \d+/.test(log)) {
+        listening = true;
         child.off('exit', onExit);
         // The listening line comes after bind(); the banner proves it answers SSH.
         readBanner(port).then(

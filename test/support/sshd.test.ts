@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { connectHost } from '../../src/hosts/connect-host.ts';
 import { processTree } from '../../src/sandbox/process-tree.ts';
 import { hostConfigFor, startSshd } from './sshd.ts';
@@ -12,6 +12,22 @@ describe('the test sshd harness', () => {
       expect(servers.every((s) => s.hostKeyFingerprint.startsWith('SHA256:'))).toBe(true);
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
+    }
+  });
+
+  it('checks the banner once: log lines after it start no more connections', async () => {
+    const sshd = await startSshd();
+    try {
+      const remote = await connectHost(hostConfigFor(sshd));
+      await remote.exec('true', { timeoutMs: 10_000 });
+      await remote.close();
+      // Our session's end is logged after every line the banner check caused.
+      await vi.waitFor(() => expect(sshd.log()).toContain('Disconnected from user'), { timeout: 10_000 });
+      // Each check's own "Connection closed" line once started another check: a loop that kept
+      // two cores busy for every test with an sshd.
+      expect(sshd.log().match(/kex_exchange_identification/g)).toHaveLength(1);
+    } finally {
+      await sshd.stop();
     }
   });
 

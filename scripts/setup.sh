@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what the service and its tests need on a fresh machine: npm packages, and
-# Debian's openssh-server (the tests and the demo start their own sshd processes on loopback).
+# Debian's openssh-server (the tests and the demo start their own sshd processes on loopback)
+# and openssl.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -8,13 +9,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-if [ ! -x /usr/sbin/sshd ]; then
+# openssl: the hosts' fast hash, and the tests check its output is read right.
+missing=""
+[ -x /usr/sbin/sshd ] || missing="$missing openssh-server openssh-client"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing openssh-server" >&2
+    echo "setup: installing$missing" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
+    # shellcheck disable=SC2086 # one word a package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
   else
-    echo "setup: /usr/sbin/sshd is missing and cannot be installed here (need root and apt-get)" >&2
+    echo "setup: missing$missing, which cannot be installed here (need root and apt-get)" >&2
     exit 1
   fi
 fi

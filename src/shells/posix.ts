@@ -75,11 +75,19 @@ function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boole
 /** Sets `f` to the file and `h` to its SHA-256; exits 127 when there is no tool to hash with. */
 function hashFile(path: string): string[] {
   // Hash stdin, not the path: GNU sha256sum escapes odd file names with a leading backslash.
+  // openssl first: it uses the CPU's SHA instructions, 3-5 times faster than coreutils'
+  // sha256sum and far faster than macOS's shasum (perl), which is seconds on a 700 MiB archive.
+  // Anything but 64 hex digits from it (an old or odd build) falls through to the others.
   return [
-    `f=${q(path)}`,
-    'if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$f") || exit 1',
+    `f=${q(path)}; h=`,
+    'if command -v openssl >/dev/null 2>&1; then',
+    '  h=$(openssl dgst -sha256 -r < "$f" 2>/dev/null) || h=; h=${h%% *}',
+    '  case $h in *[!0-9a-f]*) h= ;; esac; [ ${#h} -eq 64 ] || h=',
+    'fi',
+    'if [ -n "$h" ]; then :',
+    'elif command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$f") || exit 1',
     'elif command -v shasum >/dev/null 2>&1; then h=$(shasum -a 256 < "$f") || exit 1',
-    "else echo 'neither sha256sum nor shasum is installed' >&2; exit 127; fi",
+    "else echo 'none of openssl, sha256sum or shasum is installed' >&2; exit 127; fi",
     'h=${h%% *}',
   ];
 }
@@ -179,13 +187,18 @@ export const posixShell: Shell = {
 
   pollLog({ logFile, offset, maxBytes, pidFile }) {
     return [
-      `pid=$(cat ${q(pidFile)} 2>/dev/null); alive=0`,
-      // procps ps exits 1 for a pid that is gone; a ps without -o falls back to kill -0.
+      // Builtins where they do: this runs four times a second while a daemon boots, and each
+      // process it starts (cat, ps, tr) costs a few ms of a CPU the daemon is using.
+      `pid=; { read -r pid < ${q(pidFile)}; } 2>/dev/null; alive=0`,
       'case $pid in ""|*[!0-9]*) ;; *)',
-      '  if s=$(ps -o stat= -p "$pid" 2>/dev/null); then case $s in Z*|"") ;; *) alive=1;; esac',
+      // Linux: the state letter from /proc, after the last ") " (the name may hold either).
+      '  if [ -r /proc/1/stat ]; then st=; { read -r st < "/proc/$pid/stat"; } 2>/dev/null; st=${st##*) }; case $st in ""|Z*|X*) ;; *) alive=1;; esac',
+      // procps ps exits 1 for a pid that is gone; a ps without -o falls back to kill -0.
+      '  elif s=$(ps -o stat= -p "$pid" 2>/dev/null); then case $s in Z*|"") ;; *) alive=1;; esac',
       '  elif ! ps -p 1 >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; then alive=1; fi;;',
       'esac',
-      `size=$(wc -c < ${q(logFile)} 2>/dev/null | tr -d ' '); size=\${size:-0}`,
+      // BSD wc pads the count with spaces: word splitting drops them.
+      `set -- $(wc -c 2>/dev/null < ${q(logFile)}); size=\${1:-0}`,
       `off=${Math.trunc(offset)}; n=$((size - off)); [ $n -lt 0 ] && n=0; [ $n -gt ${Math.trunc(maxBytes)} ] && n=${Math.trunc(maxBytes)}`,
       `printf '%s %s\\n' "$alive" $((off + n))`,
       `if [ $n -gt 0 ]; then tail -c +$((off + 1)) ${q(logFile)} | head -c $n; fi`,

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -95,15 +95,37 @@ describe('posix dialect run on dash', () => {
       expect(parseStageLines(res.stdout)).toEqual({ sha256: broken, mismatch: false });
     });
 
-    it('without sha256sum or shasum exits 127 with a clear message and prints no hash', async () => {
-      const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        // A PATH with no tools at all: `command -v` finds nothing and dash itself is run by full path.
-        execFile('/usr/bin/dash', ['-c', stage()], { encoding: 'utf8', env: { PATH: join(work, 'src') } }, (error, stdout, stderr) => {
+    /** dash run by full path with only `tools` on PATH (links to the real ones, or scripts). */
+    function runWith(tools: Record<string, string>, script: string) {
+      const bin = join(work, 'bin');
+      mkdirSync(bin, { recursive: true });
+      for (const [name, target] of Object.entries(tools)) {
+        if (target.startsWith('#!')) writeFileSync(join(bin, name), target, { mode: 0o755 });
+        else symlinkSync(target, join(bin, name));
+      }
+      return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile('/usr/bin/dash', ['-c', script], { encoding: 'utf8', env: { PATH: bin } }, (error, stdout, stderr) => {
           resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout, stderr });
         });
       });
-      expect(res).toEqual({ code: 127, stdout: '', stderr: 'neither sha256sum nor shasum is installed\n' });
+    }
+    const EXTRACT_TOOLS = { mkdir: '/usr/bin/mkdir', tar: '/usr/bin/tar', gzip: '/usr/bin/gzip' };
+
+    it('without openssl, sha256sum or shasum exits 127 with a clear message and prints no hash', async () => {
+      const res = await runWith({}, stage());
+      expect(res).toEqual({ code: 127, stdout: '', stderr: 'none of openssl, sha256sum or shasum is installed\n' });
       expect(existsSync(join(work, 'out'))).toBe(false);
+    });
+
+    it.each([
+      ['openssl alone', { openssl: '/usr/bin/openssl' }],
+      ['sha256sum alone', { sha256sum: '/usr/bin/sha256sum' }],
+      // An openssl whose output is not a digest (an odd build, a FIPS refusal): sha256sum decides.
+      ['an openssl that prints no digest, then sha256sum', { openssl: '#!/bin/sh\necho "Error setting digest"\n', sha256sum: '/usr/bin/sha256sum' }],
+      ['an openssl that prints a short hex string, then sha256sum', { openssl: '#!/bin/sh\necho "abc123 *stdin"\n', sha256sum: '/usr/bin/sha256sum' }],
+    ])('hashes with %s', async (_label, tools) => {
+      const res = await runWith({ ...tools, ...EXTRACT_TOOLS }, stage());
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
     });
 
     it.each(HOSTILE.filter((h) => h !== '' && !h.includes('/')).map((h) => [JSON.stringify(h), h]))('survives the archive and folder named %s', async (_label, hostile) => {
@@ -148,6 +170,10 @@ describe('posix dialect run on dash', () => {
     const stopped = await run(sh.stopGroups({ pidFiles: [pidFile], graceMs: 300, sudo: false }));
     expect(parseStopLines(stopped.stdout)).toEqual([{ outcome: 'kill', pid: pgid, pidFile }]);
     expect(groupAlive(pgid)).toBe(false);
+    // Gone (or a zombie no one reaped yet): not alive, and nothing new to read.
+    expect(await run(sh.pollLog({ logFile: log, offset, maxBytes: 4, pidFile }))).toEqual({ code: 0, stdout: `0 ${offset}\n`, stderr: '' });
+    // No pid file and no log yet (a start that failed early): not alive, offset 0, no noise.
+    expect(await run(sh.pollLog({ logFile: join(work, 'none.log'), offset: 0, maxBytes: 4, pidFile: join(work, 'none.pid') }))).toEqual({ code: 0, stdout: '0 0\n', stderr: '' });
     const again = await run(sh.stopGroups({ pidFiles: [pidFile, join(work, 'missing.pid')], graceMs: 300, sudo: false }));
     expect(parseStopLines(again.stdout).map((r) => r.outcome)).toEqual(['not-running', 'no-pid']);
   });

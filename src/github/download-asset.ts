@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -48,6 +48,7 @@ export async function downloadAsset(
   const hash = createHash('sha256');
   const { tee } = options;
   let bytes = 0;
+  let file: WriteStream | undefined;
   try {
     const body = await requestBody(client, asset, options.signal);
     let reported = 0;
@@ -65,7 +66,8 @@ export async function downloadAsset(
     });
     // No fsync: a cached copy is hashed again before any reuse, so one a crash left torn is
     // downloaded again, and waiting for the disk cost ~0.1 s per 50 MiB on the critical path.
-    await pipeline(Readable.fromWeb(body), meter, createWriteStream(partial, { flags: 'wx' }), {
+    file = createWriteStream(partial, { flags: 'wx' });
+    await pipeline(Readable.fromWeb(body), meter, file, {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (bytes !== asset.size) {
@@ -76,6 +78,9 @@ export async function downloadAsset(
     tee?.end();
     return { sha256: hash.digest('hex'), bytes };
   } catch (error) {
+    // A body cut before the file's open finished would otherwise race the open: the partial
+    // file appeared after rm and stayed in the cache. Destroyed streams still open, then close.
+    if (file && !file.closed) await new Promise<void>((resolve) => file!.once('close', () => resolve()));
     await rm(partial, { force: true });
     const failure = error instanceof GitHubError ? error : new GitHubError(
       scrub(`GitHub: download of ${asset.name} failed after ${bytes} of ${asset.size} bytes: ${error instanceof Error ? error.message : String(error)}`, client.token),

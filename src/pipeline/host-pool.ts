@@ -51,11 +51,18 @@ export class HostPool {
   async connection(host: HostConfig): Promise<Remote> {
     const open = this.connections.get(host.name);
     if (open?.connected) return open;
+    let remote = await this.take(host);
+    // A prepared connection waits out its platform's download, and may drop meanwhile: dial again.
+    if (!remote.connected) remote = await this.take(host);
+    this.connections.set(host.name, remote);
+    return remote;
+  }
+
+  /** The connection being opened to `host` (a prepared one first), or a new one. */
+  private async take(host: HostConfig): Promise<Remote> {
     const opening = this.opening.get(host.name) ?? this.startOpening(host);
     try {
-      const remote = await opening;
-      this.connections.set(host.name, remote);
-      return remote;
+      return await opening;
     } finally {
       if (this.opening.get(host.name) === opening) this.opening.delete(host.name);
     }
@@ -63,7 +70,7 @@ export class HostPool {
 
   /**
    * Starts connecting to the host `run` tries first for `platform`, so the SSH handshake overlaps
-   * local work (the archive inspection, before any host sees the archive). `run` takes the
+   * local work (the download and inspection, before any host sees the archive). `run` takes the
    * connection, or its error, as if it had opened it itself: a host is never dialled twice.
    */
   prepare(platform: string): void {

@@ -8,7 +8,7 @@ import type { PlatformResult } from '../domain/verdict.ts';
 import type { GitHub } from '../github/github.ts';
 import { runVerdict } from '../report/verdict-rules.ts';
 import { writeReports } from '../report/write-reports.ts';
-import { startFetch } from '../stages/fetch-assets.ts';
+import { startFetch, type FetchingAssets } from '../stages/fetch-assets.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { abandonRun } from '../stages/abandon-run.ts';
 import { announceRun, postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
@@ -115,12 +115,21 @@ function cancelledReason(signal: AbortSignal): string {
 async function testAnnounced(draft: Extract<FindDraftResult, { kind: 'ready' }>, input: RunInput, deps: RunDeps, startedAt: string): Promise<RunOutcome> {
   const { config } = input;
   const { onEvent } = deps;
-  // Each platform starts as soon as its own archive is verified, while the next one downloads.
-  const fetched = await startFetch(deps.github, { release: draft.release, match: draft.match, cacheDir: input.cacheDir, onEvent, inspect: (platform, assetName) => inspectInput(config, platform, assetName) });
   const pool = new HostPool(config.hosts, deps.connect);
   const limit = pLimit(Math.max(1, config.concurrency));
+  let fetched: FetchingAssets;
   let platforms: PlatformResult[];
   try {
+    // Each platform starts as soon as its own archive is verified, while the next one downloads;
+    // its host's SSH handshake runs during its download (the host sees no bytes before they pass).
+    fetched = await startFetch(deps.github, {
+      release: draft.release,
+      match: draft.match,
+      cacheDir: input.cacheDir,
+      onEvent,
+      inspect: (platform, assetName) => inspectInput(config, platform, assetName),
+      onDownloadStart: (platform) => pool.prepare(platform),
+    });
     const common = { tag: input.tag, runId: input.runId, config, pool, keepOnFailure: input.keepOnFailure, onEvent, ...(deps.signal ? { signal: deps.signal } : {}) };
     platforms = await Promise.all(fetched.platforms.map(async (f) => {
       const got = await f;

@@ -30,6 +30,8 @@ export interface FetchAssetsInput {
    * `FetchedPlatform.inspection`), with the input this gives for the platform and asset.
    */
   inspect?: (platform: PlatformId, assetName: string) => InspectInput;
+  /** Told as a platform's download starts, so work that needs no bytes (an SSH handshake) overlaps it. */
+  onDownloadStart?: (platform: PlatformId) => void;
 }
 
 export interface FetchedPlatform {
@@ -144,6 +146,7 @@ async function fetchPlatform(
     return done(null, null);
   }
   emit({ kind: 'stage', platform, stage: 'download' });
+  input.onDownloadStart?.(platform);
   const started = performance.now();
   const got = await obtain(github, asset, input, emit, checksums, streamInspection(entry, input));
   const took = Math.round(performance.now() - started);

@@ -78,3 +78,21 @@ it('closeAll closes a prepared connection no platform took', async () => {
   expect(opened).toHaveLength(1);
   expect(opened[0]!.connected).toBe(false);
 });
+
+it('a prepared connection that dropped while it waited is dialled again, once', async () => {
+  const opened: Remote[] = [];
+  const pool = new HostPool([hostConfigFor(sshd, { name: 'box' })], async (host) => {
+    const remote = await connectHost(host);
+    opened.push(remote);
+    return remote;
+  });
+  pool.prepare('linux/amd64');
+  // The first connection drops before any platform takes it (a long download, a NAT timeout).
+  await expect.poll(() => opened.length).toBe(1);
+  await opened[0]!.close();
+  const ran = await pool.run('linux/amd64', async (remote) => (await remote.exec('echo hi', { timeoutMs: 10_000, maxOutputBytes: 1024 })).stdout);
+  expect(ran).toMatchObject({ kind: 'ran', value: 'hi\n' });
+  expect(opened).toHaveLength(2);
+  await pool.closeAll();
+  expect(opened[1]!.connected).toBe(false);
+});

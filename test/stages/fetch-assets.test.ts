@@ -65,6 +65,23 @@ describe('fetchAssets', () => {
     expect(fake.requests.filter((r) => r.origin === 'storage')).toHaveLength(5);
   });
 
+  it('says when each platform starts downloading, before its bytes arrive, so a handshake can overlap them', async () => {
+    addDraft(fake, {});
+    const found = await findDraft(github, { tag: TAG, platforms, rules });
+    if (found.kind !== 'ready') throw new Error(`draft not ready: ${found.kind}`);
+    const order: string[] = [];
+    await fetchAssets(github, {
+      release: found.release,
+      match: found.match,
+      cacheDir,
+      onEvent: (e) => {
+        if (e.kind === 'check' && e.result.name === 'asset') order.push(`downloaded ${e.platform}`);
+      },
+      onDownloadStart: (platform) => order.push(`start ${platform}`),
+    });
+    expect(order).toEqual(platforms.flatMap((p) => [`start ${p}`, `downloaded ${p}`]));
+  });
+
   it('reuses a cached download whose hash still matches, and refetches one that changed on disk', async () => {
     const first = await run();
     const corrupted = first.platforms[2]!.localPath!;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractSection, parseSectionData } from '../github/body-section.ts';
+import { runningUntil } from '../report/section-data.ts';
 import type { GitHub } from '../github/github.ts';
 import type { Release } from '../github/types.ts';
 import { isAlive } from './this-machine.ts';
@@ -110,9 +111,7 @@ export function runningElsewhere(
 ): LockHolder | null {
   const data = parseSectionData(extractSection(release.body ?? null) ?? '');
   if (!data || data.state !== 'running' || data.runId === options.runId || data.runId === options.deadRunId) return null;
-  const started = Date.parse(data.startedAt);
-  // An unreadable start time cannot prove the run alive; never let it block the draft.
-  if (Number.isNaN(started) || options.now.getTime() - started >= options.staleRunMs) return null;
+  if (options.now.getTime() >= runningUntil(data.startedAt, options.staleRunMs)) return null;
   return { runId: data.runId, since: data.startedAt };
 }
 

@@ -50,6 +50,16 @@ export function renderSectionData(data: SectionData): string {
   return `${DATA_PREFIX}${json}${DATA_SUFFIX}`;
 }
 
+/**
+ * Until when (ms since epoch) a `running` section may belong to a live run: after `staleRunMs`
+ * that run was killed. An unreadable start time cannot prove a run alive: 0, already stale.
+ * Both `watch` (test the draft again) and a run's claim (take the draft over) decide by it.
+ */
+export function runningUntil(startedAt: string, staleRunMs: number): number {
+  const started = Date.parse(startedAt);
+  return Number.isNaN(started) ? 0 : started + staleRunMs;
+}
+
 /** The data embedded in a section, or null when there is none or it is not schema 1. */
 export function parseSectionData(section: string): SectionData | null {
   const start = section.indexOf(DATA_PREFIX);

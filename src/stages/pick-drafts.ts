@@ -1,6 +1,7 @@
 import type { ReleaseRules } from '../config/types.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { extractSection, parseSectionData } from '../github/body-section.ts';
+import { runningUntil } from '../report/section-data.ts';
 import type { Release } from '../github/types.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { matchDraft } from '../release/match-draft.ts';
@@ -71,9 +72,7 @@ function decide(release: Release, options: PickDraftsOptions, staleRunMs: number
       if (runner && options.here && runner.hostname === options.here.hostname && !options.here.isAlive(runner.pid)) {
         return { action: 'test', release, reason: `run ${state.runId} was killed (its process ${runner.pid} on this machine is gone): testing again` };
       }
-      const started = Date.parse(state.startedAt);
-      // An unreadable start time cannot prove the run alive; never let it block the draft.
-      const recheckAt = Number.isNaN(started) ? 0 : started + staleRunMs;
+      const recheckAt = runningUntil(state.startedAt, staleRunMs);
       if (options.now.getTime() >= recheckAt) {
         return { action: 'test', release, reason: `run ${state.runId} started ${state.startedAt} and never finished: testing again` };
       }

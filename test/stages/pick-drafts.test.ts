@@ -100,6 +100,11 @@ describe('pickDrafts', () => {
     expect(pickDrafts([draft], { ...options, staleRunMs: 3 * 3600_000 })[0]?.action).toBe('skip-running');
   });
 
+  it('tests a draft whose running section has an unreadable start time: it cannot prove the run alive', () => {
+    const draft = release({ id: 1, body: bodyWith({ ...running, runId: 'run-odd', startedAt: 'yesterday' }) });
+    expect(pickDrafts([draft], options)[0]).toMatchObject({ action: 'test' });
+  });
+
   it('skips a draft whose current result failed: a verdict is final until the bytes change', () => {
     const draft = release({ id: 1, body: bodyWith({ verdict: 'fail', runId: 'run-7' }) });
     expect(pickDrafts([draft], options)[0]).toMatchObject({ action: 'skip', reason: 'already tested: run run-7 ended in fail' });

@@ -49,8 +49,9 @@ async function withWorld<T>(root: string, name: string, options: Omit<Parameters
 
 /**
  * How long this machine takes to touch memory it has not touched lately: on the VMs this was
- * measured on it varied from 0.4 to 2 s per GiB, and every file a run writes (download cache,
- * the host's copy, the extracted binary) pays it. It explains most of the spread between runs.
+ * measured on it varied from 0.5 to 1.5 s per GiB, the first of the three usually slowest, and
+ * every file a run writes (download cache, the host's copy, the extracted binary) pays it. It
+ * is part of the spread between runs.
  */
 async function memoryTouch(): Promise<void> {
   const touch = async () => {
@@ -98,7 +99,7 @@ async function memory(root: string): Promise<void> {
     const peak = await withWorld(root, `memory-${name}`, { sizes: sizes(windows * MiB, others * MiB) }, async (world, dir) => {
       const run = await smokeRun(world, dir);
       runs.push({ total, peak: run.peakRssBytes, wallMs: run.wallMs });
-      // Timed again: the first run in a world paid for this machine's first touch of fresh memory.
+      // Timed again: the first run in a world touches fresh memory and cold caches.
       if (name === 'large') await largeParallel(world, dir, (await smokeRun(world, dir)).wallMs);
       return run.peakRssBytes;
     });
@@ -131,7 +132,7 @@ async function largeParallel(world: World, dir: string, allMs: number): Promise<
 async function parallel(root: string): Promise<void> {
   await withWorld(root, 'parallel', { sizes: sizes(50 * MiB, 50 * MiB), readyAfterMs: 3000 }, async (world, dir) => {
     note('3. parallel: four platforms, 50 MiB each, ready after 3 s');
-    // Not counted: the first run in a world pays for this machine's first touch of fresh memory.
+    // Not counted: the first run in a world touches fresh memory and cold caches.
     details.parallelWarmupMs = (await smokeRun(world, dir)).wallMs;
     const all: number[] = [];
     const singles: Record<string, number[]> = {};

@@ -35,8 +35,10 @@ describe('the test sshd harness', () => {
     const sshd = await startSshd();
     const remote = await connectHost(hostConfigFor(sshd));
     await remote.exec('setsid sh -c "sleep 600" </dev/null >/dev/null 2>&1 &', { timeoutMs: 10_000 });
+    // The shell returns once it has forked the background child, which may not have run setsid
+    // yet: wait until the sleep itself is there.
+    await expect.poll(() => processTree(sshd.pid).some((pid) => cmdline(pid) === 'sleep 600'), { timeout: 10_000 }).toBe(true);
     const tree = processTree(sshd.pid).map((pid) => ({ pid, started: startTime(pid) }));
-    expect(tree.some(({ pid }) => cmdline(pid).endsWith('sleep 600'))).toBe(true);
     await sshd.stop();
     // Same PID and start time: the very process, not a newcomer that reused its PID.
     expect(tree.filter(({ pid, started }) => isRunning(pid) && startTime(pid) === started)).toEqual([]);

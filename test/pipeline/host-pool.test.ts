@@ -66,13 +66,19 @@ it('a prepared connection that failed is the reason run gives, without a second 
   await pool.closeAll();
 });
 
-it('closeAll closes a prepared connection no platform took', async () => {
+/** A pool of one real host whose connections are kept, to look at them afterwards. */
+function recordingPool(): { pool: HostPool; opened: Remote[] } {
   const opened: Remote[] = [];
   const pool = new HostPool([hostConfigFor(sshd, { name: 'box' })], async (host) => {
     const remote = await connectHost(host);
     opened.push(remote);
     return remote;
   });
+  return { pool, opened };
+}
+
+it('closeAll closes a prepared connection no platform took', async () => {
+  const { pool, opened } = recordingPool();
   pool.prepare('linux/amd64');
   await pool.closeAll();
   expect(opened).toHaveLength(1);
@@ -80,12 +86,7 @@ it('closeAll closes a prepared connection no platform took', async () => {
 });
 
 it('a prepared connection that dropped while it waited is dialled again, once', async () => {
-  const opened: Remote[] = [];
-  const pool = new HostPool([hostConfigFor(sshd, { name: 'box' })], async (host) => {
-    const remote = await connectHost(host);
-    opened.push(remote);
-    return remote;
-  });
+  const { pool, opened } = recordingPool();
   pool.prepare('linux/amd64');
   // The first connection drops before any platform takes it (a long download, a NAT timeout).
   await expect.poll(() => opened.length).toBe(1);

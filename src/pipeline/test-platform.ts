@@ -54,8 +54,6 @@ export async function testPlatform(fetched: FetchedPlatform, input: PlatformRunI
     return result(null);
   }
 
-  // The handshake overlaps the inspection below; the host sees nothing before it passes.
-  input.pool.prepare(platform);
   input.onEvent({ kind: 'stage', platform, stage: 'archive' });
   // Done during the download when it could be (a fresh .tar.gz): its durationMs is then only the
   // time it took beyond the download's end, the part that is our own overhead.

@@ -14,6 +14,9 @@ export interface GitHubClient {
   fullName: string;
   /** Only to scrub it from messages, should a server ever echo it back. */
   token: string;
+  /** For the storage hop of a download, which goes around Octokit. */
+  userAgent: string;
+  retry: RetrySettings;
 }
 
 export interface RetrySettings {
@@ -39,7 +42,7 @@ export function makeOctokit(options: ClientOptions): SmokeOctokit {
   return new SmokeOctokit({
     auth: options.token,
     baseUrl: options.apiUrl.replace(/\/+$/, ''),
-    userAgent: options.userAgent ?? 'release-smoke',
+    userAgent: userAgentOf(options),
     // No console: errors reach the caller as GitHubError, and retries are invisible by design.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { retries: options.retry.retries, retryAfterBaseValue: options.retry.minBackoffMs ?? 1000 },
@@ -51,4 +54,8 @@ export function makeOctokit(options: ClientOptions): SmokeOctokit {
       onRateLimit: (retryAfter, _request, _octokit, retryCount) => retryCount < 1 && retryAfter <= maxWait,
     },
   });
+}
+
+export function userAgentOf(options: ClientOptions): string {
+  return options.userAgent ?? 'release-smoke';
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../domain/errors.ts';
-import { makeOctokit, type ClientOptions, type GitHubClient } from './client.ts';
+import { makeOctokit, userAgentOf, type ClientOptions, type GitHubClient } from './client.ts';
 import { createCommitStatus, listCommitStatuses, type CommitStatusInput } from './commit-statuses.ts';
 import { downloadAsset, type DownloadOptions, type Downloaded } from './download-asset.ts';
 import { findDraftByTag } from './find-draft-by-tag.ts';
@@ -33,7 +33,15 @@ export interface GitHubOptions extends ClientOptions {
 export function createGitHub(options: GitHubOptions): GitHub {
   const [owner, repo, ...rest] = options.repo.split('/');
   if (!owner || !repo || rest.length > 0) throw new ConfigError(`repository "${options.repo}" is not of the form owner/name`);
-  const client: GitHubClient = { octokit: makeOctokit(options), owner, repo, fullName: options.repo, token: options.token };
+  const client: GitHubClient = {
+    octokit: makeOctokit(options),
+    owner,
+    repo,
+    fullName: options.repo,
+    token: options.token,
+    userAgent: userAgentOf(options),
+    retry: options.retry,
+  };
   return {
     repo: options.repo,
     listReleases: () => listReleases(client),

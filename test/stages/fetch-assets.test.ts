@@ -150,7 +150,7 @@ describe('fetchAssets', () => {
     const fetched = await run();
     expect(fetched.checksumsSha256).toBeNull();
     expect(statuses(fetched)).toEqual(names.map(() => 'asset:pass checksum:error'));
-    expect(fetched.platforms[0]?.checks[1]?.detail).toMatch(/^cannot check .*: GitHub: could not download checksums\.txt .*: 403 /);
+    expect(fetched.platforms[0]?.checks[1]?.detail).toMatch(/^cannot check .*: GitHub: could not download checksums\.txt .*: storage answered 403 \(Request has expired\) \(after one retry\)$/);
   });
 });
 

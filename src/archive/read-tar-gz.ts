@@ -5,8 +5,11 @@ import tar from 'tar-stream';
 import type { ArchiveEntry, EntryType, ScanOptions, ScanResult, ScanStop } from './archive-entry.ts';
 import { EntrySink, ExtractBudget } from './entry-sink.ts';
 
-/** gunzip's output piece: zlib's default 16 KiB meant 3,200 callbacks and buffers per 50 MiB. */
-const GUNZIP_CHUNK = 256 * 1024;
+/**
+ * gunzip's output piece, and the read size from disk. Each piece is a job on libuv's pool:
+ * zlib's default 16 KiB meant 3,200 per 50 MiB; 1 MiB pieces halve the CPU of 256 KiB ones.
+ */
+const GUNZIP_CHUNK = 1 << 20;
 
 const TYPES: Record<string, EntryType> = {
   file: 'file',
@@ -21,7 +24,7 @@ const TYPES: Record<string, EntryType> = {
 
 /** Lists a .tar.gz from disk; see `scanTarGzStream`. */
 export async function scanTarGz(path: string, options: ScanOptions): Promise<ScanResult> {
-  const file = createReadStream(path);
+  const file = createReadStream(path, { highWaterMark: GUNZIP_CHUNK });
   try {
     return await scanTarGzStream(file, options);
   } finally {

@@ -50,7 +50,7 @@ export async function measureThroughput(sshd: SshdHandle, file: string, dir: str
     { tool: 'scp -O (legacy scp)', once: () => run('scp', ['-O', ...sshOpts, file, dest]) },
     {
       // Connection included, as scp's figure includes its own.
-      tool: 'smoke upload (ssh2 fastPut)',
+      tool: 'smoke upload (SFTP, sftp-put.ts)',
       once: async () => {
         const remote = await connectHost(host);
         try {

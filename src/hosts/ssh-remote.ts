@@ -4,12 +4,10 @@ import type { HostConfig } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
 import { seconds } from './connect-error.ts';
 import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
+import { sftpPut } from './sftp-put.ts';
 import { execOnClient } from './ssh-exec.ts';
 import { StepTracker, type Step } from './step.ts';
 
-// 16 requests of 128 KiB in flight: as fast on loopback as 64 (FIELD-NOTES; `npm run bench`),
-// with a quarter of the buffers, which matters when four platforms upload at once.
-const UPLOAD = { concurrency: 16, chunkSize: 128 * 1024 };
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /** A `Remote` over one ready ssh2 connection. Create it with `connectHost`. */
@@ -50,15 +48,11 @@ export class SshRemote implements Remote {
       this.timeLimit(step, options.timeoutMs, `upload to ${remotePath}`);
       Promise.all([this.sftp(), stat(localPath)]).then(([sftp, local]) => {
         if (step.finished) return;
-        const transfer = {
-          ...UPLOAD,
-          mode: options.mode ?? local.mode & 0o777,
-          step: (sent: number, _chunk: number, total: number) => options.onProgress?.(sent, total),
-        };
-        sftp.fastPut(localPath, remotePath, transfer, (err) => {
-          if (err) step.fail(this.sftpError(`upload to ${remotePath}`, err));
-          else step.done();
-        });
+        const put = { mode: options.mode ?? local.mode & 0o777, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+        sftpPut(sftp, localPath, remotePath, put).then(
+          () => step.done(),
+          (err: unknown) => step.fail(this.sftpError(`upload to ${remotePath}`, err)),
+        );
       }, (err: unknown) => step.fail(this.sftpError(`upload of ${localPath}`, err)));
     });
   }

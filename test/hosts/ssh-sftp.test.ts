@@ -25,7 +25,8 @@ describe('SFTP over a real sshd', () => {
   const run = async (command: string) => (await remote.exec(command, { timeoutMs: 30_000 })).stdout.trim();
 
   it('uploads 20 MB intact, reporting progress up to the total, and keeps the local mode', async () => {
-    const data = randomBytes(20 * 1024 * 1024);
+    // Not a whole number of disk reads or write requests: the last of each is short.
+    const data = randomBytes(20 * 1024 * 1024 + 12_345);
     const local = join(scratch, 'big.bin');
     writeFileSync(local, data, { mode: 0o750 });
     const progress: Array<[number, number]> = [];
@@ -36,6 +37,24 @@ describe('SFTP over a real sshd', () => {
     expect(await run(`stat -c %a ${target}`)).toBe('750');
     expect(progress.at(-1)).toEqual([data.length, data.length]);
     expect(progress.every(([bytes], i) => i === 0 || bytes >= progress[i - 1]![0])).toBe(true);
+  });
+
+  it('replaces a longer file that was there, and uploads an empty one with its mode', async () => {
+    const target = `${sshd.dir}/replaced.bin`;
+    const long = join(scratch, 'long.bin');
+    writeFileSync(long, randomBytes(3 * 1024 * 1024));
+    await remote.upload(long, target, { timeoutMs: 60_000 });
+    const short = join(scratch, 'short.txt');
+    writeFileSync(short, 'short now\n');
+    await remote.upload(short, target, { timeoutMs: 60_000 });
+    expect(await run(`cat ${target}`)).toBe('short now');
+
+    const empty = join(scratch, 'empty');
+    writeFileSync(empty, '', { mode: 0o700 });
+    const progress: number[] = [];
+    await remote.upload(empty, `${sshd.dir}/empty`, { timeoutMs: 10_000, onProgress: (bytes) => progress.push(bytes) });
+    expect(await run(`stat -c '%s %a' ${sshd.dir}/empty`)).toBe('0 700');
+    expect(progress).toEqual([]);
   });
 
   it('writes a file with an exact mode, past the umask', async () => {

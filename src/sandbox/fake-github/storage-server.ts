@@ -9,6 +9,13 @@ import type { FaultQueue } from './faults.ts';
 import type { RepoState, StoredAsset } from './state.ts';
 import type { RecordedRequest } from './types.ts';
 
+/**
+ * Reads of the asset file. The bench's hosts, this server and the service share two cores,
+ * where real storage is another machine: 1 MiB reads cost this server about 130 ms less CPU
+ * per 200 MiB served than 256 KiB ones.
+ */
+const READ_BYTES = 1 << 20;
+
 export interface StorageContext {
   state: RepoState;
   faults: FaultQueue;
@@ -61,7 +68,7 @@ export function handleStorageRequest(ctx: StorageContext, req: IncomingMessage, 
 }
 
 function open(asset: StoredAsset): Readable {
-  return 'file' in asset.source ? createReadStream(asset.source.file, { highWaterMark: 256 * 1024 }) : Readable.from([asset.source.bytes]);
+  return 'file' in asset.source ? createReadStream(asset.source.file, { highWaterMark: READ_BYTES }) : Readable.from([asset.source.bytes]);
 }
 
 /** Writes the first `limit` bytes, then destroys the connection once they reached the socket. */

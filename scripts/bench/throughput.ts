@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
+import { posixShell } from '../../src/shells/posix.ts';
 import type { SshdHandle } from '../../src/sandbox/sshd.ts';
 import { MiB } from './world.ts';
 
@@ -48,19 +49,18 @@ export async function measureThroughput(sshd: SshdHandle, file: string, dir: str
     { tool: 'cp (local ceiling)', once: () => run('cp', [file, target]) },
     { tool: 'scp (sftp mode, default)', once: () => run('scp', [...sshOpts, file, dest]) },
     { tool: 'scp -O (legacy scp)', once: () => run('scp', ['-O', ...sshOpts, file, dest]) },
-    {
-      // Connection included, as scp's figure includes its own.
-      tool: 'smoke upload (SFTP, sftp-put.ts)',
-      once: async () => {
-        const remote = await connectHost(host);
-        try {
-          await remote.upload(file, target, { timeoutMs: 600_000 });
-        } finally {
-          await remote.close();
-        }
-      },
-    },
+    // Connection included, as scp's figure includes its own.
+    { tool: 'smoke upload (exec channel: POSIX hosts, what a run uses here)', once: () => ours(posixShell.receiveFile(target, 0o644) ?? undefined) },
+    { tool: 'smoke upload (SFTP: Windows hosts)', once: () => ours(undefined) },
   ];
+  const ours = async (receiver: string | undefined) => {
+    const remote = await connectHost(host);
+    try {
+      await remote.upload(file, target, { timeoutMs: 600_000, ...(receiver ? { receiver } : {}) });
+    } finally {
+      await remote.close();
+    }
+  };
   const results: Throughput[] = [];
   for (const t of tools) results.push({ tool: t.tool, seconds: [], mbPerSecond: 0 });
   // Interleaved rounds: a burst of load from the shared machine hits every tool alike.

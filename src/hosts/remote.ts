@@ -27,6 +27,11 @@ export interface UploadOptions {
   onProgress?: (bytes: number, total: number) => void;
   /** The remote file's mode; default: the local file's. */
   mode?: number;
+  /**
+   * A command (from `Shell.receiveFile`, which sets the mode itself) that writes its stdin to
+   * the file: the bytes then go over an exec channel instead of SFTP.
+   */
+  receiver?: string;
 }
 
 /**

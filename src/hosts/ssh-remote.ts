@@ -4,6 +4,7 @@ import type { HostConfig } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
 import { seconds } from './connect-error.ts';
 import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
+import { execPut } from './exec-put.ts';
 import { sftpPut } from './sftp-put.ts';
 import { execOnClient } from './ssh-exec.ts';
 import { StepTracker, type Step } from './step.ts';
@@ -46,6 +47,15 @@ export class SshRemote implements Remote {
   upload(localPath: string, remotePath: string, options: UploadOptions): Promise<void> {
     return this.step(`upload to ${remotePath}`, (step) => {
       this.timeLimit(step, options.timeoutMs, `upload to ${remotePath}`);
+      if (options.receiver !== undefined) {
+        const put = execPut(this.client, options.receiver, localPath, options.onProgress);
+        step.onFinish(() => put.stop());
+        put.done.then(
+          () => step.done(),
+          (err: unknown) => step.fail(this.sftpError(`upload to ${remotePath}`, err)),
+        );
+        return;
+      }
       Promise.all([this.sftp(), stat(localPath)]).then(([sftp, local]) => {
         if (step.finished) return;
         const put = { mode: options.mode ?? local.mode & 0o777, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };

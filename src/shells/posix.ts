@@ -144,6 +144,7 @@ export const posixShell: Shell = {
   },
 
   makeDir: (path) => `mkdir -p -- ${q(path)}`,
+  receiveFile: (path, mode) => `cat > ${q(path)} || exit 1\nchmod ${(mode & 0o777).toString(8).padStart(4, '0')} -- ${q(path)}`,
 
   stageArchive({ archive, expectedSha256, destination, format, binaryPath }) {
     return [

@@ -211,6 +211,8 @@ export const powerShell: Shell = {
 
   makeRunDir: ({ workdir, runId }) => encodePowerShell(script.makeRunDir(workdir, runId)),
   makeDir: (path) => encodePowerShell(`$null = [System.IO.Directory]::CreateDirectory(${q(path)})`),
+  // PowerShell 5.1 reads stdin as text: an archive would be re-encoded.
+  receiveFile: () => null,
   stageArchive: ({ archive, expectedSha256, destination, binaryPath }) =>
     encodePowerShell(script.stageArchive(archive, expectedSha256, destination, binaryPath)),
   entitlements: () => encodePowerShell("[Console]::Error.WriteLine('codesign exists only on macOS'); exit 127"),

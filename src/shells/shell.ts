@@ -21,6 +21,13 @@ export interface Shell {
   makeRunDir(options: { workdir?: string; runId: string }): string;
   makeDir(path: string): string;
   /**
+   * A command that writes its stdin to `path` (created or truncated) and then sets `mode`: an
+   * upload over an exec channel, which costs both ends less CPU than SFTP. Exits non-zero with
+   * the tool's message when the file cannot be written. Null where stdin is not a byte pipe
+   * (PowerShell): upload over SFTP there.
+   */
+  receiveFile(path: string, mode: number): string | null;
+  /**
    * Verifies and unpacks an uploaded archive in one exec. Prints `sha256 <64 hex>`; when that is
    * `expectedSha256`, extracts into `destination` (creating it) and prints `binary yes|no` (is
    * `binaryPath` a regular file), otherwise prints `mismatch` and extracts nothing. Exits 0 in

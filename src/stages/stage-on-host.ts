@@ -31,6 +31,8 @@ export interface StagedBinary {
 }
 
 const ENTITLEMENT = 'com.apple.security.virtualization';
+/** The uploaded archive's mode where the host's shell sets it (SFTP keeps the cache file's). */
+const ARCHIVE_MODE = 0o644;
 
 /**
  * Puts the archive on the host in a fresh run directory and extracts it. Everything that goes
@@ -82,11 +84,13 @@ async function uploadVerified(
 ): Promise<Verified> {
   const expected = input.expectedSha256.toLowerCase();
   const command = shell.stageArchive({ ...target, expectedSha256: expected, format: formatOf(input.assetName) });
+  const receiver = shell.receiveFile(target.archive, ARCHIVE_MODE);
   let why = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
       await remote.upload(input.localArchive, target.archive, {
         timeoutMs: remote.host.timeouts.uploadMs,
+        ...(receiver !== null ? { receiver } : {}),
         ...(input.onProgress ? { onProgress: input.onProgress } : {}),
       });
     } catch (error) {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ function run(script: string): Promise<{ code: number; stdout: string; stderr: st
     });
   });
 }
+
+const statMode = (path: string): number => statSync(path).mode;
 
 function groupAlive(pgid: string): boolean {
   try {
@@ -45,6 +47,21 @@ describe('posix dialect run on dash', () => {
     expect(dir.startsWith(join(work, 'odd $(id) dir', 'smoke-r-1-'))).toBe(true);
     expect(readFileSync(join(dir, RUN_MARKER), 'utf8')).toBe('r-1\n');
     expect(existsSync(join(dir, 'pids'))).toBe(true);
+  });
+
+  it('receiveFile writes stdin byte for byte to a hostile path, with the mode, and fails loudly where it cannot', async () => {
+    const path = join(work, `recv ${HOSTILE[5]} ${HOSTILE[1]}.bin`);
+    const bytes = Buffer.from([0, 255, 10, 13, 0x80, 0xc3, 0x28, 36, 40, 105, 100, 41]);
+    const wrote = await new Promise<number>((resolve) => {
+      const child = execFile('dash', ['-c', sh.receiveFile(path, 0o640)!], (error) => resolve(error ? Number(error.code ?? 1) : 0));
+      child.stdin!.end(bytes);
+    });
+    expect(wrote).toBe(0);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect((statMode(path) & 0o777).toString(8)).toBe('640');
+    const refused = await run(`${sh.receiveFile(join(work, 'no-such-dir', 'x'), 0o644)!} </dev/null`);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/no-such-dir/);
   });
 
   it('refuses an unsafe run id', () => {

@@ -52,6 +52,12 @@ describe('PowerShell dialect goldens', () => {
   });
 });
 
+describe('PowerShell uploads', () => {
+  it('has no receiving command: PowerShell 5.1 reads stdin as text, so archives go over SFTP', () => {
+    expect(ps.receiveFile('C:/smoke/run/ephemerd.zip', 0o644)).toBeNull();
+  });
+});
+
 /** Reads one PowerShell single-quoted literal: a doubled quote (any of the four) is one quote. */
 function readSingleQuoted(literal: string): string {
   const quotes = "'\u2018\u2019\u201A\u201B";

@@ -46,24 +46,26 @@ export class SshRemote implements Remote {
 
   upload(localPath: string, remotePath: string, options: UploadOptions): Promise<void> {
     return this.step(`upload to ${remotePath}`, (step) => {
-      this.timeLimit(step, options.timeoutMs, `upload to ${remotePath}`);
       if (options.receiver !== undefined) {
+        // A timeout or a cancel ends the receiving command; the SFTP session is not involved.
+        this.timeLimit(step, options.timeoutMs, `upload to ${remotePath}`, false);
         const put = execPut(this.client, options.receiver, localPath, options.onProgress);
         step.onFinish(() => put.stop());
         put.done.then(
           () => step.done(),
-          (err: unknown) => step.fail(this.sftpError(`upload to ${remotePath}`, err)),
+          (err: unknown) => step.fail(this.failed(`upload to ${remotePath}`, err)),
         );
         return;
       }
+      this.timeLimit(step, options.timeoutMs, `upload to ${remotePath}`);
       Promise.all([this.sftp(), stat(localPath)]).then(([sftp, local]) => {
         if (step.finished) return;
         const put = { mode: options.mode ?? local.mode & 0o777, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
         sftpPut(sftp, localPath, remotePath, put).then(
           () => step.done(),
-          (err: unknown) => step.fail(this.sftpError(`upload to ${remotePath}`, err)),
+          (err: unknown) => step.fail(this.failed(`upload to ${remotePath}`, err)),
         );
-      }, (err: unknown) => step.fail(this.sftpError(`upload of ${localPath}`, err)));
+      }, (err: unknown) => step.fail(this.failed(`upload of ${localPath}`, err)));
     });
   }
 
@@ -73,15 +75,15 @@ export class SshRemote implements Remote {
       this.sftp().then((sftp) => {
         if (step.finished) return;
         sftp.writeFile(remotePath, content, (err) => {
-          if (err) return step.fail(this.sftpError(`writing ${remotePath}`, err));
+          if (err) return step.fail(this.failed(`writing ${remotePath}`, err));
           if (options.mode === undefined) return step.done();
           // The open's mode passes through the server's umask; chmod sets it exactly.
           sftp.chmod(remotePath, options.mode, (chmodErr) => {
-            if (chmodErr) step.fail(this.sftpError(`chmod of ${remotePath}`, chmodErr));
+            if (chmodErr) step.fail(this.failed(`chmod of ${remotePath}`, chmodErr));
             else step.done();
           });
         });
-      }, (err: unknown) => step.fail(this.sftpError(`writing ${remotePath}`, err)));
+      }, (err: unknown) => step.fail(this.failed(`writing ${remotePath}`, err)));
     });
   }
 
@@ -108,11 +110,13 @@ export class SshRemote implements Remote {
     return this.steps.run(what, body);
   }
 
-  private timeLimit(step: Step<void>, ms: number, what: string): void {
+  private timeLimit(step: Step<void>, ms: number, what: string, overSftp = true): void {
     const timer = setTimeout(() => {
-      // The SFTP session may be stuck mid-transfer: drop it, the next step opens a new one.
-      this.sftpSession?.then((sftp) => sftp.end(), () => undefined);
-      this.sftpSession = undefined;
+      if (overSftp) {
+        // The SFTP session may be stuck mid-transfer: drop it, the next step opens a new one.
+        this.sftpSession?.then((sftp) => sftp.end(), () => undefined);
+        this.sftpSession = undefined;
+      }
       step.fail(new HostError(this.host.name, `${what} timed out after ${seconds(ms)}`));
     }, ms);
     step.onFinish(() => clearTimeout(timer));
@@ -140,7 +144,8 @@ export class SshRemote implements Remote {
     return this.sftpSession;
   }
 
-  private sftpError(what: string, err: unknown): HostError {
+  /** `<what> failed: <the library's or the host's message>`, for the step's error. */
+  private failed(what: string, err: unknown): HostError {
     const message = err instanceof Error ? err.message : String(err);
     return new HostError(this.host.name, `${what} failed: ${message}`, { cause: err });
   }

@@ -42,8 +42,8 @@ const STORAGE_IDLE_MS = 300_000;
 /**
  * Streams a release asset to `destPath`, hashing as it goes, never holding it in memory.
  * Drafts' assets are only reachable through the API (`Accept: application/octet-stream`),
- * which redirects to a storage host; Node's fetch drops Authorization on that cross-origin
- * hop, as storage requires. The file appears at `destPath` only complete: bytes
+ * which redirects to a storage host; that hop carries no Authorization, as storage requires
+ * (`requestBody`). The file appears at `destPath` only complete: bytes
  * land in a partial file that is renamed into place, and deleted on any failure.
  */
 export async function downloadAsset(

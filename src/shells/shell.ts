@@ -6,6 +6,12 @@ import { SmokeError } from '../domain/errors.ts';
  * Every builder returns one complete command for `Remote.exec`, and the output each prints is
  * documented here so the callers parse one format whatever the host.
  */
+/**
+ * The boot probe's port is drawn from here up to the host's ephemeral range: below, ports are
+ * left to services (registered ports are dense there); above, outgoing connections take them.
+ */
+export const FREE_PORT_FLOOR = 10_000;
+
 export interface Shell {
   readonly kind: 'posix' | 'powershell';
   /** True when stopping asks first (SIGTERM) and forces later; Windows can only force. */

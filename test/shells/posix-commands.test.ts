@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { posixShell as sh } from '../../src/shells/posix.ts';
 import { ensureTestUser } from '../../src/sandbox/local-user.ts';
-import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_FLOOR, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
 import { HOSTILE } from './hostile-strings.ts';
 
 // The dialect's scripts, run by the real dash here (the SSH tests run them through sshd).
@@ -20,6 +20,11 @@ function run(script: string): Promise<{ code: number; stdout: string; stderr: st
 }
 
 const statMode = (path: string): number => statSync(path).mode;
+
+/** python3 itself, not a version manager's shim that needs its own PATH. */
+function realPython(): string {
+  return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+}
 
 function groupAlive(pgid: string): boolean {
   try {
@@ -283,6 +288,35 @@ describe('posix dialect run on dash', () => {
     mkdirSync(join(work, 'smoke-not-ours'));
     const res = await run(sh.listRuns({ workdir: work }));
     expect(res.stdout).toBe(`run ${made}\npid 999999 0\n`);
+  });
+
+  it.each([
+    ['perl', '/usr/bin/perl'],
+    ['python3', realPython()],
+    ['node', process.execPath],
+  ])('finds the free port with %s alone, below the ephemeral range an outgoing connection could take it from', async (tool, path) => {
+    const bin = join(work, 'bin');
+    mkdirSync(bin);
+    symlinkSync('/usr/bin/mkdir', join(bin, 'mkdir'));
+    symlinkSync(path, join(bin, tool));
+    const ports = new Set<number>();
+    for (let i = 0; i < 5; i++) {
+      const made = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile('/usr/bin/dash', ['-c', sh.makeDirAndFreePort(join(work, 'data'))], { encoding: 'utf8', env: { PATH: bin } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(made, made.stderr).toMatchObject({ code: 0, stderr: '' });
+      ports.add(Number(made.stdout.trim()));
+    }
+    const ephemeralFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    for (const port of ports) {
+      expect(Number.isInteger(port)).toBe(true);
+      expect(port).toBeGreaterThanOrEqual(FREE_PORT_FLOOR);
+      expect(port).toBeLessThan(ephemeralFrom);
+    }
+    // Drawn at random, not the same port each time.
+    expect(ports.size).toBeGreaterThan(1);
   });
 
   it('makes a hostile data dir and finds a free port in one command; a health check on it fails', async () => {

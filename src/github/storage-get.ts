@@ -36,7 +36,8 @@ export async function getFromStorage(url: string, options: StorageGetOptions): P
     try {
       return await follow(url, options);
     } catch (error) {
-      const retryable = error instanceof StorageAnswer ? error.status === 429 || error.status >= 500 : !options.signal?.aborted;
+      // A URL that is no http(s) URL (TypeError) will not become one by asking again.
+      const retryable = error instanceof StorageAnswer ? error.status === 429 || error.status >= 500 : !(error instanceof TypeError) && !options.signal?.aborted;
       if (!retryable || attempt >= options.retries) throw error;
       await delay(options.backoffMs * (attempt + 1) ** 2, undefined, options.signal ? { signal: options.signal } : {});
     }
@@ -61,7 +62,7 @@ async function follow(url: string, options: StorageGetOptions): Promise<Incoming
 
 function get(url: URL, options: StorageGetOptions): Promise<IncomingMessage> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return Promise.reject(new Error(`storage URL is not http(s): ${url.protocol}`));
+    return Promise.reject(new TypeError(`storage URL is not http(s): ${url.protocol}`));
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {

@@ -66,6 +66,12 @@ describe('getFromStorage', () => {
     expect(s.seen).toHaveLength(2);
   });
 
+  it('does not ask again when a redirect leads to something that is not http(s)', async () => {
+    const s = await storage((_req, res) => res.writeHead(302, { location: 'ftp://storage.example/asset' }).end());
+    await expect(getFromStorage(`${s.url}/x`, OPTIONS)).rejects.toThrow('storage URL is not http(s): ftp:');
+    expect(s.seen).toHaveLength(1);
+  });
+
   it('cuts a body that stalls, with a message that says so', async () => {
     const s = await storage((_req, res) => {
       res.writeHead(200, { 'content-length': '1000' });

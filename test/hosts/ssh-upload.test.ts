@@ -6,16 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostError } from '../../src/domain/errors.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
+import { posixShell } from '../../src/shells/posix.ts';
 import { hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
 
-describe('SFTP over a real sshd', () => {
+// Without a receiver an upload goes over SFTP (the path Windows hosts take).
+describe('uploads over a real sshd', () => {
   let sshd: SshdHandle;
   let remote: Remote;
   let scratch: string;
   beforeAll(async () => {
     sshd = await startSshd();
     remote = await connectHost(hostConfigFor(sshd));
-    scratch = mkdtempSync(join(tmpdir(), 'smoke-sftp-'));
+    scratch = mkdtempSync(join(tmpdir(), 'smoke-upload-'));
   });
   afterAll(async () => {
     await remote?.close();
@@ -72,5 +74,57 @@ describe('SFTP over a real sshd', () => {
     expect(err).toBeInstanceOf(HostError);
     expect((err as Error).message).toMatch(/^host test-\d+: upload to \/no\/such\/dir\/small\.txt failed: No such file/);
     expect(remote.connected).toBe(true);
+  });
+
+  // The path POSIX hosts take: `Shell.receiveFile` over an exec channel.
+  describe('through a receiving command', () => {
+    const local = (name: string, data: Buffer | string) => {
+      const path = join(scratch, name);
+      writeFileSync(path, data);
+      return path;
+    };
+    const upload = (from: string, to: string, mode = 0o644, timeoutMs = 60_000, onProgress?: (bytes: number, total: number) => void) =>
+      remote.upload(from, to, { timeoutMs, receiver: posixShell.receiveFile(to, mode)!, ...(onProgress ? { onProgress } : {}) });
+
+    it('uploads 20 MB intact, with the mode it was given and progress up to the total', async () => {
+      const data = randomBytes(20 * 1024 * 1024 + 12_345);
+      const progress: Array<[number, number]> = [];
+      const target = `${sshd.dir}/big it's.bin`;
+      await upload(local('big.bin', data), target, 0o640, 60_000, (bytes, total) => progress.push([bytes, total]));
+      expect(await run(`sha256sum "${sshd.dir}/big it's.bin" | cut -d' ' -f1`)).toBe(createHash('sha256').update(data).digest('hex'));
+      expect(await run(`stat -c %a "${sshd.dir}/big it's.bin"`)).toBe('640');
+      expect(progress.at(-1)).toEqual([data.length, data.length]);
+      expect(progress.every(([bytes], i) => i === 0 || bytes > progress[i - 1]![0])).toBe(true);
+    });
+
+    it('replaces a longer file that was there, and receives an empty one', async () => {
+      const target = `${sshd.dir}/replaced.bin`;
+      await upload(local('long.bin', randomBytes(3 * 1024 * 1024)), target);
+      await upload(local('short.txt', 'short now\n'), target);
+      expect(await run(`cat ${target}`)).toBe('short now');
+      await upload(local('empty', ''), `${sshd.dir}/empty`, 0o600);
+      expect(await run(`stat -c '%s %a' ${sshd.dir}/empty`)).toBe('0 600');
+    });
+
+    it("names the remote path and the host's own words when the file cannot be written", async () => {
+      const err = await upload(local('small.txt', 'hello'), '/no/such/dir/small.txt').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HostError);
+      expect((err as Error).message).toMatch(/^host test-\d+: upload to \/no\/such\/dir\/small\.txt failed: .*\/no\/such\/dir\/small\.txt.*(No such file|nonexistent)/);
+      expect(remote.connected).toBe(true);
+    });
+
+    it('fails with the exit code when the command says nothing', async () => {
+      const err = await remote.upload(local('x.txt', 'x'), '/dev/null', { timeoutMs: 10_000, receiver: 'cat >/dev/null; exit 3' }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/^host test-\d+: upload to \/dev\/null failed: the command exited 3$/);
+    });
+
+    it('times out a command that stops reading, and the connection stays usable', async () => {
+      const path = local('stuck.bin', randomBytes(8 * 1024 * 1024));
+      const started = performance.now();
+      const err = await remote.upload(path, '/dev/null', { timeoutMs: 300, receiver: 'sleep 30' }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/^host test-\d+: upload to \/dev\/null timed out after 0\.3s$/);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(await run('echo still here')).toBe('still here');
+    });
   });
 });

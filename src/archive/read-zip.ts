@@ -4,6 +4,7 @@ import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import type { ArchiveEntry, ScanOptions, ScanResult, ScanStop } from './archive-entry.ts';
+import { errorText } from '../domain/errors.ts';
 import { crc32 } from './crc32.ts';
 import { EntrySink, ExtractBudget } from './entry-sink.ts';
 import { zipEntryKind } from './zip-entry-kind.ts';
@@ -138,6 +139,3 @@ function hex(n: number): string {
   return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -1,4 +1,5 @@
 import type { SmokeConfig } from '../config/types.ts';
+import { errorText } from '../domain/errors.ts';
 import type { EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import type { Verdict } from '../domain/verdict.ts';
@@ -83,8 +84,4 @@ async function testDraft(ctx: WatchContext, tag: string, platforms: PlatformId[]
   } finally {
     view.close();
   }
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,7 +4,8 @@ import { chooseView } from '../progress/choose-view.ts';
 import { commandContext } from './context.ts';
 import type { CliIo } from './io.ts';
 import { sleepUnlessStopped, stopSignal } from './stop-signal.ts';
-import { errorText, watchPass, type PassResult, type WatchContext, type WatchState } from './watch-pass.ts';
+import { errorText } from '../domain/errors.ts';
+import { watchPass, type PassResult, type WatchContext, type WatchState } from './watch-pass.ts';
 
 /**
  * `smoke watch`: poll for drafts and test each new or changed one, one at a time. Idle polls

@@ -64,6 +64,11 @@ export class HostError extends SmokeError {
   }
 }
 
+/** The message of whatever was thrown, for a one-line error. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function formatWhere(where: { file: string; line?: number; col?: number; key?: string }): string {
   let s = where.file;
   if (where.line !== undefined) s += `:${where.line}`;

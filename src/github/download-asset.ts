@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream } from 'node:stream/web';
-import { GitHubError } from '../domain/errors.ts';
+import { errorText, GitHubError } from '../domain/errors.ts';
 import type { GitHubClient } from './client.ts';
 import { getFromStorage, StorageAnswer } from './storage-get.ts';
 import { scrub, toGitHubError } from './to-github-error.ts';
@@ -94,7 +94,7 @@ export async function downloadAsset(
     if (file && !file.closed) await new Promise<void>((resolve) => file!.once('close', () => resolve()));
     await rm(partial, { force: true });
     const failure = error instanceof GitHubError ? error : new GitHubError(
-      scrub(`GitHub: download of ${asset.name} failed after ${bytes} of ${asset.size} bytes: ${error instanceof Error ? error.message : String(error)}`, client.token),
+      scrub(`GitHub: download of ${asset.name} failed after ${bytes} of ${asset.size} bytes: ${errorText(error)}`, client.token),
       undefined,
       undefined,
       context,
@@ -180,7 +180,7 @@ async function requestBody(client: GitHubClient, asset: Pick<ReleaseAsset, 'id' 
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
-      const said = error instanceof Error ? error.message : String(error);
+      const said = errorText(error);
       const code = error instanceof StorageAnswer ? error.status : undefined;
       // The signed URL is in neither message: it is a short-lived credential.
       throw new GitHubError(scrub(`GitHub: could not ${action}: ${said}`, client.token), code, undefined, { asset: asset.name }, { cause: error });

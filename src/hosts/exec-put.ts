@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Client, ClientChannel } from 'ssh2';
+import { errorText } from '../domain/errors.ts';
 import { OutputCap } from './output-cap.ts';
 import { signalChannel } from './signal-channel.ts';
 
@@ -67,6 +68,3 @@ export function execPut(client: Client, command: string, localPath: string, onPr
   return { done, stop };
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { HostConfig } from '../config/types.ts';
-import { HostError } from '../domain/errors.ts';
+import { errorText, HostError } from '../domain/errors.ts';
 import { seconds } from './connect-error.ts';
 import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
 import { execPut } from './exec-put.ts';
@@ -146,7 +146,6 @@ export class SshRemote implements Remote {
 
   /** `<what> failed: <the library's or the host's message>`, for the step's error. */
   private failed(what: string, err: unknown): HostError {
-    const message = err instanceof Error ? err.message : String(err);
-    return new HostError(this.host.name, `${what} failed: ${message}`, { cause: err });
+    return new HostError(this.host.name, `${what} failed: ${errorText(err)}`, { cause: err });
   }
 }

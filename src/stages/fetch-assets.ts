@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PassThrough, type Readable } from 'node:stream';
 import { archiveKind } from '../archive/scan-archive.ts';
-import { GitHubError } from '../domain/errors.ts';
+import { errorText, GitHubError } from '../domain/errors.ts';
 import { ignoreEvents, type EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
@@ -235,9 +235,6 @@ function isTransient(error: unknown): boolean {
   return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 async function hashIfPresent(path: string): Promise<{ sha256: string; bytes: number } | null> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {

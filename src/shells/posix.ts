@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type ArchiveFormat, type Shell } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type ArchiveFormat, type Shell } from './shell.ts';
 
 /**
  * POSIX sh (dash, bash, zsh as a login shell; Linux and macOS). Scripts use only what both
@@ -117,21 +117,24 @@ function removeRun(runDir: string): string[] {
 }
 
 // perl is on every Debian (perl-base) and macOS; python3 and node are fallbacks.
-// The port is drawn at random from FREE_PORT_FLOOR up to the host's ephemeral range (Linux:
-// ip_local_port_range's start; elsewhere 32768, under macOS's 49152). A port from bind(0) is an
-// ephemeral one, and any outgoing connection could take it between this check and the daemon's
-// own bind ("address already in use", seen under the test suite's load). Port 0 is the last resort.
+// The port is drawn at random below the host's ephemeral range (Linux: ip_local_port_range's
+// start, when it leaves room above FREE_PORT_FLOOR). A port from bind(0) is an ephemeral one, and
+// any outgoing connection could take it between this check and the daemon's own bind ("address
+// already in use", seen under the test suite's load). Port 0 is the last resort.
+const PORT_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+/** An ephemeral range starting lower than this leaves too few ports to draw from: ignore it. */
+const ROOM = FREE_PORT_FLOOR + 1000;
 const FREE_PORT = [
   'if command -v perl >/dev/null 2>&1; then',
-  `  exec perl -MIO::Socket::INET -e 'my $lo = 32768; if (open my $f, "<", "/proc/sys/net/ipv4/ip_local_port_range") { my ($x) = split " ", scalar <$f>; $lo = $x if $x && $x > ${FREE_PORT_FLOOR + 1000} }`,
+  `  exec perl -MIO::Socket::INET -e 'my $lo = ${FREE_PORT_CEILING}; if (open my $f, "<", "${PORT_RANGE_FILE}") { my ($x) = split " ", scalar <$f>; $lo = $x if $x && $x > ${ROOM} }`,
   `    for my $p ((map { ${FREE_PORT_FLOOR} + int rand($lo - ${FREE_PORT_FLOOR}) } 1 .. 64), 0) { my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $p, Listen => 1) or next; print $s->sockport, "\\n"; exit 0 }`,
   `    die "no free port: $!\\n"'`,
   'elif command -v python3 >/dev/null 2>&1; then',
   `  exec python3 -c 'import random, socket`,
-  'lo = 32768',
+  `lo = ${FREE_PORT_CEILING}`,
   'try:',
-  '    x = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])',
-  `    lo = x if x > ${FREE_PORT_FLOOR + 1000} else lo`,
+  `    x = int(open("${PORT_RANGE_FILE}").read().split()[0])`,
+  `    lo = x if x > ${ROOM} else lo`,
   'except Exception:',
   '    pass',
   `for p in [random.randrange(${FREE_PORT_FLOOR}, lo) for _ in range(64)] + [0]:`,
@@ -144,7 +147,7 @@ const FREE_PORT = [
   `else:`,
   `    raise SystemExit("no free port")'`,
   'elif command -v node >/dev/null 2>&1; then',
-  `  exec node -e 'let lo = 32768; try { const x = Number(require("fs").readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\\s+/)[0]); if (x > ${FREE_PORT_FLOOR + 1000}) lo = x; } catch {}`,
+  `  exec node -e 'let lo = ${FREE_PORT_CEILING}; try { const x = Number(require("fs").readFileSync("${PORT_RANGE_FILE}", "utf8").trim().split(/\\s+/)[0]); if (x > ${ROOM}) lo = x; } catch {}`,
   `    const ports = Array.from({ length: 64 }, () => ${FREE_PORT_FLOOR} + Math.floor(Math.random() * (lo - ${FREE_PORT_FLOOR}))).concat(0);`,
   `    (function next() { const s = require("net").createServer(); s.once("error", next); s.listen(ports.shift(), "127.0.0.1", () => { console.log(s.address().port); s.close(); }); })()'`,
   "else echo 'no perl, python3 or node to find a free port with' >&2; exit 127; fi",

@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
 import { windowsCommandLine } from './windows-command-line.ts';
 
 /**
@@ -262,7 +262,7 @@ export const powerShell: Shell = {
         // Below Windows' dynamic range (49152 and up), as on POSIX hosts; port 0 last. A port
         // Hyper-V reserved fails to bind and the next is tried.
         '$r = New-Object System.Random',
-        `foreach ($p in @((1..64 | ForEach-Object { $r.Next(${FREE_PORT_FLOOR}, 32768) }) + 0)) {`,
+        `foreach ($p in @((1..64 | ForEach-Object { $r.Next(${FREE_PORT_FLOOR}, ${FREE_PORT_CEILING}) }) + 0)) {`,
         '  try { $l = New-Object System.Net.Sockets.TcpListener([System.Net.IPAddress]::Loopback, $p); $l.Start() } catch { continue }',
         '  [Console]::Out.WriteLine($l.LocalEndpoint.Port); $l.Stop(); exit 0',
         '}',

@@ -1,17 +1,20 @@
 import { SmokeError } from '../domain/errors.ts';
 
 /**
+ * The boot probe's port is drawn from FREE_PORT_FLOOR up to the host's ephemeral range: below,
+ * ports are left to services (registered ports are dense there); above, outgoing connections
+ * take them. Where the range cannot be read it is taken to start at FREE_PORT_CEILING (Linux's
+ * default; macOS and Windows start theirs at 49152).
+ */
+export const FREE_PORT_FLOOR = 10_000;
+export const FREE_PORT_CEILING = 32_768;
+
+/**
  * A host's shell dialect: data plus pure functions that build the command text an SSH exec
  * runs. Probes and stages never concatenate strings for a shell themselves; they ask a dialect.
  * Every builder returns one complete command for `Remote.exec`, and the output each prints is
  * documented here so the callers parse one format whatever the host.
  */
-/**
- * The boot probe's port is drawn from here up to the host's ephemeral range: below, ports are
- * left to services (registered ports are dense there); above, outgoing connections take them.
- */
-export const FREE_PORT_FLOOR = 10_000;
-
 export interface Shell {
   readonly kind: 'posix' | 'powershell';
   /** True when stopping asks first (SIGTERM) and forces later; Windows can only force. */

@@ -45,7 +45,7 @@ export function makeOctokit(options: ClientOptions): SmokeOctokit {
     userAgent: userAgentOf(options),
     // No console: errors reach the caller as GitHubError, and retries are invisible by design.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    retry: { retries: options.retry.retries, retryAfterBaseValue: options.retry.minBackoffMs ?? 1000 },
+    retry: { retries: options.retry.retries, retryAfterBaseValue: backoffBaseMs(options.retry) },
     throttle: {
       retryAfterBaseValue: options.retry.rateLimitSecondMs ?? 1000,
       // Secondary limits say how long to wait: honour it a few times, never longer than the cap.
@@ -54,6 +54,11 @@ export function makeOctokit(options: ClientOptions): SmokeOctokit {
       onRateLimit: (retryAfter, _request, _octokit, retryCount) => retryCount < 1 && retryAfter <= maxWait,
     },
   });
+}
+
+/** The 5xx backoff base, for Octokit's retries and the download's storage hop alike. */
+export function backoffBaseMs(retry: RetrySettings): number {
+  return retry.minBackoffMs ?? 1000;
 }
 
 export function userAgentOf(options: ClientOptions): string {

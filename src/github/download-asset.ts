@@ -5,7 +5,7 @@ import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream } from 'node:stream/web';
 import { errorText, GitHubError } from '../domain/errors.ts';
-import type { GitHubClient } from './client.ts';
+import { backoffBaseMs, type GitHubClient } from './client.ts';
 import { getFromStorage, StorageAnswer } from './storage-get.ts';
 import { scrub, toGitHubError } from './to-github-error.ts';
 import type { ReleaseAsset } from './types.ts';
@@ -175,7 +175,7 @@ async function requestBody(client: GitHubClient, asset: Pick<ReleaseAsset, 'id' 
       return await getFromStorage(headers.location, {
         userAgent: client.userAgent,
         retries: client.retry.retries,
-        backoffMs: client.retry.minBackoffMs ?? 1000,
+        backoffMs: backoffBaseMs(client.retry),
         idleMs: STORAGE_IDLE_MS,
         ...(signal ? { signal } : {}),
       });

@@ -1,13 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { BootProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
 import { checkResult, type CheckResult, type CheckStatus } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import { parseStopLines, PID_DIR, type Shell } from '../shells/shell.ts';
-import { excerptAround, newLogState, pollLog, type LogState } from './log-follower.ts';
-import { firstLine, runChecked, runOnHost, seconds } from './run-on-host.ts';
+import { excerptAround, LogFollower, newLogState, type LogState } from './log-follower.ts';
+import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost, seconds } from './run-on-host.ts';
 
 export interface BootServeInput {
   binaryPath: string;
@@ -92,39 +91,50 @@ async function watch(
   const { settings } = w;
   const ready = new RegExp(settings.readyPattern);
   const bad = settings.failPatterns.map((p) => new RegExp(p));
-  const pollMs = w.pollMs ?? 250;
   const startedAt = performance.now();
   const left = () => settings.timeoutMs - (performance.now() - startedAt);
   let readyAt: number | undefined;
   let readySince: number | undefined;
   let healthy = !settings.healthz;
-  for (;;) {
-    const before = w.log.dropped + w.log.lines.length;
-    const { alive, newLines, more } = await pollLog(remote, shell, { logFile: w.logFile, pidFile: w.pidFile, state: w.log, timeoutMs: remote.host.timeouts.commandMs });
-    for (const [i, line] of newLines.entries()) {
-      const at = before + i;
-      const pattern = bad.find((re) => re.test(line));
-      if (pattern) return { status: 'fail', detail: `logged a known bad line (/${pattern.source}/): ${line.slice(0, 300)}`, excerptAt: at };
-      if (readyAt === undefined && ready.test(line)) {
-        readyAt = at;
-        readySince = performance.now();
+  const follower = new LogFollower(remote, shell, {
+    logFile: w.logFile,
+    pidFile: w.pidFile,
+    state: w.log,
+    intervalMs: w.pollMs ?? 250,
+    // Past the timeout the loop below has stopped following; the margin covers /healthz and settling.
+    maxRunMs: settings.timeoutMs + (w.settleMs ?? 1000) + EXEC_MARGIN_MS,
+    readTimeoutMs: remote.host.timeouts.commandMs,
+  });
+  try {
+    for (;;) {
+      const before = w.log.dropped + w.log.lines.length;
+      const { alive, newLines, more } = await follower.next();
+      for (const [i, line] of newLines.entries()) {
+        const at = before + i;
+        const pattern = bad.find((re) => re.test(line));
+        if (pattern) return { status: 'fail', detail: `logged a known bad line (/${pattern.source}/): ${line.slice(0, 300)}`, excerptAt: at };
+        if (readyAt === undefined && ready.test(line)) {
+          readyAt = at;
+          readySince = performance.now();
+        }
+      }
+      if (!alive && !more) {
+        const last = [...w.log.lines].reverse().find((l) => l.trim() !== '') ?? '(no output)';
+        const when = readyAt === undefined ? 'before it was ready' : 'after it was ready';
+        return { status: 'fail', detail: `exited ${when}: ${last.slice(0, 300)}` };
+      }
+      if (readyAt !== undefined && !healthy) healthy = await healthzOk(remote, shell, w.port);
+      if (readyAt !== undefined && healthy && performance.now() - (readySince ?? 0) >= (w.settleMs ?? 1000)) {
+        const how = settings.healthz ? ` and /healthz answered "status":"ok" on port ${w.port}` : '';
+        return { status: 'pass', detail: `ready in ${seconds((readySince ?? 0) - startedAt)}${how}`, excerptAt: readyAt };
+      }
+      if (left() <= 0) {
+        const what = readyAt === undefined ? `no line matching /${settings.readyPattern}/` : `/healthz on port ${w.port} did not answer "status":"ok"`;
+        return { status: 'fail', detail: `${what} within ${seconds(settings.timeoutMs)}` };
       }
     }
-    if (!alive && !more) {
-      const last = [...w.log.lines].reverse().find((l) => l.trim() !== '') ?? '(no output)';
-      const when = readyAt === undefined ? 'before it was ready' : 'after it was ready';
-      return { status: 'fail', detail: `exited ${when}: ${last.slice(0, 300)}` };
-    }
-    if (readyAt !== undefined && !healthy) healthy = await healthzOk(remote, shell, w.port);
-    if (readyAt !== undefined && healthy && performance.now() - (readySince ?? 0) >= (w.settleMs ?? 1000)) {
-      const how = settings.healthz ? ` and /healthz answered "status":"ok" on port ${w.port}` : '';
-      return { status: 'pass', detail: `ready in ${seconds((readySince ?? 0) - startedAt)}${how}`, excerptAt: readyAt };
-    }
-    if (left() <= 0) {
-      const what = readyAt === undefined ? `no line matching /${settings.readyPattern}/` : `/healthz on port ${w.port} did not answer "status":"ok"`;
-      return { status: 'fail', detail: `${what} within ${seconds(settings.timeoutMs)}` };
-    }
-    if (!more) await delay(Math.min(pollMs, Math.max(0, left())));
+  } finally {
+    follower.stop();
   }
 }
 

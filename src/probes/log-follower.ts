@@ -1,9 +1,11 @@
-import type { Remote } from '../hosts/remote.ts';
-import type { Shell } from '../shells/shell.ts';
+import { randomBytes } from 'node:crypto';
 import { HostError } from '../domain/errors.ts';
-import { runOnHost } from './run-on-host.ts';
+import type { Remote } from '../hosts/remote.ts';
+import { FOLLOW_TOO_LONG, type Shell } from '../shells/shell.ts';
+import { LogFrames, type LogFrame } from './log-frames.ts';
+import { firstLine, runOnHost, seconds } from './run-on-host.ts';
 
-/** Bytes read per poll: a noisy daemon cannot make one answer huge. */
+/** Bytes read at most per frame: a noisy daemon cannot make one frame huge. */
 const CHUNK_BYTES = 1024 * 1024;
 /** A line without a newline this long is cut: a log is not a place for megabyte lines. */
 const MAX_LINE_CHARS = 16 * 1024;
@@ -21,33 +23,107 @@ export function newLogState(): LogState {
   return { offset: 0, partial: '', lines: [], dropped: 0 };
 }
 
+export interface LogRead {
+  alive: boolean;
+  newLines: string[];
+  /** The read was full: more is waiting, so the leader's death does not mean the log's end. */
+  more: boolean;
+}
+
+export interface FollowOptions {
+  logFile: string;
+  pidFile: string;
+  state: LogState;
+  /** How often the host reads the log. */
+  intervalMs: number;
+  /** How long the follow may last at most: the host's loop ends after this too. */
+  maxRunMs: number;
+  /** How long one read may keep us waiting before the host counts as not answering. */
+  readTimeoutMs: number;
+}
+
 /**
- * One poll of a background process's log on the host: whether its leader still runs, and the
- * complete lines written since the last poll. The offset is the host's byte count, so a
- * multi-byte character cut at a chunk's edge never shifts later reads. `more` says the
- * chunk was full: read again at once instead of waiting for the next poll.
+ * Follows a background process's log on the host over one exec (`Shell.followLog`): whether its
+ * leader still runs, and the complete lines written since the last read. The offset is the host's
+ * byte count, so a multi-byte character cut at a chunk's edge never shifts later reads. `stop`
+ * closes the channel; the host's loop ends at its next write.
  */
-export async function pollLog(
-  remote: Remote,
-  shell: Shell,
-  options: { logFile: string; pidFile: string; state: LogState; timeoutMs: number },
-): Promise<{ alive: boolean; newLines: string[]; more: boolean }> {
-  const { state } = options;
-  const res = await runOnHost(
-    remote,
-    shell.pollLog({ logFile: options.logFile, offset: state.offset, maxBytes: CHUNK_BYTES, pidFile: options.pidFile }),
-    'read the log',
-    { timeoutMs: options.timeoutMs, maxOutputBytes: CHUNK_BYTES * 2 },
-  );
-  const newline = res.stdout.indexOf('\n');
-  const head = /^([01]) (\d+)\r?$/.exec(newline < 0 ? res.stdout : res.stdout.slice(0, newline));
-  if (res.exitCode !== 0 || !head) {
-    throw new HostError(remote.host.name, `read the log: unexpected answer ${JSON.stringify(res.stdout.slice(0, 80))} ${res.stderr.slice(0, 200)}`);
+export class LogFollower {
+  private readonly reads: LogFrame[] = [];
+  private readonly ended: Promise<never>;
+  private wake: (() => void) | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly remote: Remote,
+    shell: Shell,
+    private readonly options: FollowOptions,
+  ) {
+    const marker = randomBytes(12).toString('hex');
+    const frames = new LogFrames(marker, CHUNK_BYTES * 2);
+    let broken: Error | undefined;
+    const command = shell.followLog({ ...options, offset: options.state.offset, maxBytes: CHUNK_BYTES, marker });
+    const run = runOnHost(remote, command, 'read the log', {
+      // Its own time limit is the host loop's; this one is for a host that stopped answering.
+      timeoutMs: options.maxRunMs + options.readTimeoutMs,
+      maxOutputBytes: 64 * 1024,
+      signal: this.abort.signal,
+      onOutput: (stream, chunk) => {
+        if (stream !== 'stdout' || broken) return;
+        try {
+          this.reads.push(...frames.push(chunk));
+        } catch (error) {
+          broken = error instanceof Error ? error : new Error(String(error));
+          this.abort.abort();
+        }
+        this.wake?.();
+      },
+    });
+    this.ended = run.then(
+      (res) => {
+        if (broken) throw new HostError(remote.host.name, `read the log: ${broken.message}`);
+        const why = res.exitCode === FOLLOW_TOO_LONG ? `still following after ${seconds(options.maxRunMs)}` : `the follower ended (${firstLine(res.stderr) || `exit code ${String(res.exitCode)}`})`;
+        throw new HostError(remote.host.name, `read the log: ${why}`);
+      },
+      (error: unknown) => {
+        throw broken ? new HostError(remote.host.name, `read the log: ${broken.message}`) : error;
+      },
+    );
+    this.ended.catch(() => undefined); // judged when a read waits on it
   }
-  const more = Number(head[2]) - state.offset >= CHUNK_BYTES;
-  state.offset = Number(head[2]);
-  const text = state.partial + res.stdout.slice(newline + 1);
-  const parts = text.split('\n');
+
+  /** The next read: waits for the host's next frame. */
+  async next(): Promise<LogRead> {
+    const { state, readTimeoutMs } = this.options;
+    if (this.reads.length === 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const arrived = new Promise<void>((resolve) => (this.wake = resolve));
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new HostError(this.remote.host.name, `read the log: no answer within ${seconds(readTimeoutMs)}`)), readTimeoutMs);
+      });
+      try {
+        // A frame that arrives with the end still counts: the end is judged only without one.
+        await Promise.race([arrived, late, this.ended.catch((error: unknown) => (this.reads.length > 0 ? undefined : Promise.reject(error)))]);
+      } finally {
+        clearTimeout(timer);
+        this.wake = undefined;
+      }
+    }
+    const frame = this.reads.shift();
+    if (!frame) return this.next();
+    const more = frame.offset - state.offset >= CHUNK_BYTES;
+    state.offset = frame.offset;
+    return { alive: frame.alive, newLines: addText(state, frame.text), more };
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+}
+
+/** Splits new log text into complete lines, kept in `state` (capped) and returned. */
+function addText(state: LogState, text: string): string[] {
+  const parts = (state.partial + text).split('\n');
   state.partial = parts.pop() ?? '';
   if (state.partial.length > MAX_LINE_CHARS) {
     parts.push(state.partial.slice(0, MAX_LINE_CHARS));
@@ -60,7 +136,7 @@ export async function pollLog(
     state.lines.splice(0, extra);
     state.dropped += extra;
   }
-  return { alive: head[1] === '1', newLines, more };
+  return newLines;
 }
 
 /** The line at `index` (in all lines ever read) with a few lines around it, capped. */

@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type ArchiveFormat, type Shell } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type ArchiveFormat, type Shell } from './shell.ts';
 
 /**
  * POSIX sh (dash, bash, zsh as a login shell; Linux and macOS). Scripts use only what both
@@ -212,24 +212,35 @@ export const posixShell: Shell = {
     ].join('\n');
   },
 
-  pollLog({ logFile, offset, maxBytes, pidFile }) {
+  followLog({ logFile, pidFile, offset, maxBytes, intervalMs, maxRunMs, marker }) {
+    const max = Math.trunc(maxBytes);
     return [
-      // Builtins where they do: this runs four times a second while a daemon boots, and each
-      // process it starts (cat, ps, tr) costs a few ms of a CPU the daemon is using.
-      `pid=; { read -r pid < ${q(pidFile)}; } 2>/dev/null; alive=0`,
-      'case $pid in ""|*[!0-9]*) ;; *)',
+      // One shell for the whole boot instead of an exec per read: an exec costs sshd a fork and
+      // the host a new shell, four times a second while the daemon boots.
+      `m=${q(marker)}; off=${Math.trunc(offset)}; naps=0`,
+      'while :; do',
+      // Builtins where they do: each process this starts (cat, ps, tr) costs a few ms of a CPU
+      // the daemon is using.
+      `  pid=; { read -r pid < ${q(pidFile)}; } 2>/dev/null; alive=0`,
+      '  case $pid in ""|*[!0-9]*) ;; *)',
       // Linux: the state letter from /proc, after the last ") " (the name may hold either).
-      '  if [ -r /proc/1/stat ]; then st=; { read -r st < "/proc/$pid/stat"; } 2>/dev/null; st=${st##*) }; case $st in ""|Z*|X*) ;; *) alive=1;; esac',
+      '    if [ -r /proc/1/stat ]; then st=; { read -r st < "/proc/$pid/stat"; } 2>/dev/null; st=${st##*) }; case $st in ""|Z*|X*) ;; *) alive=1;; esac',
       // procps ps exits 1 for a pid that is gone; a ps without -o falls back to kill -0.
-      '  elif s=$(ps -o stat= -p "$pid" 2>/dev/null); then case $s in Z*|"") ;; *) alive=1;; esac',
-      '  elif ! ps -p 1 >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; then alive=1; fi;;',
-      'esac',
+      '    elif s=$(ps -o stat= -p "$pid" 2>/dev/null); then case $s in Z*|"") ;; *) alive=1;; esac',
+      '    elif ! ps -p 1 >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; then alive=1; fi;;',
+      '  esac',
       // BSD wc pads the count with spaces: word splitting drops them.
-      `set -- $(wc -c 2>/dev/null < ${q(logFile)}); size=\${1:-0}`,
-      `off=${Math.trunc(offset)}; n=$((size - off)); [ $n -lt 0 ] && n=0; [ $n -gt ${Math.trunc(maxBytes)} ] && n=${Math.trunc(maxBytes)}`,
-      `printf '%s %s\\n' "$alive" $((off + n))`,
-      `if [ $n -gt 0 ]; then tail -c +$((off + 1)) ${q(logFile)} | head -c $n; fi`,
-      'exit 0',
+      `  set -- $(wc -c 2>/dev/null < ${q(logFile)}); size=\${1:-0}`,
+      `  n=$((size - off)); [ $n -lt 0 ] && n=0; [ $n -gt ${max} ] && n=${max}`,
+      `  if [ $n -gt 0 ]; then tail -c +$((off + 1)) ${q(logFile)} | head -c $n; fi`,
+      '  off=$((off + n))',
+      // A closed channel ends the loop here (SIGPIPE, or the failed write).
+      `  printf '\\n%s %s %s\\n' "$m" "$alive" "$off" || exit 0`,
+      `  [ $n -lt ${max} ] || continue`,
+      '  [ $alive = 1 ] || exit 0',
+      `  naps=$((naps + 1)); [ $naps -le ${Math.ceil(maxRunMs / intervalMs)} ] || exit ${FOLLOW_TOO_LONG}`,
+      `  sleep ${intervalMs / 1000}`,
+      'done',
     ].join('\n');
   },
 

@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
 import { windowsCommandLine } from './windows-command-line.ts';
 
 /**
@@ -106,25 +106,36 @@ const script = {
       '[Console]::Out.WriteLine($d)',
     ].join('\n');
   },
-  pollLog(logFile: string, offset: number, maxBytes: number, pidFile: string): string {
+  followLog(o: { logFile: string; pidFile: string; offset: number; maxBytes: number; intervalMs: number; maxRunMs: number; marker: string }): string {
+    const max = Math.trunc(o.maxBytes);
     return [
+      // One PowerShell for the whole boot: starting one per read costs more than the read.
       READ_PID,
-      '$alive = 0',
-      `if (Read-Pid ${q(pidFile)}) { if (Get-Process -Id $id -ErrorAction SilentlyContinue) { $alive = 1 } }`,
-      `$off = [long]${Math.trunc(offset)}; $read = 0; $bytes = New-Object byte[] 0`,
-      `if ([System.IO.File]::Exists(${q(logFile)})) {`,
+      `$m = ${q(o.marker)}; $off = [long]${Math.trunc(o.offset)}; $naps = 0`,
+      '$so = [Console]::OpenStandardOutput()',
+      'while ($true) {',
+      '  $alive = 0',
+      `  if (Read-Pid ${q(o.pidFile)}) { if (Get-Process -Id $id -ErrorAction SilentlyContinue) { $alive = 1 } }`,
+      '  $read = 0; $bytes = New-Object byte[] 0',
+      `  if ([System.IO.File]::Exists(${q(o.logFile)})) {`,
       // Share the file with the process still writing it.
-      `  $fs = [System.IO.File]::Open(${q(logFile)}, 'Open', 'Read', 'ReadWrite')`,
-      '  try {',
-      `    $n = [int][Math]::Max(0, [Math]::Min(${Math.trunc(maxBytes)}, $fs.Length - $off))`,
-      '    $bytes = New-Object byte[] $n',
-      '    if ($n -gt 0) { $null = $fs.Seek($off, 0) }',
-      '    while ($read -lt $n) { $r = $fs.Read($bytes, $read, $n - $read); if ($r -le 0) { break }; $read += $r }',
-      '  } finally { $fs.Dispose() }',
+      `    $fs = [System.IO.File]::Open(${q(o.logFile)}, 'Open', 'Read', 'ReadWrite')`,
+      '    try {',
+      `      $n = [int][Math]::Max(0, [Math]::Min(${max}, $fs.Length - $off))`,
+      '      $bytes = New-Object byte[] $n',
+      '      if ($n -gt 0) { $null = $fs.Seek($off, 0) }',
+      '      while ($read -lt $n) { $r = $fs.Read($bytes, $read, $n - $read); if ($r -le 0) { break }; $read += $r }',
+      '    } finally { $fs.Dispose() }',
+      '  }',
+      '  $off += $read',
+      // A closed channel ends the loop here: the write throws.
+      '  $t = [System.Text.Encoding]::ASCII.GetBytes("`n$m $alive $off`n")',
+      '  $so.Write($bytes, 0, $read); $so.Write($t, 0, $t.Length); $so.Flush()',
+      `  if ($read -ge ${max}) { continue }`,
+      '  if ($alive -eq 0) { exit 0 }',
+      `  $naps++; if ($naps -gt ${Math.ceil(o.maxRunMs / o.intervalMs)}) { exit ${FOLLOW_TOO_LONG} }`,
+      `  Start-Sleep -Milliseconds ${Math.trunc(o.intervalMs)}`,
       '}',
-      '[Console]::Out.Write("$alive $($off + $read)`n"); [Console]::Out.Flush()',
-      '$so = [Console]::OpenStandardOutput(); $so.Write($bytes, 0, $read); $so.Flush()',
-      'exit 0',
     ].join('\n');
   },
   stageArchive(archive: string, expectedSha256: string, destination: string, binaryPath: string): string {
@@ -237,7 +248,7 @@ export const powerShell: Shell = {
       ].join('\n'),
     );
   },
-  pollLog: ({ logFile, offset, maxBytes, pidFile }) => encodePowerShell(script.pollLog(logFile, offset, maxBytes, pidFile)),
+  followLog: (options) => encodePowerShell(script.followLog(options)),
   stopGroups: ({ pidFiles }) =>
     encodePowerShell([STOP_FUNCTION, ...pidFiles.map((f) => `Stop-Recorded ${q(f)}`), 'exit 0'].join('\n')),
   cleanRun: ({ runDir, remove }) =>

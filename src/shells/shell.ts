@@ -63,10 +63,13 @@ export interface Shell {
    */
   startBackground(options: { argv: string[]; cwd: string; logFile: string; pidFile: string; sudo: boolean }): string;
   /**
-   * Prints one line `<alive> <nextOffset>` (alive 1 while the recorded leader still runs), then
-   * at most `maxBytes` of `logFile` from byte `offset`. `nextOffset` counts the bytes sent.
+   * Follows `logFile` from byte `offset` for as long as the recorded leader runs, in one exec:
+   * every `intervalMs` (at once after a full read) it writes at most `maxBytes` of new log, then
+   * the line `\n<marker> <alive> <nextOffset>\n` (alive 1 while the leader still runs;
+   * `nextOffset` counts the bytes sent). It exits 0 after a frame with alive 0 and a read that was
+   * not full, and `FOLLOW_TOO_LONG` when it has slept for `maxRunMs` without that.
    */
-  pollLog(options: { logFile: string; offset: number; maxBytes: number; pidFile: string }): string;
+  followLog(options: { logFile: string; pidFile: string; offset: number; maxBytes: number; intervalMs: number; maxRunMs: number; marker: string }): string;
   /**
    * Stops the process groups recorded in `pidFiles`: SIGTERM, up to `graceMs`, SIGKILL, then a
    * check that nothing of the group is left. Prints one `STOP_LINE` per pid file.
@@ -112,6 +115,8 @@ export const STOP_LINE = /^stop (term|kill|not-running|no-pid|survived) (\S+) (.
 /** `cleanRun`'s exit codes when stopping worked but the run directory is still there. */
 export const CLEAN_REFUSED = 3;
 export const CLEAN_NOT_REMOVED = 4;
+/** `followLog`'s exit code when it slept for `maxRunMs` and the leader still ran. */
+export const FOLLOW_TOO_LONG = 3;
 
 /** What `stageArchive` printed; a field left unset names the step that did not finish. */
 export interface StagedArchive {

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,8 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { posixShell as sh } from '../../src/shells/posix.ts';
 import { ensureTestUser } from '../../src/sandbox/local-user.ts';
-import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FREE_PORT_FLOOR, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_FLOOR, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { LogFrames, type LogFrame } from '../../src/probes/log-frames.ts';
 import { HOSTILE } from './hostile-strings.ts';
 
 // The dialect's scripts, run by the real dash here (the SSH tests run them through sshd).
@@ -20,6 +21,43 @@ function run(script: string): Promise<{ code: number; stdout: string; stderr: st
 }
 
 const statMode = (path: string): number => statSync(path).mode;
+
+const MARKER = 'f0110we2';
+
+/** A followLog script run by dash, its output read frame by frame as it streams. */
+function follow(script: string): {
+  child: ChildProcess;
+  next: () => Promise<LogFrame>;
+  exit: Promise<{ code: number | null; signal?: string | null; stderr: string; rest: string }>;
+} {
+  const child = spawn('dash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const frames = new LogFrames(MARKER, 1024 * 1024);
+  const ready: LogFrame[] = [];
+  const waiting: ((frame: LogFrame) => void)[] = [];
+  let stderr = '';
+  let raw = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    raw += chunk;
+    for (const frame of frames.push(chunk)) {
+      const waiter = waiting.shift();
+      if (waiter) waiter(frame);
+      else ready.push(frame);
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exit = new Promise<{ code: number | null; signal?: string | null; stderr: string; rest: string }>((resolve) => {
+    child.once('close', (code, signal) => {
+      // What followed the last whole frame: nothing, for a follower that ends cleanly.
+      const rest = raw.slice(raw.lastIndexOf(`${MARKER} `)).replace(/^[^\n]*\n/, '');
+      resolve(signal ? { code, signal, stderr, rest } : { code, stderr, rest });
+    });
+  });
+  const next = () => {
+    const frame = ready.shift();
+    return frame ? Promise.resolve(frame) : new Promise<LogFrame>((resolve) => waiting.push(resolve));
+  };
+  return { child, next, exit };
+}
 
 /** python3 itself, not a version manager's shim that needs its own PATH. */
 function realPython(): string {
@@ -167,7 +205,7 @@ describe('posix dialect run on dash', () => {
     expect([ok.code, ok.stdout]).toEqual([0, '$(id)']);
   });
 
-  it('starts a group, follows its log by offset, and kills a TERM-ignoring group with its children', async () => {
+  it('starts a group, follows its log by offset in one shell, and kills a TERM-ignoring group with its children', async () => {
     const pidFile = join(work, 'p.pid');
     const log = join(work, 'log');
     // The child ignores TERM too, and is in the same group: SIGKILL to the group must take both.
@@ -177,27 +215,60 @@ describe('posix dialect run on dash', () => {
     const pgid = started.stdout.trim();
     expect(pgid).toMatch(/^\d+$/);
 
+    // Four bytes a read: the 13 bytes come in full reads, each right after the last.
+    const follower = follow(sh.followLog({ logFile: log, pidFile, offset: 0, maxBytes: 4, intervalMs: 50, maxRunMs: 60_000, marker: MARKER }));
     let text = '';
     let offset = 0;
-    for (let i = 0; i < 100 && !text.endsWith('second\n'); i++) {
-      const polled = await run(sh.pollLog({ logFile: log, offset, maxBytes: 4, pidFile }));
-      const [head, ...rest] = polled.stdout.split('\n');
-      const [alive, next] = head!.split(' ');
-      expect(alive).toBe('1');
-      text += rest.join('\n');
-      offset = Number(next);
+    while (!text.endsWith('second\n')) {
+      const frame = await follower.next();
+      expect(frame.alive).toBe(true);
+      expect(frame.text.length).toBeLessThanOrEqual(4);
+      expect(frame.offset).toBe(offset + Buffer.byteLength(frame.text));
+      text += frame.text;
+      offset = frame.offset;
     }
     expect(text).toBe('first\nsecond\n');
 
     const stopped = await run(sh.stopGroups({ pidFiles: [pidFile], graceMs: 300, sudo: false }));
     expect(parseStopLines(stopped.stdout)).toEqual([{ outcome: 'kill', pid: pgid, pidFile }]);
     expect(groupAlive(pgid)).toBe(false);
-    // Gone (or a zombie no one reaped yet): not alive, and nothing new to read.
-    expect(await run(sh.pollLog({ logFile: log, offset, maxBytes: 4, pidFile }))).toEqual({ code: 0, stdout: `0 ${offset}\n`, stderr: '' });
+    // Gone (or a zombie no one reaped yet): the follower says so, with nothing new, and ends.
+    let last = await follower.next();
+    while (last.alive) last = await follower.next();
+    expect(last).toEqual({ text: '', alive: false, offset });
+    expect(await follower.exit).toEqual({ code: 0, stderr: '', rest: '' });
+
     // No pid file and no log yet (a start that failed early): not alive, offset 0, no noise.
-    expect(await run(sh.pollLog({ logFile: join(work, 'none.log'), offset: 0, maxBytes: 4, pidFile: join(work, 'none.pid') }))).toEqual({ code: 0, stdout: '0 0\n', stderr: '' });
+    const none = follow(sh.followLog({ logFile: join(work, 'none.log'), offset: 0, maxBytes: 4, pidFile: join(work, 'none.pid'), intervalMs: 50, maxRunMs: 1000, marker: MARKER }));
+    expect(await none.next()).toEqual({ text: '', alive: false, offset: 0 });
+    expect(await none.exit).toEqual({ code: 0, stderr: '', rest: '' });
     const again = await run(sh.stopGroups({ pidFiles: [pidFile, join(work, 'missing.pid')], graceMs: 300, sudo: false }));
     expect(parseStopLines(again.stdout).map((r) => r.outcome)).toEqual(['not-running', 'no-pid']);
+  });
+
+  it('followLog gives up after maxRunMs of sleeping, and ends when its reader goes away', async () => {
+    const pidFile = join(work, 'p.pid');
+    const log = join(work, 'log');
+    const started = await run(sh.startBackground({ argv: ['sh', '-c', 'echo up; exec sleep 60'], cwd: work, logFile: log, pidFile, sudo: false }));
+    expect(started.code).toBe(0);
+    try {
+      // Three naps of 50 ms allowed: the fourth ends it.
+      const bounded = follow(sh.followLog({ logFile: log, pidFile, offset: 0, maxBytes: 1024, intervalMs: 50, maxRunMs: 150, marker: MARKER }));
+      const frames = [];
+      for (let i = 0; i < 4; i++) frames.push(await bounded.next());
+      expect(frames.map((f) => [f.alive, f.offset])).toEqual([[true, 3], [true, 3], [true, 3], [true, 3]]);
+      expect(frames[0]!.text).toBe('up\n');
+      expect((await bounded.exit).code).toBe(FOLLOW_TOO_LONG);
+
+      const dropped = follow(sh.followLog({ logFile: log, pidFile, offset: 3, maxBytes: 1024, intervalMs: 50, maxRunMs: 60_000, marker: MARKER }));
+      expect(await dropped.next()).toEqual({ text: '', alive: true, offset: 3 });
+      dropped.child.stdout!.destroy();
+      // Its next frame's write fails: the loop ends long before its 60 s.
+      const end = await dropped.exit;
+      expect(end.code === 0 || end.signal === 'SIGPIPE').toBe(true);
+    } finally {
+      await run(sh.stopGroups({ pidFiles: [pidFile], graceMs: 300, sudo: false }));
+    }
   });
 
   it('never signals every process for a pid file holding 1 or -1', async () => {

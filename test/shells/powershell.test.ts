@@ -24,7 +24,7 @@ const operations: Record<string, string> = {
   'run-with-timeout': ps.runWithTimeout({ argv: [`${NASTY}\\ephemerd.exe`, '--version', 'say "hi"\\'], cwd: NASTY, timeoutMs: 30_000, sudo: false }),
   'run-script-with-timeout': ps.runScriptWithTimeout({ script: "& 'C:\\x.exe' --help", cwd: NASTY, timeoutMs: 5_000, sudo: false }),
   'start-background': ps.startBackground({ argv: [`${NASTY}\\ephemerd.exe`, 'serve', '--data-dir', `${NASTY}\\data`], cwd: NASTY, logFile: `${NASTY}\\boot.log`, pidFile: `${NASTY}\\pids\\boot.pid`, sudo: false }),
-  'poll-log': ps.pollLog({ logFile: `${NASTY}\\boot.log`, offset: 1234, maxBytes: 65536, pidFile: `${NASTY}\\pids\\boot.pid` }),
+  'follow-log': ps.followLog({ logFile: `${NASTY}\\boot.log`, pidFile: `${NASTY}\\pids\\boot.pid`, offset: 1234, maxBytes: 65536, intervalMs: 250, maxRunMs: 60_000, marker: '0a1b2c' }),
   'stop-groups': ps.stopGroups({ pidFiles: [`${NASTY}\\pids\\boot.pid`], graceMs: 5000, sudo: false }),
   'clean-run': ps.cleanRun({ runDir: NASTY, graceMs: 5000, sudo: false, remove: true }),
   'clean-run-keep': ps.cleanRun({ runDir: NASTY, graceMs: 5000, sudo: false, remove: false }),

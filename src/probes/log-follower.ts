@@ -79,14 +79,14 @@ export class LogFollower {
         this.wake?.();
       },
     });
+    const failed = (why: string) => new HostError(remote.host.name, `read the log: ${why}`);
     this.ended = run.then(
       (res) => {
-        if (broken) throw new HostError(remote.host.name, `read the log: ${broken.message}`);
-        const why = res.exitCode === FOLLOW_TOO_LONG ? `still following after ${seconds(options.maxRunMs)}` : `the follower ended (${firstLine(res.stderr) || `exit code ${String(res.exitCode)}`})`;
-        throw new HostError(remote.host.name, `read the log: ${why}`);
+        if (broken) throw failed(broken.message);
+        throw failed(res.exitCode === FOLLOW_TOO_LONG ? `still following after ${seconds(options.maxRunMs)}` : `the follower ended (${firstLine(res.stderr) || `exit code ${String(res.exitCode)}`})`);
       },
       (error: unknown) => {
-        throw broken ? new HostError(remote.host.name, `read the log: ${broken.message}`) : error;
+        throw broken ? failed(broken.message) : error;
       },
     );
     this.ended.catch(() => undefined); // judged when a read waits on it

@@ -1,26 +1,24 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectHost } from '../../src/hosts/connect-host.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
 import { abortableRemote } from '../../src/pipeline/abortable-remote.ts';
 import { LogFollower, newLogState, type FollowOptions, type LogRead } from '../../src/probes/log-follower.ts';
+import { processTree } from '../../src/sandbox/process-tree.ts';
 import { posixShell } from '../../src/shells/posix.ts';
 import type { Shell } from '../../src/shells/shell.ts';
 import { hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
 
-/** Pids of processes whose command line mentions `text` (the follower's shell names its log). */
-function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+/** Pids under the sshd whose command line mentions `text` (the follower's shell names its log). */
+function processesMentioning(sshd: SshdHandle, text: string): number[] {
+  return processTree(sshd.pid).filter((pid) => {
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
     } catch {
-      // gone meanwhile
+      return false; // ended while we looked
     }
-  }
-  return pids;
+  });
 }
 
 /** Waits for a condition the code under test must bring about; fails after `ms`. */
@@ -54,7 +52,7 @@ describe('LogFollower over a real sshd', () => {
   afterEach(async () => {
     for (const f of followers.splice(0)) f.stop();
     await remote.exec(posixShell.stopGroups({ pidFiles: [join(dir, 'leader.pid')], graceMs: 200, sudo: false }), { timeoutMs: 10_000 });
-    await until('rid of the follower', () => processesMentioning(dir).length === 0);
+    await until('rid of the follower', () => processesMentioning(sshd, dir).length === 0);
     rmSync(dir, { recursive: true, force: true });
   });
   afterAll(async () => {
@@ -92,9 +90,9 @@ describe('LogFollower over a real sshd', () => {
   it('stops the loop on the host when told, and when the run is cancelled', async () => {
     const told = await follow();
     await told.follower.next();
-    expect(processesMentioning(told.logFile)).not.toEqual([]);
+    expect(processesMentioning(sshd, told.logFile)).not.toEqual([]);
     told.follower.stop();
-    await until('rid of the stopped follower', () => processesMentioning(told.logFile).length === 0);
+    await until('rid of the stopped follower', () => processesMentioning(sshd, told.logFile).length === 0);
 
     const run = new AbortController();
     const cancelled = await follow({}, abortableRemote(remote, run.signal));
@@ -102,13 +100,13 @@ describe('LogFollower over a real sshd', () => {
     run.abort();
     // Long before the read timeout (10 s): the channel closed with the run.
     await expect(cancelled.follower.next()).rejects.toThrow(/command cancelled/);
-    await until('rid of the cancelled follower', () => processesMentioning(cancelled.logFile).length === 0);
+    await until('rid of the cancelled follower', () => processesMentioning(sshd, cancelled.logFile).length === 0);
   });
 
   it('names a host that stops answering', async () => {
     const { follower, logFile } = await follow({ readTimeoutMs: 300 });
     await follower.next();
-    const [shellPid] = processesMentioning(logFile);
+    const [shellPid] = processesMentioning(sshd, logFile);
     expect(shellPid).toBeDefined();
     process.kill(shellPid!, 'SIGSTOP');
     try {

@@ -108,14 +108,14 @@ async function watch(
   try {
     for (;;) {
       const before = w.log.dropped + w.log.lines.length;
-      const { alive, newLines, more } = await follower.next();
+      const { alive, newLines, more, at: arrived } = await follower.next();
       for (const [i, line] of newLines.entries()) {
         const at = before + i;
         const pattern = bad.find((re) => re.test(line));
         if (pattern) return { status: 'fail', detail: `logged a known bad line (/${pattern.source}/): ${line.slice(0, 300)}`, excerptAt: at };
         if (readyAt === undefined && ready.test(line)) {
           readyAt = at;
-          readySince = performance.now();
+          readySince = arrived;
         }
       }
       if (!alive && !more) {
@@ -124,7 +124,8 @@ async function watch(
         return { status: 'fail', detail: `exited ${when}: ${last.slice(0, 300)}` };
       }
       if (readyAt !== undefined && !healthy) healthy = await healthzOk(remote, shell, w.port);
-      if (readyAt !== undefined && healthy && performance.now() - (readySince ?? 0) >= (w.settleMs ?? 1000)) {
+      // Settled only on a read the host made that long after the ready line, not on one that waited.
+      if (readyAt !== undefined && healthy && arrived - (readySince ?? 0) >= (w.settleMs ?? 1000)) {
         const how = settings.healthz ? ` and /healthz answered "status":"ok" on port ${w.port}` : '';
         return { status: 'pass', detail: `ready in ${seconds((readySince ?? 0) - startedAt)}${how}`, excerptAt: readyAt };
       }

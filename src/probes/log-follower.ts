@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { FOLLOW_TOO_LONG, type Shell } from '../shells/shell.ts';
@@ -28,6 +29,11 @@ export interface LogRead {
   newLines: string[];
   /** The read was full: more is waiting, so the leader's death does not mean the log's end. */
   more: boolean;
+  /**
+   * When the frame arrived (`performance.now()`), just after the host read the log. Reads wait in
+   * a queue while the caller is busy (a /healthz check): judge time from this, not from `next()`.
+   */
+  at: number;
 }
 
 export interface FollowOptions {
@@ -49,7 +55,7 @@ export interface FollowOptions {
  * closes the channel; the host's loop ends at its next write.
  */
 export class LogFollower {
-  private readonly reads: LogFrame[] = [];
+  private readonly reads: Array<LogFrame & { at: number }> = [];
   private readonly ended: Promise<never>;
   private wake: (() => void) | undefined;
   private readonly abort = new AbortController();
@@ -71,7 +77,8 @@ export class LogFollower {
       onOutput: (stream, chunk) => {
         if (stream !== 'stdout' || broken) return;
         try {
-          this.reads.push(...frames.push(chunk));
+          const at = performance.now();
+          for (const frame of frames.push(chunk)) this.reads.push({ ...frame, at });
         } catch (error) {
           broken = error instanceof Error ? error : new Error(String(error));
           this.abort.abort();
@@ -113,7 +120,7 @@ export class LogFollower {
     if (!frame) return this.next();
     const more = frame.offset - state.offset >= CHUNK_BYTES;
     state.offset = frame.offset;
-    return { alive: frame.alive, newLines: addText(state, frame.text), more };
+    return { alive: frame.alive, newLines: addText(state, frame.text), more, at: frame.at };
   }
 
   stop(): void {

@@ -83,8 +83,20 @@ describe('LogFollower over a real sshd', () => {
 
     await remote.exec(posixShell.stopGroups({ pidFiles: [pidFile], graceMs: 200, sudo: false }), { timeoutMs: 10_000 });
     const end = await readUntil(follower, (read) => !read.alive);
-    expect(end.last).toEqual({ alive: false, newLines: [], more: false });
+    expect(end.last).toEqual({ alive: false, newLines: [], more: false, at: expect.any(Number) });
     expect(state.lines).toEqual(['héllo', 'world']);
+  });
+
+  it('stamps each read with when it arrived, not when it was taken from the queue', async () => {
+    const { follower } = await follow();
+    const first = await follower.next();
+    // Busy elsewhere (as the probe is during a /healthz check) while reads arrive every 50 ms.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const takenAt = performance.now();
+    const queued = [await follower.next(), await follower.next(), await follower.next()];
+    expect(queued.every((read) => read.at < takenAt)).toBe(true);
+    expect(queued[0]!.at).toBeGreaterThan(first.at);
+    expect(queued[2]!.at).toBeGreaterThan(queued[0]!.at);
   });
 
   it('stops the loop on the host when told, and when the run is cancelled', async () => {

@@ -1,6 +1,8 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { createHttpFetch } from './http-fetch.ts';
+import { IDLE_MS } from './http-send.ts';
 
 const SmokeOctokit = Octokit.plugin(retry, throttling);
 export type SmokeOctokit = InstanceType<typeof SmokeOctokit>;
@@ -45,6 +47,7 @@ export function makeOctokit(options: ClientOptions): SmokeOctokit {
     userAgent: userAgentOf(options),
     // No console: errors reach the caller as GitHubError, and retries are invisible by design.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    request: { fetch: createHttpFetch({ idleMs: IDLE_MS }) },
     retry: { retries: options.retry.retries, retryAfterBaseValue: backoffBaseMs(options.retry) },
     throttle: {
       retryAfterBaseValue: options.retry.rateLimitSecondMs ?? 1000,

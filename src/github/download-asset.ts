@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { ReadableStream } from 'node:stream/web';
 import { errorText, GitHubError } from '../domain/errors.ts';
 import { backoffBaseMs, type GitHubClient } from './client.ts';
+import { IDLE_MS } from './http-send.ts';
 import { getFromStorage, StorageAnswer } from './storage-get.ts';
 import { scrub, toGitHubError } from './to-github-error.ts';
 import type { ReleaseAsset } from './types.ts';
@@ -36,8 +37,6 @@ const PROGRESS_STEP = 1 << 20;
  * halved the CPU of a 50 MiB download and inspection here.
  */
 const BATCH_BYTES = 1 << 20;
-/** As fetch's body timeout: storage that sends nothing for this long has dropped us. */
-const STORAGE_IDLE_MS = 300_000;
 
 /**
  * Streams a release asset to `destPath`, hashing as it goes, never holding it in memory.
@@ -176,7 +175,7 @@ async function requestBody(client: GitHubClient, asset: Pick<ReleaseAsset, 'id' 
         userAgent: client.userAgent,
         retries: client.retry.retries,
         backoffMs: backoffBaseMs(client.retry),
-        idleMs: STORAGE_IDLE_MS,
+        idleMs: IDLE_MS,
         ...(signal ? { signal } : {}),
       });
     } catch (error) {

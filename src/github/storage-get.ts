@@ -1,6 +1,6 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { send } from './http-send.ts';
 
 export interface StorageGetOptions {
   userAgent: string;
@@ -61,28 +61,11 @@ async function follow(url: string, options: StorageGetOptions): Promise<Incoming
 }
 
 function get(url: URL, options: StorageGetOptions): Promise<IncomingMessage> {
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return Promise.reject(new TypeError(`storage URL is not http(s): ${url.protocol}`));
-  }
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(url, {
-      headers: { accept: 'application/octet-stream', 'user-agent': options.userAgent },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    let response: IncomingMessage | undefined;
-    // One idle timer for the headers and the body: a body that stalls is cut with this message.
-    req.setTimeout(options.idleMs, () => {
-      const stalled = new Error(`storage sent nothing for ${options.idleMs / 1000} s`);
-      if (response) response.destroy(stalled);
-      else req.destroy(stalled);
-    });
-    req.once('response', (res) => {
-      response = res;
-      resolve(res);
-    });
-    req.once('error', reject);
-    req.end();
+  return send(url, {
+    headers: { accept: 'application/octet-stream', 'user-agent': options.userAgent },
+    idleMs: options.idleMs,
+    peer: 'storage',
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, SmokeError } from './domain/errors.ts';
 import type { CliIo } from './commands/io.ts';
+import { sourceStack } from './source-stack.ts';
 
 /** Parses arguments, runs one command, and is the one place errors become exit codes. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -25,8 +26,8 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`smoke: ${error.message}\n`);
     return error.exitCode;
   }
-  // A bug of ours, not a user's mistake: the stack helps whoever fixes it.
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  // A bug of ours, not a user's mistake: the stack, in src/ lines, helps whoever fixes it.
+  const text = error instanceof Error ? sourceStack(error.stack ?? error.message) : String(error);
   io.stderr.write(`smoke: internal error: ${text}\n`);
   return EXIT.noVerdict;
 }

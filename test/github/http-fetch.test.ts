@@ -161,6 +161,27 @@ describe('createHttpFetch', () => {
     await expect(res.text()).rejects.toThrow('GitHub sent nothing for 0.2 s');
   });
 
+  it('keeps a body that has all arrived while it waits for its reader past the idle time', async () => {
+    const quick = createHttpFetch({ idleMs: 200 });
+    const s = await server((_req, res) => res.writeHead(200).end('all here'));
+    const res = await quick(`${s.url}/x`);
+    await new Promise((resolve) => setTimeout(resolve, 400)); // two idle periods with nothing to receive
+    expect(await res.text()).toBe('all here');
+  });
+
+  it('survives a connection lost before anyone reads the body, and says so when it is read', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('part', () => res.socket?.destroy());
+    });
+    const res = await fetch(`${s.url}/x`);
+    // The agent drops the socket once it has closed; the response's error follows on the next tick.
+    const key = `${new URL(s.url).host}:`;
+    while (Object.keys(globalAgent.sockets).some((name) => name.startsWith(key))) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(res.text()).rejects.toThrow('aborted');
+  });
+
   it('says why a connection failed', async () => {
     const s = await server(() => undefined);
     const port = new URL(s.url).port;

@@ -235,7 +235,6 @@ function isTransient(error: unknown): boolean {
   return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
 }
 
-
 async function hashIfPresent(path: string): Promise<{ sha256: string; bytes: number } | null> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;

@@ -1,16 +1,6 @@
-import { SmokeError } from '../domain/errors.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type ArchiveFormat, type Shell } from './shell.ts';
-
-/**
- * POSIX sh (dash, bash, zsh as a login shell; Linux and macOS). Scripts use only what both
- * GNU and BSD userlands have (`ps -A -o`, `tail -c +N`, `head -c`, `mktemp -d TEMPLATE`); where
- * a tool may be missing (`setsid`, `timeout`, `sha256sum`, `curl` on macOS) one command tries
- * the alternatives in order.
- */
-export function quotePosix(arg: string): string {
-  if (arg.includes('\0')) throw new SmokeError(`cannot pass ${JSON.stringify(arg)} to a shell: it holds a NUL byte`);
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
+import { extractInto } from './posix-extract.ts';
+import { quotePosix } from './posix-quote.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
 
 const q = quotePosix;
 const argvText = (argv: string[]): string => argv.map(q).join(' ');
@@ -93,61 +83,6 @@ function hashFile(path: string): string[] {
 }
 
 /**
- * `perl -e GUNZIP_INTO_TAR -- ARCHIVE DEST` inflates with zlib and pipes into `tar -xf -`: GNU
- * gzip 1.12 (Debian 12) computes its CRC a byte at a time, 0.47 s of CPU for a 36 MiB archive of
- * a real binary against zlib's 0.28 s (50 MiB of random data: 0.13 s against 0.02 s). Without
- * Compress::Raw::Zlib it runs `tar -xzf`. No single quote: it goes into sh's.
- */
-const GUNZIP_INTO_TAR = [
-  'use strict; use warnings; my ($f, $d) = @ARGV;',
-  'eval { require Compress::Raw::Zlib } or exec "tar", "-xzf", $f, "-C", $d or die "cannot run tar: $!\\n";',
-  'open my $in, "<", $f or die "gzip: $f: $!\\n"; binmode $in;',
-  'open my $tar, "|-", "tar", "-xf", "-", "-C", $d or die "cannot run tar: $!\\n"; binmode $tar;',
-  // Ignored only now, so tar does not inherit it: a print that fails means tar has gone, and tar says why.
-  '$SIG{PIPE} = "IGNORE";',
-  'my ($z, $members, $buf, $err) = (undef, 0, "", "");',
-  'while (1) {',
-  '  if ($buf eq "") {',
-  '    my $n = sysread $in, $buf, 1 << 20;',
-  '    if (!defined $n) { $err = "$!"; last }',
-  '    if (!$n) { $err = "unexpected end of file" if $z || !$members; last }',
-  '  }',
-  // After a member, zero bytes are padding (gzip ignores them too); anything else is read as the
-  // next member, which zlib rejects ("incorrect header check") if it is not one.
-  '  if (!$z && $members) { $buf =~ s/^\\0+//; next if $buf eq "" }',
-  // LimitOutput: about 1 MiB out per call; without it, an archive of 500 MB of zeros took 500 MB of memory.
-  '  $z ||= Compress::Raw::Zlib::Inflate->new(-WindowBits => Compress::Raw::Zlib::WANT_GZIP(), -Bufsize => 1 << 20, -LimitOutput => 1);',
-  '  my $st = $z->inflate($buf, my $out);',
-  '  last if $out ne "" && !print {$tar} $out;',
-  '  if ($st == Compress::Raw::Zlib::Z_STREAM_END()) { $members++; undef $z }',
-  '  elsif ($st != Compress::Raw::Zlib::Z_OK() && $st != Compress::Raw::Zlib::Z_BUF_ERROR()) { $err = $z->msg() || "$st"; last }',
-  '}',
-  // Said before tar sees the end of its input and complains about it.
-  'print STDERR "gzip: $f: $err\\n" if $err ne "";',
-  'close $tar;',
-  'exit 1 if $err ne "";',
-  // A tar killed by a signal: the same signal ends perl, so the shell says what it would have said
-  // of tar -xzf ("File size limit exceeded").
-  'if (my $sig = $? & 127) { $SIG{PIPE} = "DEFAULT"; kill $sig, $$; exit 128 + $sig }',
-  // tar's own status: after a failed print, tar has already said why (a tar that stopped reading at
-  // the archive's end and exited 0 is a success, as it is for tar -xzf).
-  'exit $? >> 8;',
-].join('\n');
-
-function untarGz(archive: string, destination: string): string[] {
-  return [
-    'if command -v perl >/dev/null 2>&1; then',
-    `  perl -e '${GUNZIP_INTO_TAR}' -- ${q(archive)} ${q(destination)} || exit $?`,
-    `else tar -xzf ${q(archive)} -C ${q(destination)} || exit $?; fi`,
-  ];
-}
-
-function extractInto(archive: string, destination: string, format: ArchiveFormat): string[] {
-  const unpack = format === 'zip' ? [`unzip -o -q ${q(archive)} -d ${q(destination)} || exit $?`] : untarGz(archive, destination);
-  return [`mkdir -p -- ${q(destination)} || exit 1`, ...unpack];
-}
-
-/**
  * Removes a marked run directory: `removed` or `absent`; exits CLEAN_REFUSED or CLEAN_NOT_REMOVED
  * otherwise. It is renamed first: a rename is atomic, so of two cleaners of one directory (hosts
  * sharing a workdir) one removes it and the other finds it gone, instead of finding it half
@@ -203,6 +138,12 @@ const FREE_PORT = [
   "else echo 'no perl, python3 or node to find a free port with' >&2; exit 127; fi",
 ].join('\n');
 
+/**
+ * POSIX sh (dash, bash, zsh as a login shell; Linux and macOS). Scripts use only what both
+ * GNU and BSD userlands have (`ps -A -o`, `tail -c +N`, `head -c`, `mktemp -d TEMPLATE`); where
+ * a tool may be missing (`setsid`, `timeout`, `sha256sum`, `curl` on macOS) one command tries
+ * the alternatives in order.
+ */
 export const posixShell: Shell = {
   kind: 'posix',
   graceful: true,

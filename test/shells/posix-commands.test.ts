@@ -1,14 +1,14 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { posixShell as sh } from '../../src/shells/posix.ts';
-import { ensureTestUser, type TestUser } from '../../src/sandbox/local-user.ts';
+import { ensureTestUser } from '../../src/sandbox/local-user.ts';
 import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_FLOOR, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
 import { LogFrames, type LogFrame } from '../../src/probes/log-frames.ts';
+import { runWith } from './dash-with-tools.ts';
 import { HOSTILE } from './hostile-strings.ts';
 
 // The dialect's scripts, run by the real dash here (the SSH tests run them through sshd).
@@ -156,26 +156,10 @@ describe('posix dialect run on dash', () => {
       expect(parseStageLines(res.stdout)).toEqual({ sha256: broken, mismatch: false });
     });
 
-    /** dash run by full path with only `tools` on PATH (links to the real ones, or scripts), as `user` if given. */
-    function runWith(tools: Record<string, string>, script: string, { user }: { user?: TestUser } = {}) {
-      const bin = join(work, 'bin');
-      rmSync(bin, { recursive: true, force: true });
-      mkdirSync(bin);
-      for (const [name, target] of Object.entries(tools)) {
-        if (target.startsWith('#!')) writeFileSync(join(bin, name), target, { mode: 0o755 });
-        else symlinkSync(target, join(bin, name));
-      }
-      return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const as = user ? { uid: user.uid, gid: user.gid } : {};
-        execFile('/usr/bin/dash', ['-c', script], { encoding: 'utf8', env: { PATH: bin }, ...as }, (error, stdout, stderr) => {
-          resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stdout, stderr });
-        });
-      });
-    }
     const EXTRACT_TOOLS = { mkdir: '/usr/bin/mkdir', tar: '/usr/bin/tar', gzip: '/usr/bin/gzip' };
 
     it('without openssl, sha256sum or shasum exits 127 with a clear message and prints no hash', async () => {
-      const res = await runWith({}, stage());
+      const res = await runWith(join(work, 'bin'), {}, stage());
       expect(res).toEqual({ code: 127, stdout: '', stderr: 'none of openssl, sha256sum or shasum is installed\n' });
       expect(existsSync(join(work, 'out'))).toBe(false);
     });
@@ -187,124 +171,8 @@ describe('posix dialect run on dash', () => {
       ['an openssl that prints no digest, then sha256sum', { openssl: '#!/bin/sh\necho "Error setting digest"\n', sha256sum: '/usr/bin/sha256sum' }],
       ['an openssl that prints a short hex string, then sha256sum', { openssl: '#!/bin/sh\necho "abc123 *stdin"\n', sha256sum: '/usr/bin/sha256sum' }],
     ])('hashes with %s', async (_label, tools) => {
-      const res = await runWith({ ...tools, ...EXTRACT_TOOLS }, stage());
+      const res = await runWith(join(work, 'bin'), { ...tools, ...EXTRACT_TOOLS }, stage());
       expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-    });
-
-    describe('a tar.gz inflated by perl into tar', () => {
-      // No gzip on PATH: tar -xzf could not have extracted anything.
-      const PERL_TOOLS = { perl: '/usr/bin/perl', tar: '/usr/bin/tar', mkdir: '/usr/bin/mkdir', sha256sum: '/usr/bin/sha256sum' };
-      const GZIP_TOOLS = { ...EXTRACT_TOOLS, sha256sum: '/usr/bin/sha256sum' };
-      // Not a whole number of the 1 MiB reads; random, so deflate stores it and a flipped byte is a CRC error.
-      const big = randomBytes(3 * 1024 * 1024 + 12345);
-      const notes = Buffer.from('a second file\n');
-      let tarBytes: Buffer;
-      beforeEach(() => {
-        mkdirSync(join(work, 'tree'));
-        writeFileSync(join(work, 'tree', 'ephemerd'), big);
-        writeFileSync(join(work, 'tree', 'NOTES'), notes);
-        tarBytes = execFileSync('tar', ['-cf', '-', '-C', join(work, 'tree'), 'ephemerd', 'NOTES'], { maxBuffer: 64 * 1024 * 1024 });
-      });
-      /** Makes `bytes` the archive `stage()` verifies and extracts. */
-      function useArchive(bytes: Buffer): void {
-        writeFileSync(archive, bytes);
-        sha = createHash('sha256').update(bytes).digest('hex');
-      }
-      function expectExtracted(): void {
-        expect(readFileSync(join(work, 'out', 'ephemerd')).equals(big)).toBe(true);
-        expect(readFileSync(join(work, 'out', 'NOTES')).equals(notes)).toBe(true);
-      }
-
-      it('extracts byte for byte with no gzip on PATH', async () => {
-        useArchive(gzipSync(tarBytes));
-        const res = await runWith(PERL_TOOLS, stage());
-        expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-        expectExtracted();
-      });
-
-      it('extracts one tar stream gzip-compressed in two members, as gzip does', async () => {
-        const cut = 1536 * 1024 + 7; // inside ephemerd's data
-        useArchive(Buffer.concat([gzipSync(tarBytes.subarray(0, cut)), gzipSync(tarBytes.subarray(cut))]));
-        const res = await runWith(PERL_TOOLS, stage());
-        expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-        expectExtracted();
-      });
-
-      it('takes zero bytes after the last member for padding, as gzip does', async () => {
-        useArchive(Buffer.concat([gzipSync(tarBytes), Buffer.alloc(3000)]));
-        for (const tools of [PERL_TOOLS, GZIP_TOOLS]) {
-          rmSync(join(work, 'out'), { recursive: true, force: true });
-          expect(await runWith(tools, stage())).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-          expectExtracted();
-        }
-      });
-
-      it('inflates 64 MiB of zeros in bounded memory (ulimit -v 60 MB), a MiB at a time', async () => {
-        const zeros = Buffer.alloc(64 * 1024 * 1024);
-        writeFileSync(join(work, 'tree', 'ephemerd'), zeros);
-        useArchive(gzipSync(execFileSync('tar', ['-cf', '-', '-C', join(work, 'tree'), 'ephemerd'], { maxBuffer: 128 * 1024 * 1024 })));
-        // Inflated in one call, this 64 KiB archive failed even under ulimit -v 100000 (the output string, grown).
-        const res = await runWith(PERL_TOOLS, `ulimit -v 60000 || exit 99\n${stage()}`);
-        expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-        expect(statSync(join(work, 'out', 'ephemerd')).size).toBe(zeros.length);
-      });
-
-      it.each([
-        ['a flipped byte in the compressed data', (gz: Buffer) => Buffer.from(gz.map((byte, i) => (i === gz.length >> 1 ? byte ^ 0xff : byte))), 'incorrect data check'],
-        ['a truncated archive', (gz: Buffer) => gz.subarray(0, gz.length >> 1), 'unexpected end of file'],
-        ['an empty file', () => Buffer.alloc(0), 'unexpected end of file'],
-        ['trailing garbage after the member', (gz: Buffer) => Buffer.concat([gz, Buffer.from('garbage')]), 'incorrect header check'],
-      ])('fails on %s in zlib\'s words, naming the archive; tar -xzf fails on it too', async (_label, spoil, words) => {
-        useArchive(spoil(gzipSync(tarBytes)));
-        const res = await runWith(PERL_TOOLS, stage());
-        expect(res, res.stderr).toMatchObject({ code: 1, stdout: `sha256 ${sha}\n` });
-        // The first line is what the upload check reports.
-        expect(res.stderr.split('\n')[0]).toBe(`gzip: ${archive}: ${words}`);
-        const before = await runWith(GZIP_TOOLS, stage());
-        expect(before.code).not.toBe(0);
-        expect(before.stdout).toBe(`sha256 ${sha}\n`);
-      });
-
-      it('without perl, extracts with tar -xzf', async () => {
-        useArchive(gzipSync(tarBytes));
-        const res = await runWith(GZIP_TOOLS, stage());
-        expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-        expectExtracted();
-      });
-
-      it('with a perl that lacks Compress::Raw::Zlib, extracts with tar -xzf', async () => {
-        const noZlib = join(work, 'no-zlib');
-        mkdirSync(join(noZlib, 'Compress', 'Raw'), { recursive: true });
-        writeFileSync(join(noZlib, 'Compress', 'Raw', 'Zlib.pm'), 'die "no zlib\\n";\n');
-        expect(execFileSync('/usr/bin/perl', ['-I', noZlib, '-e', 'print eval { require Compress::Raw::Zlib } ? "has" : "lacks"'], { encoding: 'utf8' })).toBe('lacks');
-        useArchive(gzipSync(tarBytes));
-        const perl = `#!/bin/sh\nexec /usr/bin/perl -I '${noZlib}' "$@"\n`;
-        const res = await runWith({ ...GZIP_TOOLS, perl }, stage());
-        expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-        expectExtracted();
-      });
-
-      it('a tar that stops early (it cannot enter the destination) has the last word: its exit code and message, no broken pipe', async () => {
-        const user = ensureTestUser('smoke-test');
-        chmodSync(work, 0o755); // mkdtemp's 0700 would hide the archive and the tools from the user
-        const locked = join(work, 'locked');
-        mkdirSync(locked, { mode: 0o600 }); // root's, and the user may not enter it: mkdir -p passes, tar -C fails
-        useArchive(gzipSync(tarBytes));
-        const res = await runWith(PERL_TOOLS, stage({ destination: locked, binaryPath: join(locked, 'ephemerd') }), { user });
-        expect(res, res.stderr).toMatchObject({ code: 2, stdout: `sha256 ${sha}\n` });
-        expect(res.stderr).toMatch(/^tar: .*locked: Cannot open: Permission denied\n/);
-        expect(res.stderr).not.toMatch(/pipe|perl|gzip|line \d/i);
-      });
-
-      it('a tar killed by a signal (SIGXFSZ, past ulimit -f) ends the extraction with what the shell says under tar -xzf', async () => {
-        useArchive(gzipSync(tarBytes));
-        // 2048 blocks of 512 bytes (dash) or 1 KiB (bash): less than ephemerd either way.
-        const limited = `cd '${work}' && ulimit -c 0 && ulimit -f 2048 || exit 99\n${stage()}`;
-        const viaPerl = await runWith(PERL_TOOLS, limited);
-        expect(viaPerl).toMatchObject({ code: 128 + constants.signals.SIGXFSZ, stdout: `sha256 ${sha}\n` });
-        expect(viaPerl.stderr).toMatch(/file size/i);
-        expect(await runWith(GZIP_TOOLS, limited)).toEqual(viaPerl);
-      });
     });
 
     it.each(HOSTILE.filter((h) => h !== '' && !h.includes('/')).map((h) => [JSON.stringify(h), h]))('survives the archive and folder named %s', async (_label, hostile) => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { quotePosix } from '../../src/shells/posix.ts';
+import { quotePosix } from '../../src/shells/posix-quote.ts';
 import { HOSTILE } from './hostile-strings.ts';
 
 // Each hostile string goes through the real shells as a quoted word and must come back byte for byte.

@@ -20,6 +20,8 @@ export interface ZipEntrySpec {
   crc32?: number;
   /** Recorded uncompressed size instead of the real one. */
   declaredSize?: number;
+  /** Sizes and CRC after the data (flag bit 3), zeros in the local header: as Go's archive/zip writes. */
+  dataDescriptor?: boolean;
 }
 
 const DOS_ARCHIVE = 0x20;
@@ -60,7 +62,7 @@ export async function writeZip(path: string, entries: ZipEntrySpec[]): Promise<v
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6); // UTF-8 names
+    local.writeUInt16LE(spec.dataDescriptor ? 0x808 : 0x800, 6); // UTF-8 names, and bit 3: a data descriptor
     local.writeUInt16LE(method, 8);
     local.writeUInt16LE(0, 10);
     local.writeUInt16LE(0x5a21, 12); // 2025-01-01
@@ -81,9 +83,16 @@ export async function writeZip(path: string, entries: ZipEntrySpec[]): Promise<v
     cd.writeUInt32LE(spec.unixMode === undefined ? dosAttrs : (spec.unixMode << 16) >>> 0, 38);
     cd.writeUInt32LE(offset, 42);
 
-    parts.push(local, name, data);
+    let descriptor = Buffer.alloc(0);
+    if (spec.dataDescriptor) {
+      descriptor = Buffer.alloc(16);
+      descriptor.writeUInt32LE(0x08074b50, 0);
+      local.copy(descriptor, 4, 14, 26);
+      local.fill(0, 14, 26);
+    }
+    parts.push(local, name, data, descriptor);
     central.push(cd, name);
-    offset += local.length + name.length + data.length;
+    offset += local.length + name.length + data.length + descriptor.length;
   }
   const cdSize = central.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);

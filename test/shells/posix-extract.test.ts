@@ -35,6 +35,15 @@ function useArchive(bytes: Buffer, name: string): void {
 }
 const EXTRACT_TOOLS = { mkdir: '/usr/bin/mkdir', tar: '/usr/bin/tar', gzip: '/usr/bin/gzip' };
 
+/** A `perl` for PATH that cannot load Compress::Raw::Zlib, as on a host with only perl-base. */
+function perlWithoutZlib(): string {
+  const noZlib = join(work, 'no-zlib');
+  mkdirSync(join(noZlib, 'Compress', 'Raw'), { recursive: true });
+  writeFileSync(join(noZlib, 'Compress', 'Raw', 'Zlib.pm'), 'die "no zlib\\n";\n');
+  expect(execFileSync('/usr/bin/perl', ['-I', noZlib, '-e', 'print eval { require Compress::Raw::Zlib } ? "has" : "lacks"'], { encoding: 'utf8' })).toBe('lacks');
+  return `#!/bin/sh\nexec /usr/bin/perl -I '${noZlib}' "$@"\n`;
+}
+
 describe('a tar.gz inflated by perl into tar', () => {
   // No gzip on PATH: tar -xzf could not have extracted anything.
   const PERL_TOOLS = { perl: '/usr/bin/perl', tar: '/usr/bin/tar', mkdir: '/usr/bin/mkdir', sha256sum: '/usr/bin/sha256sum' };
@@ -113,13 +122,8 @@ describe('a tar.gz inflated by perl into tar', () => {
   });
 
   it('with a perl that lacks Compress::Raw::Zlib, extracts with tar -xzf', async () => {
-    const noZlib = join(work, 'no-zlib');
-    mkdirSync(join(noZlib, 'Compress', 'Raw'), { recursive: true });
-    writeFileSync(join(noZlib, 'Compress', 'Raw', 'Zlib.pm'), 'die "no zlib\\n";\n');
-    expect(execFileSync('/usr/bin/perl', ['-I', noZlib, '-e', 'print eval { require Compress::Raw::Zlib } ? "has" : "lacks"'], { encoding: 'utf8' })).toBe('lacks');
     useTarGz(gzipSync(tarBytes));
-    const perl = `#!/bin/sh\nexec /usr/bin/perl -I '${noZlib}' "$@"\n`;
-    const res = await runWith(bin(), { ...GZIP_TOOLS, perl }, stage('tar.gz'));
+    const res = await runWith(bin(), { ...GZIP_TOOLS, perl: perlWithoutZlib() }, stage('tar.gz'));
     expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
     expectExtracted();
   });
@@ -285,12 +289,8 @@ describe('a zip extracted by perl', () => {
     });
 
     it('with a perl that lacks Compress::Raw::Zlib, unzip extracts', async () => {
-      const noZlib = join(work, 'no-zlib');
-      mkdirSync(join(noZlib, 'Compress', 'Raw'), { recursive: true });
-      writeFileSync(join(noZlib, 'Compress', 'Raw', 'Zlib.pm'), 'die "no zlib\\n";\n');
       await useZip([{ name: 'ephemerd', data: big, unixMode: 0o100755 }]);
-      const perl = `#!/bin/sh\nexec /usr/bin/perl -I '${noZlib}' "$@"\n`;
-      expect(await runWith(bin(), { ...UNZIP_TOOLS, perl }, stage('zip'))).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(await runWith(bin(), { ...UNZIP_TOOLS, perl: perlWithoutZlib() }, stage('zip'))).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
       expect(readFileSync(join(out(), 'ephemerd')).equals(big)).toBe(true);
     });
   });

@@ -1,6 +1,6 @@
 // `npm run bench`: measures the service against OpenSSH and this machine's limits, on real
 // sshd hosts on loopback, and writes the figures to reports/bench/<time>.json.
-//   npm run bench                   # everything (about 3.5 minutes on 2 cores)
+//   npm run bench                   # everything (about 3 minutes on 2 cores)
 //   npm run bench -- --only push,watch   # some sections: push, memory, parallel, overhead, watch, once
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what the service and its tests need on a fresh machine: npm packages, and
 # Debian's openssh-server (the tests and the demo start their own sshd processes on loopback),
-# openssl and perl.
+# openssl, perl and unzip.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -13,8 +13,10 @@ fi
 missing=""
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server openssh-client"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
-# perl's zlib (not in perl-base): the hosts' fast gunzip, whose tests need it.
+# perl's zlib (not in perl-base): the hosts' fast gunzip and unzip, whose tests need it; and
+# Info-ZIP's unzip, which extracts what the perl program leaves alone (the tests compare the two).
 perl -MCompress::Raw::Zlib -e 1 >/dev/null 2>&1 || missing="$missing perl"
+command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing$missing" >&2

@@ -114,6 +114,30 @@ describe('a tar.gz inflated by perl into tar', () => {
     expect(before.stdout).toBe(`sha256 ${sha}\n`);
   });
 
+  describe('the record size tar is given', () => {
+    /** A `tar` for PATH that notes its arguments, then acts as GNU tar, or as a tar that knows neither `--version` nor `-b` (busybox). */
+    const tarNoting = (log: string, gnu: boolean) =>
+      `#!/bin/sh\n${gnu ? '' : `case "$1" in --version|-b) echo "tar: unrecognized option '$1'" >&2; exit 1;; esac\n`}echo "$*" >> '${log}'\nexec /usr/bin/tar "$@"\n`;
+
+    it('GNU tar gets 1 MiB records (-b 2048), so it writes the binary a MiB at a time', async () => {
+      useTarGz(gzipSync(tarBytes));
+      const log = join(work, 'tar-args');
+      const res = await runWith(bin(), { ...PERL_TOOLS, tar: tarNoting(log, true) }, stage('tar.gz'));
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expectExtracted();
+      expect(readFileSync(log, 'utf8')).toBe(`--version\n-b 2048 -xf - -C ${join(work, 'out')}\n`);
+    });
+
+    it('another tar keeps its default, and its complaint about --version is not shown', async () => {
+      useTarGz(gzipSync(tarBytes));
+      const log = join(work, 'tar-args');
+      const res = await runWith(bin(), { ...PERL_TOOLS, tar: tarNoting(log, false) }, stage('tar.gz'));
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expectExtracted();
+      expect(readFileSync(log, 'utf8')).toBe(`-xf - -C ${join(work, 'out')}\n`);
+    });
+  });
+
   it('without perl, extracts with tar -xzf', async () => {
     useTarGz(gzipSync(tarBytes));
     const res = await runWith(bin(), GZIP_TOOLS, stage('tar.gz'));

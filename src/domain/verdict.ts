@@ -13,6 +13,7 @@ export interface CheckResult {
   status: CheckStatus;
   /** One line a person can act on. */
   detail: string;
+  /** Whole milliseconds. */
   durationMs: number;
   /** Evidence: a log excerpt or command output, already capped. Comes from a host: never trusted. */
   excerpt?: string;
@@ -36,5 +37,6 @@ export function checkResult(
   durationMs = 0,
   excerpt?: string,
 ): CheckResult {
-  return excerpt === undefined ? { name, status, detail, durationMs } : { name, status, detail, durationMs, excerpt };
+  const ms = Math.round(durationMs);
+  return excerpt === undefined ? { name, status, detail, durationMs: ms } : { name, status, detail, durationMs: ms, excerpt };
 }

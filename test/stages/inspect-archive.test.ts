@@ -66,6 +66,8 @@ describe('inspectArchive with real binaries', () => {
       expect(result.findings).toEqual([]);
       expect(result.check.name).toBe('archive');
       expect(result.check.status).toBe('pass');
+      // report.json's durations are whole milliseconds (performance.now() is not).
+      expect(Number.isInteger(result.check.durationMs)).toBe(true);
       const [os, arch] = platform.split('/');
       expect(result.binary).toMatchObject({ os, arch, format: REAL[platform]!.format, static: REAL[platform]!.static });
       expect(result.binary?.size).toBe(real(platform).length);

@@ -63,12 +63,16 @@ describe('a tar.gz inflated by perl into tar', () => {
     expect(readFileSync(join(work, 'out', 'ephemerd')).equals(big)).toBe(true);
     expect(readFileSync(join(work, 'out', 'NOTES')).equals(notes)).toBe(true);
   }
-
-  it('extracts byte for byte with no gzip on PATH', async () => {
+  /** Stages the plain .tar.gz with only `tools` on PATH: hashed, then extracted byte for byte. */
+  async function expectExtractsWith(tools: Record<string, string>): Promise<void> {
     useTarGz(gzipSync(tarBytes));
-    const res = await runWith(bin(), PERL_TOOLS, stage('tar.gz'));
+    const res = await runWith(bin(), tools, stage('tar.gz'));
     expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
     expectExtracted();
+  }
+
+  it('extracts byte for byte with no gzip on PATH', async () => {
+    await expectExtractsWith(PERL_TOOLS);
   });
 
   it('extracts one tar stream gzip-compressed in two members, as gzip does', async () => {
@@ -123,27 +127,18 @@ describe('a tar.gz inflated by perl into tar', () => {
       ['GNU tar gets 1 MiB records (-b 2048), so it writes the binary a MiB at a time', true, (out: string) => `--version\n-b 2048 -xf - -C ${out}\n`],
       ['another tar keeps its default, and its complaint about --version is not shown', false, (out: string) => `-xf - -C ${out}\n`],
     ])('%s', async (_label, gnu, args) => {
-      useTarGz(gzipSync(tarBytes));
       const log = join(work, 'tar-args');
-      const res = await runWith(bin(), { ...PERL_TOOLS, tar: tarNoting(log, gnu) }, stage('tar.gz'));
-      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-      expectExtracted();
+      await expectExtractsWith({ ...PERL_TOOLS, tar: tarNoting(log, gnu) });
       expect(readFileSync(log, 'utf8')).toBe(args(join(work, 'out')));
     });
   });
 
   it('without perl, extracts with tar -xzf', async () => {
-    useTarGz(gzipSync(tarBytes));
-    const res = await runWith(bin(), GZIP_TOOLS, stage('tar.gz'));
-    expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-    expectExtracted();
+    await expectExtractsWith(GZIP_TOOLS);
   });
 
   it('with a perl that lacks Compress::Raw::Zlib, extracts with tar -xzf', async () => {
-    useTarGz(gzipSync(tarBytes));
-    const res = await runWith(bin(), { ...GZIP_TOOLS, perl: perlWithoutZlib() }, stage('tar.gz'));
-    expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
-    expectExtracted();
+    await expectExtractsWith({ ...GZIP_TOOLS, perl: perlWithoutZlib() });
   });
 
   it('a tar that stops early (it cannot enter the destination) has the last word: its exit code and message, no broken pipe', async () => {

@@ -1,5 +1,5 @@
 import type { RunReport } from '../domain/report.ts';
-import type { CheckResult, PlatformResult } from '../domain/verdict.ts';
+import type { CheckName, CheckResult, PlatformResult } from '../domain/verdict.ts';
 import { checkColumns, findCheck } from './check-columns.ts';
 import { escapeHtml } from './html-escape.ts';
 import { NOT_RUN, statusLabel } from './status-label.ts';
@@ -23,7 +23,7 @@ export function toReportHtml(report: RunReport): string {
 <body>
 <h1>${title}</h1>
 ${summary(report)}
-${matrix(report.platforms)}
+${matrix(report.platforms, report.plan ?? [])}
 ${report.platforms.map(platformDetails).join('\n')}
 </body>
 </html>
@@ -57,8 +57,8 @@ function summary(report: RunReport): string {
   return `<ul>\n${items.join('\n')}\n</ul>`;
 }
 
-function matrix(platforms: readonly PlatformResult[]): string {
-  const columns = checkColumns(platforms);
+function matrix(platforms: readonly PlatformResult[], plan: readonly CheckName[]): string {
+  const columns = checkColumns(plan, platforms);
   const head = ['Platform', 'Host', 'Verdict', ...columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const rows = platforms.map((p, row) => {
     const cells = columns.map((name) => {

@@ -67,7 +67,7 @@ function renderParts(report: RunReport, opts: MarkdownOptions, shape: Shape, hea
     heading,
     renderSummary(report),
     renderStale(report),
-    renderMatrix(report.platforms, missing),
+    renderMatrix(report.platforms, { ...(report.plan ? { plan: report.plan } : {}), missing }),
     renderInsecureHosts(report),
     renderDigests(report, shape.fullDigests),
   ];

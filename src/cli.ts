@@ -1,6 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, SmokeError } from './domain/errors.ts';
+import type { GateCliOptions } from './commands/gate.ts';
+import type { HostsCheckOptions } from './commands/hosts-check.ts';
+import type { HostsCleanOptions } from './commands/hosts-clean.ts';
 import type { CliIo } from './commands/io.ts';
+import type { RunCliOptions } from './commands/run.ts';
+import type { WatchCliOptions } from './commands/watch.ts';
 import { sourceStack } from './source-stack.ts';
 
 /** Parses arguments, runs one command, and is the one place errors become exit codes. */
@@ -32,6 +37,7 @@ function reportError(error: unknown, io: CliIo): number {
   return EXIT.noVerdict;
 }
 
+/** The commands and their options; each command module is loaded only when it runs. */
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('smoke')
     .description('Prove a draft GitHub release on real machines before a person publishes it.')
@@ -41,110 +47,81 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError('(run smoke --help for usage)');
-
-  const config = () => new Option('--config <file>', 'hosts and probe settings').default('./hosts.yaml');
-  const repo = () => new Option('--repo <owner/name>', 'repository (default: config repo:, then GITHUB_REPOSITORY)');
-  const reports = () => new Option('--reports <dir>', 'where reports are written').default('./reports');
-
-  program
-    .command('run')
-    .description('test one draft release now')
-    .argument('<tag>', 'the draft release tag, e.g. v0.0.1')
-    .addOption(config())
-    .addOption(repo())
-    .addOption(reports())
-    .option('--platform <os/arch>', 'test only this platform (repeatable)', collect, [] as string[])
-    .option('--no-post', 'touch nothing on GitHub (no body section, no commit status)')
-    .option('--json', 'print report.json on stdout; everything else goes to stderr')
-    .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
-    .action(async (tag: string, options: RunCliOptions) => {
-      const { runCommand } = await import('./commands/run.ts');
-      setExit(await runCommand(tag, options, io));
-    });
-
-  program
-    .command('watch')
-    .description('poll for drafts and test each new or changed one')
-    .addOption(config())
-    .addOption(repo())
-    .addOption(reports())
-    .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
-    .option('--once', 'one pass, then exit (for a scheduled job)')
-    .option('--no-post', 'touch nothing on GitHub')
-    .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
-    .action(async (options: WatchCliOptions) => {
-      const { watchCommand } = await import('./commands/watch.ts');
-      setExit(await watchCommand(options, io));
-    });
-
-  program
-    .command('gate')
-    .description('exit 0 only if the latest posted result passed and still matches the draft')
-    .argument('<tag>', 'the draft release tag')
-    .addOption(config())
-    .addOption(repo())
-    .action(async (tag: string, options: GateCliOptions) => {
-      const { gateCommand } = await import('./commands/gate.ts');
-      setExit(await gateCommand(tag, options, io));
-    });
-
-  const hosts = program.command('hosts').description('check or clean the test hosts');
-  hosts
-    .command('check')
-    .description('connect to every host and report whether it is usable')
-    .addOption(config())
-    .action(async (options: HostsCliOptions) => {
-      const { hostsCheckCommand } = await import('./commands/hosts-check.ts');
-      setExit(await hostsCheckCommand(options, io));
-    });
-  hosts
-    .command('clean')
-    .description('stop and remove what earlier runs left on the hosts')
-    .addOption(config())
-    .action(async (options: HostsCliOptions) => {
-      const { hostsCleanCommand } = await import('./commands/hosts-clean.ts');
-      setExit(await hostsCleanCommand(options, io));
-    });
-
+  const run = (work: () => Promise<number>) => async () => setExit(await work());
+  addRun(program, io, run);
+  addWatch(program, io, run);
+  addGate(program, io, run);
+  addHosts(program, io, run);
   program
     .command('demo')
     .description('run the whole service against a built-in sandbox: a fake GitHub and hosts on this machine')
-    .addOption(reports())
+    .addOption(reportsOption())
     .action(async (options: { reports: string }) => {
       const { demoCommand } = await import('./commands/demo.ts');
       setExit(await demoCommand(options, io));
     });
-
   return program;
 }
 
-export interface RunCliOptions {
-  config: string;
-  repo?: string;
-  reports: string;
-  platform: string[];
-  post: boolean;
-  json?: boolean;
-  keepOnFailure?: boolean;
+type Runner = (work: () => Promise<number>) => () => Promise<void>;
+
+const configOption = () => new Option('--config <file>', 'hosts and probe settings').default('./hosts.yaml');
+const repoOption = () => new Option('--repo <owner/name>', 'repository (default: config repo:, then GITHUB_REPOSITORY)');
+const reportsOption = () => new Option('--reports <dir>', 'where reports are written').default('./reports');
+
+function addRun(program: Command, io: CliIo, run: Runner): void {
+  program
+    .command('run')
+    .description('test one draft release now')
+    .argument('<tag>', 'the draft release tag, e.g. v0.0.1')
+    .addOption(configOption())
+    .addOption(repoOption())
+    .addOption(reportsOption())
+    .option('--platform <os/arch>', 'test only this platform (repeatable)', collect, [] as string[])
+    .option('--no-post', 'touch nothing on GitHub (no body section, no commit status)')
+    .option('--json', 'print report.json on stdout; everything else goes to stderr')
+    .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
+    .action((tag: string, options: RunCliOptions) =>
+      run(async () => (await import('./commands/run.ts')).runCommand(tag, options, io))(),
+    );
 }
 
-export interface WatchCliOptions {
-  config: string;
-  repo?: string;
-  reports: string;
-  interval: number;
-  once?: boolean;
-  post: boolean;
-  keepOnFailure?: boolean;
+function addWatch(program: Command, io: CliIo, run: Runner): void {
+  program
+    .command('watch')
+    .description('poll for drafts and test each new or changed one')
+    .addOption(configOption())
+    .addOption(repoOption())
+    .addOption(reportsOption())
+    .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
+    .option('--once', 'one pass, then exit (for a scheduled job)')
+    .option('--no-post', 'touch nothing on GitHub')
+    .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
+    .action((options: WatchCliOptions) => run(async () => (await import('./commands/watch.ts')).watchCommand(options, io))());
 }
 
-export interface GateCliOptions {
-  config: string;
-  repo?: string;
+function addGate(program: Command, io: CliIo, run: Runner): void {
+  program
+    .command('gate')
+    .description('exit 0 only if the latest posted result passed and still matches the draft')
+    .argument('<tag>', 'the draft release tag')
+    .addOption(configOption())
+    .addOption(repoOption())
+    .action((tag: string, options: GateCliOptions) => run(async () => (await import('./commands/gate.ts')).gateCommand(tag, options, io))());
 }
 
-export interface HostsCliOptions {
-  config: string;
+function addHosts(program: Command, io: CliIo, run: Runner): void {
+  const hosts = program.command('hosts').description('check or clean the test hosts');
+  hosts
+    .command('check')
+    .description('connect to every host and report whether it is usable')
+    .addOption(configOption())
+    .action((options: HostsCheckOptions) => run(async () => (await import('./commands/hosts-check.ts')).hostsCheckCommand(options, io))());
+  hosts
+    .command('clean')
+    .description('stop and remove what earlier runs left on the hosts')
+    .addOption(configOption())
+    .action((options: HostsCleanOptions) => run(async () => (await import('./commands/hosts-clean.ts')).hostsCleanCommand(options, io))());
 }
 
 function collect(value: string, previous: string[]): string[] {

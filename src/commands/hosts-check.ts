@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { formatSize } from '../archive/format-size.ts';
-import type { HostsCliOptions } from '../cli.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';
@@ -12,6 +11,10 @@ import { shellFor } from '../shells/shell-for.ts';
 import { checkHost, unreachableHost, type HostCheck } from '../stages/check-host.ts';
 import type { CliIo } from './io.ts';
 
+export interface HostsCheckOptions {
+  config: string;
+}
+
 /** Hosts asked at once: each is a few round trips, so a handful in flight keeps it quick. */
 const PARALLEL_HOSTS = 4;
 
@@ -19,7 +22,7 @@ const PARALLEL_HOSTS = 4;
  * `smoke hosts check`: connects to every host (checking its key), asks what it is, and prints
  * one row per host. Exit 0 when every host is usable, 1 otherwise; a config error propagates.
  */
-export async function hostsCheckCommand(options: HostsCliOptions, io: CliIo): Promise<number> {
+export async function hostsCheckCommand(options: HostsCheckOptions, io: CliIo): Promise<number> {
   const config = await loadConfig(resolve(options.config), io.env);
   const limit = pLimit(PARALLEL_HOSTS);
   const checks = await Promise.all(config.hosts.map((host) => limit(() => checkOneHost(host))));

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
-import type { HostsCliOptions } from '../cli.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';
@@ -15,12 +14,16 @@ const PARALLEL_HOSTS = 4;
 
 type HostOutcome = { host: string; report: LeftoversReport } | { host: string; error: string };
 
+export interface HostsCleanOptions {
+  config: string;
+}
+
 /**
  * `smoke hosts clean`: stops the process groups and removes the run directories earlier runs
  * left on each host (an interrupted run, `--keep-on-failure`). Do not run it while a `smoke run`
  * uses the same hosts: their run directories look the same. Exit 0 when every host is clean after.
  */
-export async function hostsCleanCommand(options: HostsCliOptions, io: CliIo): Promise<number> {
+export async function hostsCleanCommand(options: HostsCleanOptions, io: CliIo): Promise<number> {
   const config = await loadConfig(resolve(options.config), io.env);
   const limit = pLimit(PARALLEL_HOSTS);
   const outcomes = await Promise.all(config.hosts.map((host) => limit(() => cleanOneHost(host))));

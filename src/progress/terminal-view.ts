@@ -1,5 +1,5 @@
 import type { RunEvent } from '../domain/events.ts';
-import type { ProgressView } from './choose-view.ts';
+import type { ProgressView } from './progress-view.ts';
 import { describeEvent, formatBytes } from './describe-event.ts';
 
 interface Line {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { WatchCliOptions } from '../../src/cli.ts';
+import type { WatchCliOptions } from '../../src/commands/watch.ts';
 import type { CliIo } from '../../src/commands/io.ts';
 import { watchCommand } from '../../src/commands/watch.ts';
 import { extractSection, parseSectionData } from '../../src/github/body-section.ts';

@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractSection, parseSectionData } from '../github/body-section.ts';
-import { runningUntil } from '../report/section-data.ts';
-import type { GitHub } from '../github/github.ts';
-import type { Release } from '../github/types.ts';
-import { isAlive } from './this-machine.ts';
+import type { RunHolder } from '../domain/run-holder.ts';
+import { isAlive } from '../hosts/this-machine.ts';
 
-/** Who is testing a draft already: said to the user as "run <runId> since <since>". */
-export interface LockHolder {
-  runId: string;
-  since: string;
-}
+export type LockHolder = RunHolder;
 
 interface LockFile {
   pid: number;
@@ -58,61 +51,6 @@ export async function lockDraftLocally(lockDir: string, repo: string, tag: strin
   } finally {
     await rm(aside, { force: true });
   }
-}
-
-export interface ClaimInput {
-  /** Lock files live here (under the download cache). */
-  lockDir: string;
-  repo: string;
-  release: Pick<Release, 'id' | 'tag_name'>;
-  runId: string;
-  now: Date;
-  /** A `running` section older than this belongs to a killed run. */
-  staleRunMs: number;
-}
-
-export type Claim = { ok: true; release: () => Promise<void> } | { ok: false; holder: LockHolder };
-
-/**
- * Makes this run the only one testing the draft: the local lock for runs on this machine, then
- * the draft's body, read fresh, for runs elsewhere. Two machines reading the body at the same
- * instant can still both go on; the schedule and a person on one machine cannot.
- */
-export async function claimDraft(github: Pick<GitHub, 'getRelease'>, input: ClaimInput): Promise<Claim> {
-  const mine = { runId: input.runId, since: input.now.toISOString() };
-  const local = await lockDraftLocally(input.lockDir, input.repo, input.release.tag_name, mine);
-  if (!local.ok) return local;
-  try {
-    const current = await github.getRelease(input.release.id);
-    const holder = runningElsewhere(current, {
-      runId: input.runId,
-      now: input.now,
-      staleRunMs: input.staleRunMs,
-      ...(local.deadRunId ? { deadRunId: local.deadRunId } : {}),
-    });
-    if (holder) {
-      await local.release();
-      return { ok: false, holder };
-    }
-  } catch (error) {
-    await local.release();
-    throw error;
-  }
-  return { ok: true, release: local.release };
-}
-
-/**
- * Another machine's run, seen in the draft's body: a `running` section of another run that
- * started less than `staleRunMs` ago (older ones were killed; pick-drafts treats them alike).
- */
-export function runningElsewhere(
-  release: Pick<Release, 'body'>,
-  options: { runId: string; now: Date; staleRunMs: number; deadRunId?: string },
-): LockHolder | null {
-  const data = parseSectionData(extractSection(release.body ?? null) ?? '');
-  if (!data || data.state !== 'running' || data.runId === options.runId || data.runId === options.deadRunId) return null;
-  if (options.now.getTime() >= runningUntil(data.startedAt, options.staleRunMs)) return null;
-  return { runId: data.runId, since: data.startedAt };
 }
 
 async function readLock(path: string): Promise<LockFile | null> {

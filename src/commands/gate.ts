@@ -1,5 +1,5 @@
 import { EXIT } from '../domain/errors.ts';
-import { extractSection, parseSectionData } from '../github/body-section.ts';
+import { extractSection, parseSectionData } from '../posting/body-section.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { testedState } from '../release/tested-state.ts';
 import { commandContext } from './context.ts';

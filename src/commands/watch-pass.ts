@@ -9,7 +9,7 @@ import { chooseView } from '../progress/choose-view.ts';
 import { assetsFingerprint, pickDrafts, type DraftDecision } from '../stages/pick-drafts.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor, type RunSettings } from './run-input.ts';
-import { thisMachine } from '../pipeline/this-machine.ts';
+import { thisMachine } from '../hosts/this-machine.ts';
 
 /** What one watch remembers between polls. Only an optimisation: "tested" lives in the drafts' bodies. */
 export interface WatchState {

@@ -3,7 +3,7 @@ import { platformNameProblem } from './platform-name.ts';
 import type { Problem } from './problem.ts';
 import type { RawConfig, RawHost } from './schema.ts';
 import type { Locate } from './yaml-locator.ts';
-import { parsePublicKeyLine } from '../hosts/public-key.ts';
+import { parsePublicKeyLine } from '../domain/public-key.ts';
 
 /** Rules across hosts and across a host's keys, which the schema alone cannot state. */
 export function checkHosts(raw: RawConfig, expected: readonly PlatformId[], env: NodeJS.ProcessEnv, locate: Locate): Problem[] {

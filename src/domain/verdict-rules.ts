@@ -1,5 +1,5 @@
-import type { CheckName, CheckResult, PlatformResult, Verdict } from '../domain/verdict.ts';
-import { checkResult } from '../domain/verdict.ts';
+import type { CheckName, CheckResult, PlatformResult, Verdict } from './verdict.ts';
+import { checkResult } from './verdict.ts';
 
 /**
  * A platform passes only when every check ran and passed. Any `fail` is a broken artifact;

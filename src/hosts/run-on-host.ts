@@ -1,5 +1,5 @@
 import { HostError } from '../domain/errors.ts';
-import type { ExecOptions, ExecResult, Remote } from '../hosts/remote.ts';
+import type { ExecOptions, ExecResult, Remote } from './remote.ts';
 
 /** Headroom for the SSH round trip beyond a timeout the host enforces itself. */
 export const EXEC_MARGIN_MS = 15_000;

@@ -2,7 +2,7 @@ import type { Check, CheckNeed, CommonDeps, HostSession } from '../checks/check.
 import type { EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
-import { skipAfter } from '../report/verdict-rules.ts';
+import { skipAfter } from '../domain/verdict-rules.ts';
 
 /**
  * The results of a plan as it runs: each emitted once as it comes, and after the first check

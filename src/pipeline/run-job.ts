@@ -1,7 +1,7 @@
 import type { CommonDeps, HostCheck } from '../checks/check.ts';
 import type { PlatformJob } from '../checks/platform-job.ts';
 import { checkResult, type CheckResult, type PlatformResult } from '../domain/verdict.ts';
-import { platformVerdict } from '../report/verdict-rules.ts';
+import { platformVerdict } from '../domain/verdict-rules.ts';
 import { CANCELLED } from './abortable-remote.ts';
 import type { HostPool } from './host-pool.ts';
 import { PlanProgress } from './plan-progress.ts';

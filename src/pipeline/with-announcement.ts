@@ -1,7 +1,7 @@
 import type { SmokeConfig } from '../config/types.ts';
 import type { GitHub } from '../github/github.ts';
 import type { Release } from '../github/types.ts';
-import type { SectionData } from '../report/section-data.ts';
+import type { SectionData } from '../posting/section-data.ts';
 import { abandonRun } from '../stages/abandon-run.ts';
 import { announceRun } from '../stages/post-results.ts';
 import type { EventSink } from '../domain/events.ts';

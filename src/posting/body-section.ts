@@ -1,6 +1,6 @@
-import { neutraliseCommentMarkers } from '../report/text-safety.ts';
+import { neutraliseCommentMarkers } from '../domain/text-safety.ts';
 
-export { parseSectionData, type SectionData } from '../report/section-data.ts';
+export { parseSectionData, type SectionData } from './section-data.ts';
 
 /**
  * The release body belongs to people; we own only the text between these markers.

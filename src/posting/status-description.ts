@@ -1,9 +1,10 @@
 import type { CheckStatus, PlatformResult, Verdict } from '../domain/verdict.ts';
-import { missingPlatforms } from '../report/verdict-rules.ts';
-import { stripControlChars, truncateEnd } from '../report/text-safety.ts';
+import { missingPlatforms } from '../domain/verdict-rules.ts';
+import { stripControlChars, truncateEnd } from '../domain/text-safety.ts';
 
-/** GitHub rejects a commit status description over 140 characters. */
-export const MAX_STATUS_DESCRIPTION = 140;
+import { MAX_STATUS_DESCRIPTION } from '../github/commit-statuses.ts';
+
+export { MAX_STATUS_DESCRIPTION };
 
 export type CommitState = 'success' | 'failure' | 'error' | 'pending';
 

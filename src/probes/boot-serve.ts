@@ -6,7 +6,7 @@ import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import { parseStopLines, PID_DIR, type Shell } from '../shells/shell.ts';
 import { excerptAround, LogFollower, newLogState, type LogState } from './log-follower.ts';
-import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost, seconds } from './run-on-host.ts';
+import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost, seconds } from '../hosts/run-on-host.ts';
 
 export interface BootServeInput {
   binaryPath: string;

@@ -6,7 +6,7 @@ import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { ExecResult, Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, firstLine, runOnHost, seconds } from './run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, firstLine, runOnHost, seconds } from '../hosts/run-on-host.ts';
 import { probeConfigToml } from './boot-serve.ts';
 
 export interface BootServiceInput {

@@ -5,7 +5,7 @@ import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, runOnHost, seconds } from './run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, runOnHost, seconds } from '../hosts/run-on-host.ts';
 
 export interface CustomProbeInput {
   binaryPath: string;

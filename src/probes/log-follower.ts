@@ -4,7 +4,7 @@ import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { FOLLOW_TOO_LONG, type Shell } from '../shells/shell.ts';
 import { LogFrames, type LogFrame } from './log-frames.ts';
-import { firstLine, runOnHost, seconds } from './run-on-host.ts';
+import { firstLine, runOnHost, seconds } from '../hosts/run-on-host.ts';
 
 /** Bytes read at most per frame: a noisy daemon cannot make one frame huge. */
 const CHUNK_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, runOnHost } from './run-on-host.ts';
+import { capText, runOnHost } from '../hosts/run-on-host.ts';
 
 const ENTITLEMENT = 'com.apple.security.virtualization';
 

@@ -1,6 +1,6 @@
 import type { RunReport } from '../domain/report.ts';
 import type { CheckName, PlatformResult } from '../domain/verdict.ts';
-import { runVerdict } from './verdict-rules.ts';
+import { runVerdict } from '../domain/verdict-rules.ts';
 
 export interface ReportFacts {
   runId: string;

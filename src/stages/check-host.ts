@@ -1,7 +1,7 @@
 import type { HostConfig } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
-import { firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
+import { firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import type { Shell } from '../shells/shell.ts';
 import { parseHostFacts, type HostFacts } from './host-facts.ts';
 

@@ -1,6 +1,6 @@
 import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
-import { firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
+import { firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStopLines, STOP_LINE, type Shell, type StopReport } from '../shells/shell.ts';
 
 export interface CleanupInput {

@@ -1,7 +1,7 @@
 import type { ReleaseRules } from '../config/types.ts';
 import type { PlatformId } from '../domain/platform.ts';
-import { extractSection, parseSectionData } from '../github/body-section.ts';
-import { runningUntil } from '../report/section-data.ts';
+import { extractSection, parseSectionData } from '../posting/body-section.ts';
+import { runningUntil } from '../posting/section-data.ts';
 import type { Release } from '../github/types.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { matchDraft } from '../release/match-draft.ts';

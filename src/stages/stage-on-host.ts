@@ -3,7 +3,7 @@ import { HostError } from '../domain/errors.ts';
 import { binaryFileName, type PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { ExecResult, Remote } from '../hosts/remote.ts';
-import { firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
+import { firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import { otherStageLines, parseStageLines, type ArchiveFormat, type Shell } from '../shells/shell.ts';
 import { noSpaceReason } from './upload-space.ts';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { formatSize } from '../archive/format-size.ts';
 import type { Remote } from '../hosts/remote.ts';
-import { runOnHost } from '../probes/run-on-host.ts';
+import { runOnHost } from '../hosts/run-on-host.ts';
 import type { Shell } from '../shells/shell.ts';
 import { parseHostFacts } from './host-facts.ts';
 

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lockDraftLocally, runningElsewhere } from '../../src/pipeline/draft-lock.ts';
+import { lockDraftLocally } from '../../src/cache/draft-lock.ts';
+import { runningElsewhere } from '../../src/posting/running-elsewhere.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {

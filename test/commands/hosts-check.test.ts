@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hostsCheckCommand } from '../../src/commands/hosts-check.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
-import { fingerprint, parsePublicKeyLine } from '../../src/hosts/public-key.ts';
+import { fingerprint, parsePublicKeyLine } from '../../src/domain/public-key.ts';
 import { startSshd, type SshdHandle } from '../support/sshd.ts';
 import { captureIo } from './capture-io.ts';
 

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import type { WatchCliOptions } from '../../src/commands/watch.ts';
 import type { CliIo } from '../../src/commands/io.ts';
 import { watchCommand } from '../../src/commands/watch.ts';
-import { extractSection, parseSectionData } from '../../src/github/body-section.ts';
+import { extractSection, parseSectionData } from '../../src/posting/body-section.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
 import type { StandInVariant } from '../../src/sandbox/stand-in/behaviour.ts';
 import { standInLauncher } from '../../src/sandbox/stand-in/launcher.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, parsePublicKeyLine } from '../../src/hosts/public-key.ts';
+import { fingerprint, parsePublicKeyLine } from '../../src/domain/public-key.ts';
 
 // Keys and fingerprints as `ssh-keygen -lf` printed them.
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJZUlaJnyRTW/Iln0+5fgm6ZoICVV3GqIW9EijOcSMou';

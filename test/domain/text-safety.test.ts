@@ -7,7 +7,7 @@ import {
   neutraliseMentions,
   stripControlChars,
   truncateEnd,
-} from '../../src/report/text-safety.ts';
+} from '../../src/domain/text-safety.ts';
 
 describe('neutralising untrusted text', () => {
   it('breaks @mentions but keeps e-mail-like text readable', () => {

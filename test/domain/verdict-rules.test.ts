@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECK_ORDER, checkResult } from '../../src/domain/verdict.ts';
-import { checksAfter, missingPlatforms, platformVerdict, runVerdict, skipAfter } from '../../src/report/verdict-rules.ts';
-import { passingChecks, platform } from './sample-report.ts';
+import { checksAfter, missingPlatforms, platformVerdict, runVerdict, skipAfter } from '../../src/domain/verdict-rules.ts';
+import { passingChecks, platform } from '../report/sample-report.ts';
 
 describe('platformVerdict', () => {
   it('passes only when every check passed', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
-import { extractSection } from '../../src/github/body-section.ts';
+import { extractSection } from '../../src/posting/body-section.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { forbiddenWrites } from '../e2e/publish-guard.ts';
 import { runCli, type CliRun } from '../support/cli-io.ts';

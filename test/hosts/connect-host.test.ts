@@ -9,7 +9,7 @@ import type { HostConfig } from '../../src/config/types.ts';
 import { HostError } from '../../src/domain/errors.ts';
 import type { RunEvent } from '../../src/domain/events.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
-import { fingerprint, parsePublicKeyLine } from '../../src/hosts/public-key.ts';
+import { fingerprint, parsePublicKeyLine } from '../../src/domain/public-key.ts';
 import { hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
 
 describe('connectHost against a real sshd', () => {

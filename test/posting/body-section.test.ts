@@ -7,7 +7,7 @@ import {
   parseSectionData,
   planSectionEdit,
   replaceSection,
-} from '../../src/github/body-section.ts';
+} from '../../src/posting/body-section.ts';
 import { renderBodySection } from '../../src/report/markdown/render.ts';
 import { checkResult } from '../../src/domain/verdict.ts';
 import { platform, sampleReport } from '../report/sample-report.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSectionData, renderSectionData, sectionDataFromReport } from '../../src/report/section-data.ts';
-import { sampleReport } from './sample-report.ts';
+import { parseSectionData, renderSectionData, sectionDataFromReport } from '../../src/posting/section-data.ts';
+import { sampleReport } from '../report/sample-report.ts';
 
 describe('section data', () => {
   it('round-trips through the comment', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/domain/verdict.ts';
-import { MAX_STATUS_DESCRIPTION, commitState, runningDescription, statusDescription } from '../../src/github/status-description.ts';
+import { MAX_STATUS_DESCRIPTION, commitState, runningDescription, statusDescription } from '../../src/posting/status-description.ts';
 import { passingChecks, platform } from '../report/sample-report.ts';
 
 const ALL = ['linux/amd64', 'linux/arm64', 'windows/amd64', 'darwin/arm64'];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Release, ReleaseAsset } from '../../src/github/types.ts';
-import { SECTION_BEGIN, SECTION_END } from '../../src/github/body-section.ts';
+import { SECTION_BEGIN, SECTION_END } from '../../src/posting/body-section.ts';
 import { DEFAULT_ASSET_PATTERN } from '../../src/release/asset-names.ts';
 import { DEFAULT_TAG_PATTERN } from '../../src/release/tag-pattern.ts';
-import { renderSectionData, type SectionData } from '../../src/report/section-data.ts';
+import { renderSectionData, type SectionData } from '../../src/posting/section-data.ts';
 import { assetsFingerprint, pickDrafts, type PickDraftsOptions } from '../../src/stages/pick-drafts.ts';
 import { asset } from '../release/release-fixture.ts';
 

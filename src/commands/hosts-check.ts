@@ -9,7 +9,9 @@ import type { Remote } from '../hosts/remote.ts';
 import { plainTable } from '../report/plain-table.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import { checkHost, unreachableHost, type HostCheck } from '../stages/check-host.ts';
+import type { EventSink } from '../domain/events.ts';
 import type { CliIo } from './io.ts';
+import { warningsTo } from './warnings-to.ts';
 
 export interface HostsCheckOptions {
   config: string;
@@ -25,7 +27,8 @@ const PARALLEL_HOSTS = 4;
 export async function hostsCheckCommand(options: HostsCheckOptions, io: CliIo): Promise<number> {
   const config = await loadConfig(resolve(options.config), io.env);
   const limit = pLimit(PARALLEL_HOSTS);
-  const checks = await Promise.all(config.hosts.map((host) => limit(() => checkOneHost(host))));
+  const warn = warningsTo(io);
+  const checks = await Promise.all(config.hosts.map((host) => limit(() => checkOneHost(host, warn))));
   io.stdout.write(plainTable(HEADER, checks.map(toCells)));
   const unusable = checks.filter((c) => !c.usable).length;
   io.stdout.write(
@@ -36,10 +39,10 @@ export async function hostsCheckCommand(options: HostsCheckOptions, io: CliIo): 
   return unusable === 0 ? EXIT.pass : EXIT.fail;
 }
 
-async function checkOneHost(host: HostConfig): Promise<HostCheck> {
+async function checkOneHost(host: HostConfig, onEvent: EventSink): Promise<HostCheck> {
   let remote: Remote;
   try {
-    remote = await connectHost(host);
+    remote = await connectHost(host, { onEvent });
   } catch (error) {
     if (error instanceof HostError) return unreachableHost(host, error);
     throw error;

@@ -8,7 +8,9 @@ import type { StopReport } from '../shells/shell.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import { withoutHostPrefix } from '../stages/check-host.ts';
 import { cleanLeftovers, type LeftoversReport } from '../stages/clean-leftovers.ts';
+import type { EventSink } from '../domain/events.ts';
 import type { CliIo } from './io.ts';
+import { warningsTo } from './warnings-to.ts';
 
 const PARALLEL_HOSTS = 4;
 
@@ -26,16 +28,17 @@ export interface HostsCleanOptions {
 export async function hostsCleanCommand(options: HostsCleanOptions, io: CliIo): Promise<number> {
   const config = await loadConfig(resolve(options.config), io.env);
   const limit = pLimit(PARALLEL_HOSTS);
-  const outcomes = await Promise.all(config.hosts.map((host) => limit(() => cleanOneHost(host))));
+  const warn = warningsTo(io);
+  const outcomes = await Promise.all(config.hosts.map((host) => limit(() => cleanOneHost(host, warn))));
   for (const outcome of outcomes) io.stdout.write(describeOutcome(outcome));
   const dirty = outcomes.filter((o) => 'error' in o || o.report.problems.length > 0).length;
   if (dirty > 0) io.stderr.write(`smoke: ${dirty} of ${outcomes.length} host(s) not clean\n`);
   return dirty === 0 ? EXIT.pass : EXIT.fail;
 }
 
-async function cleanOneHost(host: HostConfig): Promise<HostOutcome> {
+async function cleanOneHost(host: HostConfig, onEvent: EventSink): Promise<HostOutcome> {
   try {
-    const remote = await connectHost(host);
+    const remote = await connectHost(host, { onEvent });
     try {
       return { host: host.name, report: await cleanLeftovers(remote, shellFor(host)) };
     } finally {

@@ -24,7 +24,7 @@ export async function connectHost(host: HostConfig, options: ConnectOptions = {}
   const credentials = await credentialsFor(host, onEvent);
   const check = await hostKeyCheck(host);
   if (check.insecure) {
-    onEvent({ kind: 'warning', host: host.name, message: 'host key not checked (hostKey: insecure)' });
+    onEvent({ kind: 'warning', host: host.name, message: 'host key not checked (insecureAcceptAnyHostKey: true in hosts.yaml)' });
   }
   const config: ConnectConfig = {
     host: host.address,

@@ -65,6 +65,11 @@ describe('host keys through `smoke run`', () => {
     expect(forbiddenWrites(sb.fake)).toEqual([]);
   });
 
+  it('insecureAcceptAnyHostKey: true is said as a warning while the run goes, by its YAML key', () => {
+    expect(run.stderr).toContain(`warning: ${INSECURE}: host key not checked (insecureAcceptAnyHostKey: true in hosts.yaml)`);
+    expect(run.stderr).not.toContain(`warning: ${WRONG}: host key not checked`);
+  });
+
   it('insecureAcceptAnyHostKey: true runs, and report.json and the body section say the key was not verified', () => {
     expect(platform('linux/arm64')).toMatchObject({ verdict: 'pass', host: INSECURE, insecureHostKey: true });
     expect(report.insecureHosts).toEqual([INSECURE]);

@@ -8,7 +8,7 @@ import { connectHost } from '../hosts/connect-host.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { plainTable } from '../report/plain-table.ts';
 import { shellFor } from '../shells/shell-for.ts';
-import { checkHost, unreachableHost, type HostCheck } from '../stages/check-host.ts';
+import { surveyHost, unreachableHost, type HostSurvey } from '../hosts-command/survey-host.ts';
 import type { EventSink } from '../domain/events.ts';
 import type { CliIo } from './io.ts';
 import { warningsTo } from './warnings-to.ts';
@@ -39,7 +39,7 @@ export async function hostsCheckCommand(options: HostsCheckOptions, io: CliIo): 
   return unusable === 0 ? EXIT.pass : EXIT.fail;
 }
 
-async function checkOneHost(host: HostConfig, onEvent: EventSink): Promise<HostCheck> {
+async function checkOneHost(host: HostConfig, onEvent: EventSink): Promise<HostSurvey> {
   let remote: Remote;
   try {
     remote = await connectHost(host, { onEvent });
@@ -48,7 +48,7 @@ async function checkOneHost(host: HostConfig, onEvent: EventSink): Promise<HostC
     throw error;
   }
   try {
-    return await checkHost(remote, shellFor(host));
+    return await surveyHost(remote, shellFor(host));
   } catch (error) {
     if (error instanceof HostError) return unreachableHost(host, error, { insecureHostKey: remote.insecureHostKey ?? false });
     throw error;
@@ -59,7 +59,7 @@ async function checkOneHost(host: HostConfig, onEvent: EventSink): Promise<HostC
 
 const HEADER = ['HOST', 'PLATFORM', 'REPORTS', 'FREE DISK', 'SUDO', 'HOST KEY', 'STATUS'];
 
-function toCells(check: HostCheck): string[] {
+function toCells(check: HostSurvey): string[] {
   const status = check.usable
     ? ['ok', ...check.notes].join(', ')
     : `unusable: ${check.problems.join('; ')}`;

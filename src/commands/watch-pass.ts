@@ -6,7 +6,7 @@ import type { Verdict } from '../domain/verdict.ts';
 import type { GitHub } from '../github/github.ts';
 import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
 import { chooseView } from '../progress/choose-view.ts';
-import { assetsFingerprint, pickDrafts, type DraftDecision } from '../stages/pick-drafts.ts';
+import { assetsFingerprint, pickDrafts, type DraftDecision } from '../watch/pick-drafts.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor, type RunSettings } from './run-input.ts';
 import { thisMachine } from '../hosts/this-machine.ts';
@@ -59,7 +59,7 @@ export async function watchPass(ctx: WatchContext, state: WatchState): Promise<P
     if (decision.action === 'skip-running') state.recheckAt = Math.min(state.recheckAt ?? Infinity, decision.recheckAt);
     if (decision.action !== 'test' || ctx.signal.aborted) continue;
     try {
-      const outcome = await testDraft(ctx, decision.release.tag_name, platforms);
+      const outcome = await runForDraft(ctx, decision.release.tag_name, platforms);
       if (outcome.kind === 'tested') {
         result.verdicts.push(outcome.report.verdict);
         state.testedHere.set(decision.release.id, assetsFingerprint(decision.release));
@@ -77,7 +77,7 @@ export async function watchPass(ctx: WatchContext, state: WatchState): Promise<P
   return result;
 }
 
-async function testDraft(ctx: WatchContext, tag: string, platforms: PlatformId[]): Promise<RunOutcome> {
+async function runForDraft(ctx: WatchContext, tag: string, platforms: PlatformId[]): Promise<RunOutcome> {
   const view = chooseView(ctx.io, { json: false });
   try {
     return await runSmoke(runInputFor(tag, ctx.config, platforms, ctx.settings, ctx.io.env), runDepsFor(ctx.github, view.onEvent));

@@ -6,7 +6,7 @@ import type { Locate } from './yaml-locator.ts';
 import { parsePublicKeyLine } from '../domain/public-key.ts';
 
 /** Rules across hosts and across a host's keys, which the schema alone cannot state. */
-export function checkHosts(raw: RawConfig, expected: readonly PlatformId[], env: NodeJS.ProcessEnv, locate: Locate): Problem[] {
+export function validateHosts(raw: RawConfig, expected: readonly PlatformId[], env: NodeJS.ProcessEnv, locate: Locate): Problem[] {
   const problems: Problem[] = [];
   const firstByName = new Map<string, number>();
   raw.hosts.forEach((host, i) => {

@@ -1,6 +1,6 @@
 import type { Remote } from '../hosts/remote.ts';
 import type { Shell } from '../shells/shell.ts';
-import { cleanupHost, findLeftoverRuns, type CleanupReport, type LeftoverRun } from './cleanup-host.ts';
+import { cleanupHost, findLeftoverRuns, type CleanupReport, type LeftoverRun } from '../stages/cleanup-host.ts';
 
 export interface LeftoversReport {
   /** What was found, each with what cleaning it did. */

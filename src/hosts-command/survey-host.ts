@@ -3,13 +3,13 @@ import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import type { Shell } from '../shells/shell.ts';
-import { parseHostFacts, type HostFacts } from './host-facts.ts';
+import { parseHostFacts, type HostFacts } from '../shells/host-facts.ts';
 
 /** `sudo -n true` on the host, when the host config asks for sudo. */
 export type SudoAnswer = { works: true } | { works: false; why: string };
 
 /** One row of `smoke hosts check`: plain data, rendered by the command. */
-export interface HostCheck {
+export interface HostSurvey {
   host: string;
   platform: string;
   /** `os/arch` as the host reports it; undefined when it could not be asked. */
@@ -25,7 +25,7 @@ export interface HostCheck {
 }
 
 /** Asks a connected host what it is and whether a run could work there. */
-export async function checkHost(remote: Remote, shell: Shell): Promise<HostCheck> {
+export async function surveyHost(remote: Remote, shell: Shell): Promise<HostSurvey> {
   const host = remote.host;
   const program = host.launcher[0];
   const factsCommand = shell.hostFacts({
@@ -46,7 +46,7 @@ export function judgeHost(
   host: HostConfig,
   facts: HostFacts,
   context: { sudo: SudoAnswer | undefined; insecureHostKey: boolean },
-): HostCheck {
+): HostSurvey {
   const problems: string[] = [];
   const notes: string[] = [];
   const reported = `${facts.os}/${facts.arch}`;
@@ -79,7 +79,7 @@ export function judgeHost(
  * The row of a host that could not be reached or asked: the error names the cause. `connected`
  * is set when the connection (and so the host-key check) succeeded before the error.
  */
-export function unreachableHost(host: HostConfig, error: HostError, connected?: { insecureHostKey: boolean }): HostCheck {
+export function unreachableHost(host: HostConfig, error: HostError, connected?: { insecureHostKey: boolean }): HostSurvey {
   const insecure = connected ? connected.insecureHostKey : host.hostKey.kind === 'insecure';
   return {
     host: host.name,

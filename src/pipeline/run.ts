@@ -11,7 +11,7 @@ import { assetDigests, buildReport } from '../report/build-report.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
-import { DEFAULT_STALE_RUN_MS } from '../stages/pick-drafts.ts';
+import { DEFAULT_STALE_RUN_MS } from '../posting/section-data.ts';
 import type { LockHolder } from '../cache/draft-lock.ts';
 import { claimDraft } from './claim-draft.ts';
 import type { Connect } from './host-pool.ts';

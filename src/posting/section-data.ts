@@ -50,6 +50,9 @@ export function renderSectionData(data: SectionData): string {
   return `${DATA_PREFIX}${json}${DATA_SUFFIX}`;
 }
 
+/** A run that has said "running" for longer than this was killed: test the draft again, or take it over. */
+export const DEFAULT_STALE_RUN_MS = 2 * 60 * 60 * 1000;
+
 /**
  * Until when (ms since epoch) a `running` section may belong to a live run: after `staleRunMs`
  * that run was killed. An unreadable start time cannot prove a run alive: 0, already stale.

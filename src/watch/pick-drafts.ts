@@ -1,15 +1,14 @@
 import type { ReleaseRules } from '../config/types.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { extractSection, parseSectionData } from '../posting/body-section.ts';
-import { runningUntil } from '../posting/section-data.ts';
+import { DEFAULT_STALE_RUN_MS, runningUntil } from '../posting/section-data.ts';
 import type { Release } from '../github/types.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { matchDraft } from '../release/match-draft.ts';
 import { isReleaseTag } from '../release/tag-pattern.ts';
 import { testedState } from '../release/tested-state.ts';
 
-/** A run that has said "running" for longer than this was killed: test the draft again. */
-export const DEFAULT_STALE_RUN_MS = 2 * 60 * 60 * 1000;
+export { DEFAULT_STALE_RUN_MS };
 
 export type DraftDecision =
   | { action: 'test'; release: Release; reason: string }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeHost } from '../../src/stages/check-host.ts';
-import { parseHostFacts } from '../../src/stages/host-facts.ts';
+import { judgeHost } from '../../src/hosts-command/survey-host.ts';
+import { parseHostFacts } from '../../src/shells/host-facts.ts';
 import { hostConfigFor } from '../support/test-host-config.ts';
 
 const host = (overrides = {}) =>

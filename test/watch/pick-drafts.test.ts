@@ -4,7 +4,7 @@ import { SECTION_BEGIN, SECTION_END } from '../../src/posting/body-section.ts';
 import { DEFAULT_ASSET_PATTERN } from '../../src/release/asset-names.ts';
 import { DEFAULT_TAG_PATTERN } from '../../src/release/tag-pattern.ts';
 import { renderSectionData, type SectionData } from '../../src/posting/section-data.ts';
-import { assetsFingerprint, pickDrafts, type PickDraftsOptions } from '../../src/stages/pick-drafts.ts';
+import { assetsFingerprint, pickDrafts, type PickDraftsOptions } from '../../src/watch/pick-drafts.ts';
 import { asset } from '../release/release-fixture.ts';
 
 const AMD64 = 'ephemerd_v1.2.3_linux_amd64.tar.gz';

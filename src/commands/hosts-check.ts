@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { formatSize } from '../archive/format-size.ts';
+import { formatSize } from '../domain/format-size.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';

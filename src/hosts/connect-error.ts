@@ -1,5 +1,6 @@
 import type { HostConfig } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 /** ssh2 marks its errors with a `level`; sockets add an errno `code`. */
 interface SshError extends Error {
@@ -35,7 +36,7 @@ export function connectError(
         return `connection reset by ${at} before SSH was ready`;
     }
     if (e.level === 'client-timeout') {
-      return `no SSH answer within ${seconds(host.timeouts.connectMs)} from ${at}`;
+      return `no SSH answer within ${formatDuration(host.timeouts.connectMs)} from ${at}`;
     }
     if (e.level === 'client-authentication') {
       return `authentication failed for user ${host.user} (tried: ${context.methods})`;
@@ -45,8 +46,4 @@ export function connectError(
     return `SSH connection to ${at} failed: ${e.message}`;
   })();
   return new HostError(host.name, message, { cause: err });
-}
-
-export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))}s`;
 }

@@ -1,5 +1,6 @@
 import { HostError } from '../domain/errors.ts';
 import type { ExecOptions, ExecResult, Remote } from './remote.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 /** Headroom for the SSH round trip beyond a timeout the host enforces itself. */
 export const EXEC_MARGIN_MS = 15_000;
@@ -22,7 +23,7 @@ export async function runOnHost(
     if (error instanceof HostError) throw error;
     throw new HostError(remote.host.name, `${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  if (result.timedOut) throw new HostError(remote.host.name, `${step}: no answer within ${seconds(options.timeoutMs)}`);
+  if (result.timedOut) throw new HostError(remote.host.name, `${step}: no answer within ${formatDuration(options.timeoutMs)}`);
   return result;
 }
 
@@ -34,10 +35,6 @@ export async function runChecked(remote: Remote, command: string, step: string, 
     throw new HostError(remote.host.name, `${step}: ${why}`);
   }
   return result.stdout;
-}
-
-export function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 export function firstLine(text: string): string {

@@ -6,7 +6,8 @@ import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import { parseStopLines, PID_DIR, type Shell } from '../shells/shell.ts';
 import { excerptAround, LogFollower, newLogState, type LogState } from './log-follower.ts';
-import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost, seconds } from '../hosts/run-on-host.ts';
+import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 export interface BootServeInput {
   binaryPath: string;
@@ -127,11 +128,11 @@ async function watch(
       // Settled only on a read the host made that long after the ready line, not on one that waited.
       if (readyAt !== undefined && healthy && arrived - (readySince ?? 0) >= (w.settleMs ?? 1000)) {
         const how = settings.healthz ? ` and /healthz answered "status":"ok" on port ${w.port}` : '';
-        return { status: 'pass', detail: `ready in ${seconds((readySince ?? 0) - startedAt)}${how}`, excerptAt: readyAt };
+        return { status: 'pass', detail: `ready in ${formatDuration((readySince ?? 0) - startedAt)}${how}`, excerptAt: readyAt };
       }
       if (left() <= 0) {
         const what = readyAt === undefined ? `no line matching /${settings.readyPattern}/` : `/healthz on port ${w.port} did not answer "status":"ok"`;
-        return { status: 'fail', detail: `${what} within ${seconds(settings.timeoutMs)}` };
+        return { status: 'fail', detail: `${what} within ${formatDuration(settings.timeoutMs)}` };
       }
     }
   } finally {
@@ -159,7 +160,7 @@ async function stopAndJudge(remote: Remote, shell: Shell, pidFile: string, grace
     return outcome.status === 'fail' ? { ...outcome, detail: `${outcome.detail}; ${note}` } : { ...outcome, status: 'error', detail: note };
   }
   if (stopped?.outcome === 'kill' && shell.graceful) {
-    return { ...outcome, detail: `${outcome.detail}; ignored SIGTERM for ${seconds(graceMs)}, killed` };
+    return { ...outcome, detail: `${outcome.detail}; ignored SIGTERM for ${formatDuration(graceMs)}, killed` };
   }
   return outcome;
 }

@@ -6,8 +6,9 @@ import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { ExecResult, Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, firstLine, runOnHost, seconds } from '../hosts/run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, firstLine, runOnHost } from '../hosts/run-on-host.ts';
 import { probeConfigToml } from './boot-serve.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 export interface BootServiceInput {
   binaryPath: string;
@@ -57,11 +58,11 @@ async function waitForStatus(input: BootServiceInput, elapsed: () => number, sta
   let last: ExecResult | undefined;
   while (performance.now() < deadline) {
     last = await status();
-    if (last.exitCode === 0 && /"status"\s*:\s*"ok"/.test(last.stdout)) return checkResult('boot', 'pass', `service answered status ok in ${seconds(elapsed())}`, elapsed());
+    if (last.exitCode === 0 && /"status"\s*:\s*"ok"/.test(last.stdout)) return checkResult('boot', 'pass', `service answered status ok in ${formatDuration(elapsed())}`, elapsed());
     await delay(input.pollMs ?? 500);
   }
   const said = last ? firstLine(last.stdout) || firstLine(last.stderr) : '';
-  return checkResult('boot', 'fail', `service did not answer status ok within ${seconds(input.settings.timeoutMs)}${said ? `: ${said.slice(0, 200)}` : ''}`, elapsed(), last ? output(last) : undefined);
+  return checkResult('boot', 'fail', `service did not answer status ok within ${formatDuration(input.settings.timeoutMs)}${said ? `: ${said.slice(0, 200)}` : ''}`, elapsed(), last ? output(last) : undefined);
 }
 
 /** Stop and uninstall always run; a service left installed turns a pass into an error. */

@@ -5,7 +5,8 @@ import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, runOnHost, seconds } from '../hosts/run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, runOnHost } from '../hosts/run-on-host.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 export interface CustomProbeInput {
   binaryPath: string;
@@ -33,7 +34,7 @@ export async function probeCustom(remote: Remote, shell: Shell, input: CustomPro
   try {
     const res = await runOnHost(remote, command, `run probe ${probe.name}`, { timeoutMs: probe.timeoutMs + EXEC_MARGIN_MS, maxOutputBytes: 64 * 1024 });
     const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));
-    if (shell.timedOut(res.exitCode)) return checkResult(probe.name, 'fail', `did not finish within ${seconds(probe.timeoutMs)}`, elapsed(), evidence);
+    if (shell.timedOut(res.exitCode)) return checkResult(probe.name, 'fail', `did not finish within ${formatDuration(probe.timeoutMs)}`, elapsed(), evidence);
     if (res.exitCode !== probe.expectExitCode) {
       return checkResult(probe.name, 'fail', `exited with code ${String(res.exitCode ?? res.signal)}, expected ${probe.expectExitCode}`, elapsed(), evidence);
     }

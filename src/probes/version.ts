@@ -5,7 +5,8 @@ import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, runOnHost, seconds } from '../hosts/run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, runOnHost } from '../hosts/run-on-host.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 export interface VersionProbeInput {
   binaryPath: string;
@@ -36,7 +37,7 @@ export async function probeVersion(remote: Remote, shell: Shell, input: VersionP
     const printed = res.stdout.trim();
     const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));
     if (shell.timedOut(res.exitCode)) {
-      return checkResult('version', 'fail', `did not answer --version within ${seconds(input.settings.timeoutMs)}`, elapsed(), evidence);
+      return checkResult('version', 'fail', `did not answer --version within ${formatDuration(input.settings.timeoutMs)}`, elapsed(), evidence);
     }
     if (res.exitCode !== 0) {
       return checkResult('version', 'fail', `--version exited with code ${String(res.exitCode ?? res.signal)}`, elapsed(), evidence);

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../domain/events.ts';
 import type { ProgressView } from './progress-view.ts';
-import { describeEvent, formatBytes } from './describe-event.ts';
+import { formatSize } from '../domain/format-size.ts';
+import { describeEvent } from './describe-event.ts';
 
 interface Line {
   platform: string;
@@ -58,7 +59,7 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }):
           line(event.platform).stage = event.host ? `${event.stage} on ${event.host}` : event.stage;
           return;
         case 'upload-progress':
-          line(event.platform).stage = `upload to ${event.host} ${formatBytes(event.bytes)}/${formatBytes(event.total)}`;
+          line(event.platform).stage = `upload to ${event.host} ${formatSize(event.bytes)}/${formatSize(event.total)}`;
           return;
         case 'download-progress':
           return;

@@ -3,6 +3,7 @@ import type { CheckName, CheckResult, PlatformResult } from '../domain/verdict.t
 import { checkColumns, findCheck } from './check-columns.ts';
 import { escapeHtml } from './html-escape.ts';
 import { NOT_RUN, statusLabel } from './status-label.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 /**
  * report.html: one self-contained file. A CSP forbids scripts and any fetch, styles are
@@ -82,14 +83,10 @@ function checkDetails(check: CheckResult, id: string): string {
   const open = check.status === 'pass' ? '' : ' open';
   const excerpt = check.excerpt ? `\n<pre>${escapeHtml(check.excerpt)}</pre>` : '';
   return `<details id="${id}"${open}><summary>${escapeHtml(check.name)}: ${statusLabel(check.status)} (${escapeHtml(
-    seconds(check.durationMs),
+    formatDuration(check.durationMs),
   )})</summary>\n<p>${escapeHtml(check.detail)}</p>${excerpt}\n</details>`;
 }
 
 function checkId(row: number, index: number): string {
   return `check-${row}-${index}`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

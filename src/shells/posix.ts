@@ -7,7 +7,7 @@ const argvText = (argv: string[]): string => argv.map(q).join(' ');
 const sudoPrefix = (sudo: boolean): string => (sudo ? 'sudo -n ' : '');
 /** Runs a whole script as root when the host says so: `sudo -n sh -c '<script>'`. */
 const asRoot = (script: string, sudo: boolean): string => (sudo ? `sudo -n sh -c ${q(script)}` : script);
-const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+const wholeSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 const tenths = (ms: number): number => Math.max(1, Math.ceil(ms / 100));
 
 function baseDir(workdir: string | undefined): string {
@@ -49,7 +49,7 @@ function stopFunction(graceMs: number): string {
 }
 
 function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boolean): string {
-  const s = seconds(timeoutMs);
+  const s = wholeSeconds(timeoutMs);
   // GNU timeout where it exists (Linux); perl's alarm elsewhere (macOS ships perl, not timeout).
   // `exec { $ARGV[0] } @ARGV` never goes through a shell, whatever the arguments hold.
   return [
@@ -292,7 +292,7 @@ export const posixShell: Shell = {
 
   healthz({ port, timeoutMs }) {
     const url = `http://127.0.0.1:${Math.trunc(port)}/healthz`;
-    const s = seconds(timeoutMs);
+    const s = wholeSeconds(timeoutMs);
     return [
       `u=${q(url)}`,
       `if command -v curl >/dev/null 2>&1; then exec curl -fsS --max-time ${s} "$u"`,

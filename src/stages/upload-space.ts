@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { formatSize } from '../archive/format-size.ts';
+import { formatSize } from '../domain/format-size.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { runOnHost } from '../hosts/run-on-host.ts';
 import type { Shell } from '../shells/shell.ts';

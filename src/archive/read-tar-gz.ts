@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import type { ArchiveEntry, EntryType, ScanOptions, ScanResult, ScanStop } from './archive-entry.ts';
 import { EntrySink, ExtractBudget } from './entry-sink.ts';
@@ -79,9 +79,8 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
         return;
       }
       current = header.name;
-      const type = TYPES[header.type ?? ''] ?? 'other';
-      const entry: ArchiveEntry = { name: header.name, type, size: header.size ?? 0, mode: header.mode };
-      if (header.linkname) entry.linkTarget = header.linkname;
+      const entry = entryOf(header);
+      const { type } = entry;
       entries.push(entry);
       const wantHead = type === 'file' && options.wantHead(header.name);
       const sink = new EntrySink(wantHead ? options.headBytes : 0);
@@ -96,15 +95,25 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
       });
     });
 
-    // Fed by hand, not piped: after a stop nothing may pause `source` again (pipe would, on a destroyed gunzip).
-    source.on('data', (chunk: Buffer) => {
-      if (settled || gunzip.write(chunk)) return;
-      source.pause();
-      gunzip.once('drain', () => settled || source.resume());
-    });
-    source.on('end', () => settled || gunzip.end());
+    feed(source, gunzip, () => settled);
     gunzip.pipe(extract);
   });
+}
+
+/** Fed by hand, not piped: after a stop nothing may pause `source` again (pipe would, on a destroyed gunzip). */
+function feed(source: Readable, gunzip: Gunzip, stopped: () => boolean): void {
+  source.on('data', (chunk: Buffer) => {
+    if (stopped() || gunzip.write(chunk)) return;
+    source.pause();
+    gunzip.once('drain', () => stopped() || source.resume());
+  });
+  source.on('end', () => stopped() || gunzip.end());
+}
+
+function entryOf(header: tar.Header): ArchiveEntry {
+  const entry: ArchiveEntry = { name: header.name, type: TYPES[header.type ?? ''] ?? 'other', size: header.size ?? 0, mode: header.mode };
+  if (header.linkname) entry.linkTarget = header.linkname;
+  return entry;
 }
 
 function gzipStop(err: Error & { code?: string }, bytesOut: number, entry: string | null): ScanStop {

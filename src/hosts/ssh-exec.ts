@@ -45,16 +45,7 @@ export function execOnClient(
     step.done(result(true));
   }, options.timeoutMs);
   step.onFinish(() => clearTimeout(timer));
-  if (options.signal) {
-    const signal = options.signal;
-    if (signal.aborted) return step.fail(new HostError(hostName, 'command cancelled before it started'));
-    const onAbort = () => {
-      stop();
-      step.fail(new HostError(hostName, 'command cancelled'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    step.onFinish(() => signal.removeEventListener('abort', onAbort));
-  }
+  if (options.signal && !cancelOn(options.signal, step, hostName, stop)) return;
 
   client.exec(command, (err, opened) => {
     if (err) return step.fail(new HostError(hostName, `cannot start a command: ${err.message}`, { cause: err }));
@@ -77,4 +68,19 @@ export function execOnClient(
     opened.on('close', () => step.done(result(false)));
     opened.end(options.stdin ?? '');
   });
+}
+
+/** Ends the command when `signal` aborts; false when it already has (nothing is started then). */
+function cancelOn(signal: AbortSignal, step: Step<ExecResult>, hostName: string, stop: () => void): boolean {
+  if (signal.aborted) {
+    step.fail(new HostError(hostName, 'command cancelled before it started'));
+    return false;
+  }
+  const onAbort = () => {
+    stop();
+    step.fail(new HostError(hostName, 'command cancelled'));
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  step.onFinish(() => signal.removeEventListener('abort', onAbort));
+  return true;
 }

@@ -76,6 +76,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(reports())
     .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
     .option('--once', 'one pass, then exit (for a scheduled job)')
+    .option('--tag <tag>', 'look only at the draft with this tag (repeatable)', collect, [] as string[])
     .option('--no-post', 'touch nothing on GitHub')
     .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
     .action(async (options: WatchCliOptions) => {
@@ -144,6 +145,7 @@ export interface WatchCliOptions {
   reports: string;
   interval: number;
   once?: boolean;
+  tag?: string[];
   post: boolean;
   keepOnFailure?: boolean;
 }

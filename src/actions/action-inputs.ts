@@ -7,6 +7,8 @@ export interface ActionInputs {
   config: string;
   platforms: string[];
   post: boolean;
+  /** With a tag: test it only when new or changed since its posted result (a watch pass for that tag). */
+  ifChanged: boolean;
   /** Folder under which this invocation's report folder is made. */
   reportsRoot: string;
   artifactName: string;
@@ -20,7 +22,8 @@ export function actionInputs(env: NodeJS.ProcessEnv): ActionInputs {
     tag,
     config: env.INPUT_CONFIG?.trim() || 'hosts.yaml',
     platforms,
-    post: parseBoolean(env.INPUT_POST ?? 'true'),
+    post: parseBoolean('post', env.INPUT_POST ?? 'true', true),
+    ifChanged: parseBoolean('if-changed', env.INPUT_IF_CHANGED ?? 'false', false),
     reportsRoot,
     artifactName: env.INPUT_ARTIFACT_NAME?.trim() || defaultArtifactName(tag, platforms, env),
   };
@@ -29,18 +32,19 @@ export function actionInputs(env: NodeJS.ProcessEnv): ActionInputs {
 /** The `smoke` command line for these inputs, writing its reports into `reportDir`. */
 export function smokeArgv(inputs: ActionInputs, reportDir: string): string[] {
   const common = ['--config', inputs.config, '--reports', reportDir, ...(inputs.post ? [] : ['--no-post'])];
-  if (inputs.tag === '') {
-    if (inputs.platforms.length > 0) throw new ConfigError('the platforms input needs a tag: a watch pass tests every expected platform');
-    return ['watch', '--once', ...common];
+  if (inputs.tag === '' || inputs.ifChanged) {
+    if (inputs.platforms.length > 0) throw new ConfigError('the platforms input needs a tag and if-changed false: a watch pass tests every expected platform');
+    return ['watch', '--once', ...(inputs.tag === '' ? [] : ['--tag', inputs.tag]), ...common];
   }
   return ['run', inputs.tag, ...common, ...inputs.platforms.flatMap((p) => ['--platform', p])];
 }
 
-function parseBoolean(raw: string): boolean {
+function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
   const value = raw.trim().toLowerCase();
-  if (value === 'true' || value === '') return true;
+  if (value === '') return fallback;
+  if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new ConfigError(`the post input must be true or false, not ${JSON.stringify(raw)}`);
+  throw new ConfigError(`the ${name} input must be true or false, not ${JSON.stringify(raw)}`);
 }
 
 /**

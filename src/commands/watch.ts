@@ -26,6 +26,7 @@ export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise
     io,
     onEvent: log.onEvent,
     signal: stop.signal,
+    ...(options.tag && options.tag.length > 0 ? { onlyTags: options.tag } : {}),
   };
   const state: WatchState = { etag: null, recheckAt: null, testedHere: new Map() };
   try {

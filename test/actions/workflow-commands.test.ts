@@ -28,5 +28,7 @@ describe('workflow commands', () => {
     expect(watch.artifactName).toBe('smoke-watch-attempt1');
     expect(() => actionInputs({ INPUT_POST: 'yes' })).toThrow('the post input must be true or false, not "yes"');
     expect(() => smokeArgv(actionInputs({ INPUT_PLATFORMS: 'linux/amd64' }), '/r')).toThrow('the platforms input needs a tag');
+    const ifChanged = actionInputs({ INPUT_TAG: 'v1.2.3', INPUT_IF_CHANGED: 'true' });
+    expect(smokeArgv(ifChanged, '/r')).toEqual(['watch', '--once', '--tag', 'v1.2.3', '--config', 'hosts.yaml', '--reports', '/r']);
   });
 });

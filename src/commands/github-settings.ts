@@ -18,6 +18,14 @@ export interface SettingsSources {
 
 const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
+/** Every variable that says which GitHub, which token and which repository. */
+const GITHUB_VARIABLES = ['GH_TOKEN', 'GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'GH_HOST', 'GITHUB_API_URL', 'GH_REPO', 'GITHUB_REPOSITORY'];
+
+/** The environment without them: the demo's sandbox must not meet the user's own token or host. */
+export function withoutGitHubVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !GITHUB_VARIABLES.includes(name)));
+}
+
 /**
  * Where GitHub is and who we are there, by gh's conventions: GITHUB_API_URL, else GH_HOST; the
  * token from GH_TOKEN, then GITHUB_TOKEN (GH_ENTERPRISE_TOKEN and GITHUB_ENTERPRISE_TOKEN first

@@ -122,3 +122,19 @@ async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+describe('smoke demo', () => {
+  it('keeps to its sandbox whatever GitHub the user\'s shell points at', async () => {
+    const reports = join(world.dir, 'demo-reports');
+    const demo = await runCli(['demo', '--reports', reports], {
+      GH_TOKEN: 'ghp_someoneElsesToken',
+      GH_HOST: 'ghe.example.com',
+      GH_REPO: 'someone/else',
+      GITHUB_API_URL: 'https://ghe.example.com/api/v3',
+    });
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain('<!-- smoke-test:data ');
+    expect(demo.stdout).toContain('darwin/arm64');
+    expect(demo.stderr).not.toContain('someone/else');
+  }, 120_000);
+});

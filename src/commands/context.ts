@@ -14,7 +14,11 @@ export interface CommandContext {
 }
 
 /** The config file and the GitHub adapter every GitHub-facing command starts from. */
-export async function commandContext(options: { config: string; repo?: string }, io: CliIo): Promise<CommandContext> {
+export async function commandContext(
+  options: { config: string; repo?: string },
+  io: CliIo,
+  hooks: { onRetry?: (notice: RetryNotice) => void } = {},
+): Promise<CommandContext> {
   const config = await loadConfig(resolve(options.config), io.env);
   const settings = await githubSettings(io.env, {
     repoFromCli: options.repo,
@@ -30,7 +34,7 @@ export async function commandContext(options: { config: string; repo?: string },
       retries: 3,
       maxRateLimitWaitSeconds: 120,
       ...retryBase(io.env),
-      onRetry: (notice) => io.stderr.write(`smoke: ${retryLine(notice)}\n`),
+      onRetry: hooks.onRetry ?? ((notice) => io.stderr.write(`smoke: ${retryLine(notice)}\n`)),
     },
   });
   return { config, github };

@@ -39,10 +39,16 @@ export function retryNotices(octokit: Octokit, options: OctokitOptions & { retry
   const settings = options.retryNotices;
   const onRetry = settings?.onRetry;
   if (!settings || !onRetry) return;
-  octokit.hook.error('request', (thrown: Error) => {
+  // plugin-retry calls the request again with the same options object: count attempts by it.
+  // (Its own `retryCount` lives on an object Octokit shares between requests, so it leaks.)
+  const failures = new WeakMap<object, number>();
+  octokit.hook.error('request', (thrown: Error, options: object) => {
     const error = thrown as AttemptError;
     const status = error.status ?? 0;
-    const attempt = (error.request?.request?.retryCount ?? 0) + 1;
+    const attempt = (failures.get(options) ?? 0) + 1;
+    failures.set(options, attempt);
+    // The wait plugin-retry is about to take, from the same count it reads.
+    const shared = (error.request?.request?.retryCount ?? 0) + 1;
     if (status >= 400 && !NOT_RETRIED.includes(status) && attempt <= settings.retries) {
       onRetry({
         method: error.request?.method ?? 'GET',
@@ -50,7 +56,7 @@ export function retryNotices(octokit: Octokit, options: OctokitOptions & { retry
         reason: error.response === undefined && error.message ? error.message : `HTTP ${status}`,
         attempt,
         retries: settings.retries,
-        waitMs: attempt * attempt * settings.backoffBaseMs,
+        waitMs: shared * shared * settings.backoffBaseMs,
       });
     }
     throw thrown;

@@ -152,6 +152,16 @@ describe('the action entry script', () => {
     expect(run.artifact).toEqual([]);
     expect(run.summary).toContain('### smoke action: error');
   });
+
+  it('a watch pass with nothing new to test (if-changed, a tag with no draft): exit 0, verdict none, a notice', async () => {
+    const run = await runAction({ tag: 'v9.9.9', 'if-changed': 'true' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('no drafts of ephpm/ephemerd to test');
+    expect(run.outputs).toMatchObject({ verdict: 'none', tags: '[]', verdicts: '{}', 'artifact-name': 'smoke-v9.9.9-smoke-attempt1' });
+    expect(annotations(run.stdout)).toEqual(['::notice title=smoke::no new or changed draft to test']);
+    expect(run.artifact).toEqual([]);
+    expect(run.summary).toBe('### smoke action: none\n\n- no new or changed draft to test\n');
+  });
 });
 
 async function closedPort(): Promise<number> {

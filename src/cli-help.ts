@@ -85,7 +85,25 @@ export function helpAfter(topic: HelpTopic): string {
   return `\n${table('Exit codes', EXIT_CODES[topic])}\n${table('Environment', ENVIRONMENT[topic])}`;
 }
 
+// Wrapped like commander's own help (80 columns), the text hanging under its first line.
+const COLUMNS = 80;
+
 function table(title: string, rows: Rows): string {
   const width = Math.max(...rows.map(([key]) => key.length));
-  return `${title}:\n${rows.map(([key, text]) => `  ${key.padEnd(width)}  ${text}\n`).join('')}`;
+  const indent = ' '.repeat(width + 4);
+  return `${title}:\n${rows.map(([key, text]) => `  ${key.padEnd(width)}  ${wrap(text, COLUMNS - indent.length).join(`\n${indent}`)}\n`).join('')}`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line];
 }

@@ -96,7 +96,7 @@ describe('smoke --version and --help', () => {
       const help = await runCli([...command, '--help'], {});
       const name = ['smoke', ...command].join(' ');
       expect(help.code, name).toBe(0);
-      const codes = /\nExit codes:\n((?: {2}\d .*\n)+)/.exec(help.stdout)?.[1];
+      const codes = /\nExit codes:\n((?: {2}\d {2}.*\n(?: {5,}\S.*\n)*)+)/.exec(help.stdout)?.[1];
       expect(codes, `${name}: ${help.stdout}`).toBeDefined();
       expect(codes, name).toMatch(/^ {2}2 {2}usage or configuration error/m);
       expect(help.stdout, name).toMatch(/\nEnvironment:\n {2}[A-Z_]+/);

@@ -165,6 +165,13 @@ describe('smoke watch (continuous)', () => {
     expect(err).toMatch(/watch stopped\n$/);
   });
 
+  it('says each retry of a failing request in its log', async () => {
+    fake.fault({ kind: 'status', status: 502, times: 1, match: /\/releases\?/ });
+    const { code, err } = await watchOnce();
+    expect(code).toBe(0);
+    expect(err).toMatch(/ warning: GitHub GET \/repos\/ephpm\/ephemerd\/releases: HTTP 502; retry 1 of 3 in 1 s\n/);
+  });
+
   it('survives a failed poll: warns and lists again at the next interval', async () => {
     fake.fault({ kind: 'primary-rate-limit', resetInSeconds: 3600, match: /\/releases\?/ });
     const from = fake.requests.length;

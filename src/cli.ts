@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, SmokeError } from './domain/errors.ts';
+import { helpAfter } from './cli-help.ts';
 import type { GateCliOptions } from './commands/gate.ts';
 import type { HostsCheckOptions } from './commands/hosts-check.ts';
 import type { HostsCleanOptions } from './commands/hosts-clean.ts';
@@ -7,6 +8,7 @@ import type { CliIo } from './commands/io.ts';
 import type { RunCliOptions } from './commands/run.ts';
 import type { WatchCliOptions } from './commands/watch.ts';
 import { sourceStack } from './source-stack.ts';
+import { VERSION } from './version.ts';
 
 /** Parses arguments, runs one command, and is the one place errors become exit codes. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -46,14 +48,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError('(run smoke --help for usage)');
-  const run = (work: () => Promise<number>) => async () => setExit(await work());
+    .version(VERSION, '-V, --version', 'print the version of smoke')
+    .showHelpAfterError('(run smoke --help for usage)')
+    .addHelpText('after', helpAfter('smoke'));
+  const run: Runner = (work) => async () => setExit(await work());
   addRun(program, io, run);
   addWatch(program, io, run);
   addGate(program, io, run);
   addHosts(program, io, run);
   program
     .command('demo')
+    .addHelpText('after', helpAfter('demo'))
     .description('run the whole service against a built-in sandbox: a fake GitHub and hosts on this machine')
     .addOption(reportsOption())
     .action(async (options: { reports: string }) => {
@@ -66,12 +71,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 type Runner = (work: () => Promise<number>) => () => Promise<void>;
 
 const configOption = () => new Option('--config <file>', 'hosts and probe settings').default('./hosts.yaml');
-const repoOption = () => new Option('--repo <owner/name>', 'repository (default: config repo:, then GITHUB_REPOSITORY)');
+const repoOption = () => new Option('--repo <owner/name>', 'repository (before GH_REPO, the config\'s repo:, then GITHUB_REPOSITORY)');
 const reportsOption = () => new Option('--reports <dir>', 'where reports are written').default('./reports');
 
 function addRun(program: Command, io: CliIo, run: Runner): void {
   program
     .command('run')
+    .addHelpText('after', helpAfter('run'))
     .description('test one draft release now')
     .argument('<tag>', 'the draft release tag, e.g. v0.0.1')
     .addOption(configOption())
@@ -81,20 +87,20 @@ function addRun(program: Command, io: CliIo, run: Runner): void {
     .option('--no-post', 'touch nothing on GitHub (no body section, no commit status)')
     .option('--json', 'print report.json on stdout; everything else goes to stderr')
     .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
-    .action((tag: string, options: RunCliOptions) =>
-      run(async () => (await import('./commands/run.ts')).runCommand(tag, options, io))(),
-    );
+    .action((tag: string, options: RunCliOptions) => run(async () => (await import('./commands/run.ts')).runCommand(tag, options, io))());
 }
 
 function addWatch(program: Command, io: CliIo, run: Runner): void {
   program
     .command('watch')
+    .addHelpText('after', helpAfter('watch'))
     .description('poll for drafts and test each new or changed one')
     .addOption(configOption())
     .addOption(repoOption())
     .addOption(reportsOption())
     .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
     .option('--once', 'one pass, then exit (for a scheduled job)')
+    .option('--tag <tag>', 'look only at the draft with this tag (repeatable)', collect, [] as string[])
     .option('--no-post', 'touch nothing on GitHub')
     .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
     .action((options: WatchCliOptions) => run(async () => (await import('./commands/watch.ts')).watchCommand(options, io))());
@@ -103,6 +109,7 @@ function addWatch(program: Command, io: CliIo, run: Runner): void {
 function addGate(program: Command, io: CliIo, run: Runner): void {
   program
     .command('gate')
+    .addHelpText('after', helpAfter('gate'))
     .description('exit 0 only if the latest posted result passed and still matches the draft')
     .argument('<tag>', 'the draft release tag')
     .addOption(configOption())
@@ -111,14 +118,16 @@ function addGate(program: Command, io: CliIo, run: Runner): void {
 }
 
 function addHosts(program: Command, io: CliIo, run: Runner): void {
-  const hosts = program.command('hosts').description('check or clean the test hosts');
+  const hosts = program.command('hosts').description('check or clean the test hosts').addHelpText('after', helpAfter('hosts'));
   hosts
     .command('check')
+    .addHelpText('after', helpAfter('hosts check'))
     .description('connect to every host and report whether it is usable')
     .addOption(configOption())
     .action((options: HostsCheckOptions) => run(async () => (await import('./commands/hosts-check.ts')).hostsCheckCommand(options, io))());
   hosts
     .command('clean')
+    .addHelpText('after', helpAfter('hosts clean'))
     .description('stop and remove what earlier runs left on the hosts')
     .addOption(configOption())
     .action((options: HostsCleanOptions) => run(async () => (await import('./commands/hosts-clean.ts')).hostsCleanCommand(options, io))());

@@ -1,6 +1,6 @@
 import { EXIT } from '../domain/errors.ts';
 import { chooseView } from '../progress/choose-view.ts';
-import { commandContext } from './context.ts';
+import { commandContext, retryLine } from './context.ts';
 import type { CliIo } from './io.ts';
 import { sleepUnlessStopped, stopSignal } from './stop-signal.ts';
 import { errorText } from '../domain/errors.ts';
@@ -12,6 +12,8 @@ export interface WatchCliOptions {
   reports: string;
   interval: number;
   once?: boolean;
+  /** Only the drafts with these tags. */
+  tag?: string[];
   post: boolean;
   keepOnFailure?: boolean;
 }
@@ -23,8 +25,10 @@ export interface WatchCliOptions {
  * continuous watch survives GitHub's bad moments and ends only on a signal, with 0.
  */
 export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise<number> {
-  const { config, github } = await commandContext(options, io);
+  let warn = (message: string): void => void io.stderr.write(`smoke: ${message}\n`);
+  const { config, github } = await commandContext(options, io, { onRetry: (notice) => warn(retryLine(notice)) });
   const log = chooseView(io, { json: false });
+  warn = (message) => log.onEvent({ kind: 'warning', message });
   const stop = stopSignal(io.signal, (signal) =>
     log.onEvent({ kind: 'info', message: `${signal}: stopping after the current run (send it again to quit now)` }),
   );
@@ -35,6 +39,7 @@ export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise
     io,
     onEvent: log.onEvent,
     signal: stop.signal,
+    ...(options.tag && options.tag.length > 0 ? { onlyTags: options.tag } : {}),
   };
   const state: WatchState = { etag: null, recheckAt: null, testedHere: new Map() };
   try {

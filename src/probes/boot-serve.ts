@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { BootProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
-import { checkResult, type CheckResult, type CheckStatus } from '../domain/verdict.ts';
+import { checkResult, type CheckStatus } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import { parseStopLines, PID_DIR, type Shell } from '../shells/shell.ts';
 import { excerptAround, LogFollower, newLogState, type LogState } from './log-follower.ts';
 import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import { formatDuration } from '../domain/format-duration.ts';
+import type { Probe } from './probe.ts';
 
 export interface BootServeInput {
   binaryPath: string;
@@ -44,7 +45,7 @@ interface Outcome {
  * its log: ready (and /healthz) without a known bad line and without exiting is a pass. It is
  * always stopped, and a group that survives SIGKILL is an `error`.
  */
-export async function probeBootServe(remote: Remote, shell: Shell, input: BootServeInput): Promise<CheckResult> {
+export const probeBootServe: Probe<BootServeInput> = async (remote, shell, input) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const { settings } = input;
@@ -69,7 +70,7 @@ export async function probeBootServe(remote: Remote, shell: Shell, input: BootSe
   if (launched) outcome = await stopAndJudge(remote, shell, pidFile, settings.stopGraceMs, outcome);
   const excerpt = log.lines.length > 0 ? excerptAround(log, outcome.excerptAt) : undefined;
   return checkResult('boot', outcome.status, outcome.detail, elapsed(), excerpt);
-}
+};
 
 /** Makes the data directory and, for port 0, finds a free port in the same exec. */
 async function makeDataDir(remote: Remote, shell: Shell, dataDir: string, port: number): Promise<number> {

@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { VersionProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
-import { checkResult, type CheckResult } from '../domain/verdict.ts';
-import type { Remote } from '../hosts/remote.ts';
+import { checkResult } from '../domain/verdict.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
-import type { Shell } from '../shells/shell.ts';
 import { capText, EXEC_MARGIN_MS, runOnHost } from '../hosts/run-on-host.ts';
 import { formatDuration } from '../domain/format-duration.ts';
+import type { Probe } from './probe.ts';
 
 export interface VersionProbeInput {
   binaryPath: string;
@@ -19,7 +18,7 @@ export interface VersionProbeInput {
  * `ephemerd --version` must print exactly `ephemerd version <tag>`. Never `ephemerd version`:
  * that falls through to `serve` and starts the daemon.
  */
-export async function probeVersion(remote: Remote, shell: Shell, input: VersionProbeInput): Promise<CheckResult> {
+export const probeVersion: Probe<VersionProbeInput> = async (remote, shell, input) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const expected = `ephemerd version ${input.tag}`;
@@ -49,4 +48,4 @@ export async function probeVersion(remote: Remote, shell: Shell, input: VersionP
     if (!(error instanceof HostError)) throw error;
     return checkResult('version', 'error', error.message, elapsed());
   }
-}
+};

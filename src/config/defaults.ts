@@ -62,3 +62,8 @@ export const DEFAULT_SSH_PORT = 22;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_RETRIES = 1;
 export const DEFAULT_STATUS_CONTEXT = 'smoke-test';
+
+/** Where ssh looks when nothing else is said (ssh_config(5), ssh(1)); `~` is HOME. */
+export const DEFAULT_SSH_CONFIG_FILE = '~/.ssh/config';
+export const DEFAULT_KNOWN_HOSTS_FILE = '~/.ssh/known_hosts';
+export const DEFAULT_IDENTITY_FILES: readonly string[] = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];

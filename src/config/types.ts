@@ -69,12 +69,33 @@ export interface ProbeSettings {
 
 export type HostAuth =
   | { kind: 'key'; identityFile: string; passphraseEnv?: string }
-  | { kind: 'agent'; socket?: string };
+  | { kind: 'agent'; socket?: string }
+  /**
+   * As `ssh` does when hosts.yaml names no key: the agent's keys (when SSH_AUTH_SOCK is set),
+   * then each of these files that exists (ssh_config's IdentityFile, else ~/.ssh/id_ed25519,
+   * id_ecdsa, id_rsa). Encrypted files are skipped: nobody is there to type a passphrase.
+   */
+  | { kind: 'openssh'; agent?: string; identityFiles: string[] };
 
 export type HostKeyPolicy =
   | { kind: 'pinned'; line: string }
   | { kind: 'knownHosts'; file: string }
   | { kind: 'insecure' };
+
+/** One SSH server on the way: a host, or a jump host in front of it. */
+export interface SshEndpoint {
+  address: string;
+  port: number;
+  user: string;
+  auth: HostAuth;
+  hostKey: HostKeyPolicy;
+}
+
+/** A hop of `proxyJump`, as ssh's ProxyJump: the next hop is reached through its forwarding. */
+export interface JumpHost extends SshEndpoint {
+  /** As written in hosts.yaml or ssh_config (an alias, or `user@host:port`): errors name it. */
+  name: string;
+}
 
 export interface HostConfig {
   name: string;
@@ -84,6 +105,8 @@ export interface HostConfig {
   user: string;
   auth: HostAuth;
   hostKey: HostKeyPolicy;
+  /** Jump hosts in order, the first reached directly; none or empty: a direct connection. */
+  jumps?: JumpHost[];
   shell: 'posix' | 'powershell';
   /** Parent of per-run directories; undefined means the host's temp dir. */
   workdir?: string;

@@ -61,8 +61,12 @@ function child(schema: z.ZodType, segment: PropertyKey): z.ZodType | undefined {
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
-  return s;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    // A preprocessed key (proxyJump): its keys are the output schema's.
+    else if (s instanceof z.ZodPipe) s = s.out as z.ZodType;
+    else return s;
+  }
 }
 
 function valueAt(data: unknown, path: KeyPath): unknown {

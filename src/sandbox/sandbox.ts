@@ -91,6 +91,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         GITHUB_TOKEN: token,
         GITHUB_REPOSITORY: SANDBOX_REPO,
         SMOKE_CACHE_DIR: join(options.dir, 'cache'),
+        // The sandbox's hosts.yaml says everything; the user's ~/.ssh/config (a `Host *` with a
+        // ProxyJump, say) must not reach its loopback hosts.
+        HOME: join(options.dir, 'home'),
       },
       close,
     };

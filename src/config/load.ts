@@ -40,7 +40,8 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     throw new ConfigError(`expected a map of settings (repo, platforms, hosts, ...), got ${describe(data)}`, { file, ...locate([]) });
   }
 
-  const parsed = configSchema.safeParse(data);
+  // reportInput: a preprocessed value (proxyJump's `host:port`) is quoted as the schema saw it.
+  const parsed = configSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw problemsError(zodProblems(parsed.error.issues, data, configSchema), file, locate);
   const raw = parsed.data;
 

@@ -22,7 +22,8 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], data: unknown, 
     const generic = issue.code === 'invalid_type' && !issue.message.startsWith('expected');
     const message = generic ? (TYPE_NAMES[issue.expected] ?? issue.message) : issue.message;
     // Messages that state an expectation say what was found instead.
-    const got = message.startsWith('expected') ? `, got ${describe(valueAt(data, path))}` : '';
+    const found = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(data, path);
+    const got = message.startsWith('expected') ? `, got ${describe(found)}` : '';
     problems.push({ path, message: `${message}${got}` });
   }
   return problems;

@@ -157,7 +157,7 @@ describe('proxyJump in hosts.yaml', () => {
       'hosts.yaml:9:16 (hosts[0].proxyJump[1].port): expected an integer from 1 to 65535, got "ssh"',
     ]);
     expect(await errorLines([...head, '    address: 192.0.2.1', ...hop, '    proxyJump: [{ address: gw3, identityFile: key }]'])).toEqual([
-      'hosts.yaml:9:18 (hosts[0].proxyJump[0]): host a, jump host gw3: no host-key policy: the default known_hosts (~/.ssh/known_hosts) does not exist; set hostKey: "ssh-ed25519 AAAA..." (from ssh-keyscan), knownHosts: PATH, or insecureAcceptAnyHostKey: true',
+      'hosts.yaml:9:17 (hosts[0].proxyJump[0]): host a, jump host gw3: no host-key policy: the default known_hosts (~/.ssh/known_hosts) does not exist; set hostKey: "ssh-ed25519 AAAA..." (from ssh-keyscan), knownHosts: PATH, or insecureAcceptAnyHostKey: true',
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { hopName } from './jump-spec.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { platformNameProblem } from './platform-name.ts';
 import type { Problem } from './problem.ts';
@@ -46,7 +47,7 @@ function checkHost(host: RawHost, i: number, expected: readonly PlatformId[], en
 
   problems.push(...endpointProblems(host, ['hosts', i], who, env));
   host.proxyJump?.forEach((hop, j) => {
-    problems.push(...endpointProblems(hop, ['hosts', i, 'proxyJump', j], `${who}, jump host ${hop.address}`, env));
+    problems.push(...endpointProblems(hop, ['hosts', i, 'proxyJump', j], `${who}, jump host ${hopName(hop)}`, env));
   });
   return problems;
 }

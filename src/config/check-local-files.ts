@@ -1,3 +1,4 @@
+import { hopName } from './jump-spec.ts';
 import { stat } from 'node:fs/promises';
 import type { Problem } from './problem.ts';
 import { resolveLocalPath } from './resolve-path.ts';
@@ -11,7 +12,7 @@ import type { KeyPath } from './yaml-locator.ts';
 export async function checkLocalFiles(raw: RawConfig, configDir: string, env: NodeJS.ProcessEnv): Promise<Problem[]> {
   const endpoints = raw.hosts.flatMap((host, i) => [
     { keys: host as RawJumpHop, path: ['hosts', i] as KeyPath, who: `host ${host.name}` },
-    ...(host.proxyJump ?? []).map((hop, j) => ({ keys: hop, path: ['hosts', i, 'proxyJump', j] as KeyPath, who: `host ${host.name}, jump host ${hop.address}` })),
+    ...(host.proxyJump ?? []).map((hop, j) => ({ keys: hop, path: ['hosts', i, 'proxyJump', j] as KeyPath, who: `host ${host.name}, jump host ${hopName(hop)}` })),
   ]);
   const checks = endpoints.flatMap(({ keys, path, who }) =>
     (['identityFile', 'knownHosts'] as const).map(async (key): Promise<Problem | undefined> => {

@@ -51,3 +51,10 @@ export function jumpHopList(value: unknown): unknown {
   if (Array.isArray(value)) return value.flatMap((item) => (typeof item === 'string' ? parseJumpList(item) : [item]));
   return value;
 }
+
+/** How errors name a hop: as ssh's ProxyJump would write it, `[user@]host[:port]`. */
+export function hopName(hop: { address: string; user?: string | undefined; port?: number | string | undefined }): string {
+  const user = hop.user === undefined ? '' : `${hop.user}@`;
+  const port = hop.port === undefined ? '' : `:${hop.port}`;
+  return `${user}${hop.address}${port}`;
+}

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { DEFAULT_SSH_CONFIG_FILE } from './defaults.ts';
-import { parseJumpList, type JumpSpec } from './jump-spec.ts';
+import { hopName, parseJumpList, type JumpSpec } from './jump-spec.ts';
 import type { Problem } from './problem.ts';
 import { resolveEndpoint, type EndpointContext } from './resolve-endpoint.ts';
 import { resolveLocalPath } from './resolve-path.ts';
@@ -60,10 +60,4 @@ export async function resolveSshHosts(raw: RawConfig, configDir: string, env: No
     hosts.push({ endpoint: own.endpoint, jumps });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, hosts };
-}
-
-function hopName(hop: RawJumpHop | JumpSpec): string {
-  const user = hop.user === undefined ? '' : `${hop.user}@`;
-  const port = hop.port === undefined ? '' : `:${hop.port}`;
-  return `${user}${hop.address}${port}`;
 }

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,13 +50,13 @@ afterAll(async () => {
 });
 
 /** Writes hosts.yaml (one linux/amd64 host with `host` keys) and loads it with HOME at the test's home. */
-async function hostFrom(name: string, host: string[], top: string[] = []): Promise<HostConfig> {
+async function hostFrom(name: string, host: string[], top: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HostConfig> {
   const file = join(scratch, `${name}.yaml`);
   writeFileSync(
     file,
     [...top, 'platforms:', '  linux/amd64:', 'hosts:', '  - name: t', '    platform: linux/amd64', ...host.map((r) => `    ${r}`), ''].join('\n'),
   );
-  const config = await loadConfig(file, { HOME: home });
+  const config = await loadConfig(file, { HOME: home, ...env });
   return config.hosts[0]!;
 }
 
@@ -233,6 +234,26 @@ describe('a host behind a jump host', () => {
       expect(await reached(host)).toBe(`127.0.0.1 ${target.port}`);
     } finally {
       copyFileSync(key, userKey);
+    }
+  });
+
+  it('logs in to both hops with the keys of a real ssh-agent when SSH_AUTH_SOCK is set and no key file exists', async () => {
+    writeUserSshConfig(aliases());
+    writeKnownHosts(join(home, '.ssh', 'known_hosts'), [jump.knownHostsLine(), target.knownHostsLine()]);
+    const socket = join(scratch, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const kept = join(scratch, 'kept-key');
+    try {
+      await once(agent.stdout!, 'data'); // it prints its environment once the socket listens
+      execFileSync('ssh-add', ['-q', userKey], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      renameSync(userKey, kept);
+      const host = await hostFrom('agent', ['address: sbtarget'], [], { SSH_AUTH_SOCK: socket });
+      expect(host.auth).toEqual({ kind: 'openssh', agent: socket, identityFiles: [] });
+      expect(host.jumps?.[0]?.auth).toEqual({ kind: 'openssh', agent: socket, identityFiles: [] });
+      expect(await reached(host)).toBe(`127.0.0.1 ${target.port}`);
+    } finally {
+      agent.kill();
+      if (existsSync(kept)) renameSync(kept, userKey);
     }
   });
 });

@@ -1,5 +1,5 @@
-import { hopName } from './jump-spec.ts';
 import type { PlatformId } from '../domain/platform.ts';
+import { hopName } from './jump-spec.ts';
 import { platformNameProblem } from './platform-name.ts';
 import type { Problem } from './problem.ts';
 import type { RawConfig, RawHost, RawJumpHop } from './schema.ts';

@@ -1,5 +1,5 @@
-import { hopName } from './jump-spec.ts';
 import { stat } from 'node:fs/promises';
+import { hopName } from './jump-spec.ts';
 import type { Problem } from './problem.ts';
 import { resolveLocalPath } from './resolve-path.ts';
 import type { RawConfig, RawJumpHop } from './schema.ts';

@@ -3,7 +3,7 @@ import { DEFAULT_SSH_CONFIG_FILE } from './defaults.ts';
 import { hopName, parseJumpList, type JumpSpec } from './jump-spec.ts';
 import type { Problem } from './problem.ts';
 import { resolveEndpoint, type EndpointContext } from './resolve-endpoint.ts';
-import { resolveLocalPath } from './resolve-path.ts';
+import { homeDir, resolveLocalPath } from './resolve-path.ts';
 import type { RawConfig, RawJumpHop } from './schema.ts';
 import { NO_SSH_CONFIG, readSshConfig } from './ssh-config-file.ts';
 import type { JumpHost, SshEndpoint } from './types.ts';
@@ -21,7 +21,7 @@ export type SshHostsResolution = { ok: true; hosts: ResolvedSshHost[] } | { ok: 
  */
 export async function resolveSshHosts(raw: RawConfig, configDir: string, env: NodeJS.ProcessEnv): Promise<SshHostsResolution> {
   const configFile = resolveLocalPath(raw.sshConfig ?? DEFAULT_SSH_CONFIG_FILE, configDir, env);
-  const read = await readSshConfig(configFile);
+  const read = await readSshConfig(configFile, homeDir(env));
   if (read.kind === 'unreadable' || (read.kind === 'missing' && raw.sshConfig !== undefined)) {
     const why = read.kind === 'missing' ? 'does not exist' : `cannot be read (${read.reason})`;
     return { ok: false, problems: [{ path: ['sshConfig'], message: `sshConfig ${configFile} ${why}` }] };

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import SSHConfig from 'ssh-config';
 
 /** What ~/.ssh/config says about one host name, the few keywords smoke uses (first value wins, as in ssh). */
@@ -22,10 +23,10 @@ export type SshConfigRead =
   | { kind: 'unreadable'; reason: string };
 
 /**
- * Reads an ssh_config file. `Match exec` is never run: a config file is not a licence to run
- * its commands in a test service. `Include` is not followed (the library does not).
+ * Reads an ssh_config file, its `Include`s in place. `Match exec` is never run: a config file
+ * is not a licence to run its commands in a test service.
  */
-export async function readSshConfig(file: string): Promise<SshConfigRead> {
+export async function readSshConfig(file: string, home: string): Promise<SshConfigRead> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -34,7 +35,7 @@ export async function readSshConfig(file: string): Promise<SshConfigRead> {
     if (code === 'ENOENT') return { kind: 'missing' };
     return { kind: 'unreadable', reason: code ?? String(err) };
   }
-  const parsed = SSHConfig.parse(text);
+  const parsed = SSHConfig.parse(await withIncludes(text, { dir: dirname(file), home, depth: 0 }));
   return {
     kind: 'read',
     lookup(name) {
@@ -59,4 +60,41 @@ function single<K extends string>(key: K, value: string | string[] | undefined):
 function list(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : value.split(/\s+/).filter((v) => v !== '');
+}
+
+// ssh's own limit on nested Includes.
+const MAX_INCLUDE_DEPTH = 16;
+
+/**
+ * The text with each `Include` line replaced by the files it names, as ssh reads them: a path
+ * may start with `~`, a relative one is beside the including file (~/.ssh for ~/.ssh/config),
+ * `*` and `?` match in the last path segment, matches are taken in name order, and a file
+ * that does not exist is skipped.
+ */
+async function withIncludes(text: string, at: { dir: string; home: string; depth: number }): Promise<string> {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const include = /^\s*include(?:\s*=\s*|\s+)(.+)$/i.exec(line);
+    if (!include || at.depth >= MAX_INCLUDE_DEPTH) {
+      lines.push(line);
+      continue;
+    }
+    for (const pattern of include[1]!.trim().split(/\s+/)) {
+      const path = pattern.startsWith('~/') ? join(at.home, pattern.slice(2)) : isAbsolute(pattern) ? pattern : resolve(at.dir, pattern);
+      for (const file of await matchingFiles(path)) {
+        const included = await readFile(file, 'utf8').catch(() => undefined); // as ssh: an unreadable Include is skipped
+        if (included !== undefined) lines.push(await withIncludes(included, { ...at, depth: at.depth + 1 }));
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+async function matchingFiles(path: string): Promise<string[]> {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (!/[*?]/.test(name)) return [path];
+  const dir = dirname(path);
+  const source = name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => new RegExp(`^${source}$`).test(n)).sort().map((n) => join(dir, n));
 }

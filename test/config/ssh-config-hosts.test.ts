@@ -101,6 +101,16 @@ describe('a host named by its ~/.ssh/config alias', () => {
     expect(await errorLines(['sshConfig: nope', ...rows])).toEqual([`hosts.yaml:1:12 (sshConfig): sshConfig DIR/nope does not exist`]);
   });
 
+  it('follows Include (relative to ~/.ssh, ~, a * in the file name, in name order; a missing file skipped)', async () => {
+    await userFile('config', lines('Include config.d/*-box nothing-here', 'Include ~/more_config', 'Host *', '  User fallback'));
+    await mkdir(join(home, '.ssh', 'config.d'));
+    await userFile('config.d/b-box', lines('Host box', '  HostName 192.0.2.2'));
+    await userFile('config.d/a-box', lines('Host box', '  HostName 192.0.2.1'));
+    await writeFile(join(home, 'more_config'), lines('Host box', '  Port 2222', '  User deploy'));
+    const config = await load([...head, '    address: box', '    identityFile: key', '    insecureAcceptAnyHostKey: true']);
+    expect(config.hosts[0]).toMatchObject({ address: '192.0.2.1', port: 2222, user: 'deploy' });
+  });
+
   it('names the ssh_config file when its Port is not a number', async () => {
     await userFile('config', lines('Host box', '  Port ssh'));
     expect(await errorLines([...head, '    address: box', '    identityFile: key', '    insecureAcceptAnyHostKey: true'])).toEqual([

@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_IDENTITY_FILES, DEFAULT_KNOWN_HOSTS_FILE, DEFAULT_SSH_PORT } from './defaults.ts';
-import type { JumpSpec } from './jump-spec.ts';
 import { homeDir, resolveLocalPath } from './resolve-path.ts';
 import type { RawJumpHop } from './schema.ts';
 import type { SshConfigLookup } from './ssh-config-file.ts';
@@ -17,6 +16,9 @@ export interface EndpointContext {
   isFile: (path: string) => Promise<boolean>;
 }
 
+/** A host's or hop's SSH keys from hosts.yaml, or a hop written `[user@]host[:port]`. */
+export type EndpointKeys = Omit<RawJumpHop, 'port'> & { port?: number | string | undefined };
+
 export type EndpointResolution =
   | { ok: true; endpoint: SshEndpoint; proxyJump: string | undefined }
   | { ok: false; problems: { key?: string; message: string }[] };
@@ -26,7 +28,7 @@ export type EndpointResolution =
  * ssh_config says for the name, then ssh's defaults (port 22, the local user, the agent and
  * ~/.ssh/id_*, ~/.ssh/known_hosts). `who` starts every message ("host lin-1", "host lin-1, jump host b").
  */
-export async function resolveEndpoint(raw: RawJumpHop | JumpSpec, who: string, ctx: EndpointContext): Promise<EndpointResolution> {
+export async function resolveEndpoint(raw: EndpointKeys, who: string, ctx: EndpointContext): Promise<EndpointResolution> {
   const fromConfig = ctx.lookup(raw.address);
   const inConfig = ctx.sshConfigFile === undefined ? '' : ` (from ${ctx.sshConfigFile})`;
   const problems: { key?: string; message: string }[] = [];
@@ -53,14 +55,13 @@ export async function resolveEndpoint(raw: RawJumpHop | JumpSpec, who: string, c
 }
 
 async function endpointAuth(
-  raw: RawJumpHop | JumpSpec,
+  keys: EndpointKeys,
   configured: string[],
   who: string,
   inConfig: string,
   ctx: EndpointContext,
   problems: { key?: string; message: string }[],
 ): Promise<HostAuth | undefined> {
-  const keys = raw as RawJumpHop;
   if (keys.identityFile !== undefined) {
     const identityFile = resolveLocalPath(keys.identityFile, ctx.configDir, ctx.env);
     return keys.passphraseEnv === undefined ? { kind: 'key', identityFile } : { kind: 'key', identityFile, passphraseEnv: keys.passphraseEnv };
@@ -85,14 +86,13 @@ async function endpointAuth(
 }
 
 async function endpointHostKey(
-  raw: RawJumpHop | JumpSpec,
+  keys: EndpointKeys,
   configured: string[],
   who: string,
   inConfig: string,
   ctx: EndpointContext,
   problems: { key?: string; message: string }[],
 ): Promise<HostKeyPolicy | undefined> {
-  const keys = raw as RawJumpHop;
   if (keys.hostKey !== undefined) return { kind: 'pinned', line: keys.hostKey.trim() };
   if (keys.knownHosts !== undefined) return { kind: 'knownHosts', file: resolveLocalPath(keys.knownHosts, ctx.configDir, ctx.env) };
   if (keys.insecureAcceptAnyHostKey === true) return { kind: 'insecure' };

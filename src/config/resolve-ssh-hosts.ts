@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { DEFAULT_SSH_CONFIG_FILE } from './defaults.ts';
-import { hopName, parseJumpList, type JumpSpec } from './jump-spec.ts';
+import { hopName, parseJumpList } from './jump-spec.ts';
 import type { Problem } from './problem.ts';
-import { resolveEndpoint, type EndpointContext } from './resolve-endpoint.ts';
+import { resolveEndpoint, type EndpointContext, type EndpointKeys } from './resolve-endpoint.ts';
 import { homeDir, resolveLocalPath } from './resolve-path.ts';
-import type { RawConfig, RawJumpHop } from './schema.ts';
+import type { RawConfig } from './schema.ts';
 import { NO_SSH_CONFIG, readSshConfig } from './ssh-config-file.ts';
 import type { JumpHost, SshEndpoint } from './types.ts';
 
@@ -45,7 +45,7 @@ export async function resolveSshHosts(raw: RawConfig, configDir: string, env: No
     }
     // hosts.yaml's proxyJump (even an empty one, `none`) wins over ssh_config's ProxyJump.
     const fromYaml = host.proxyJump !== undefined;
-    const hops: (RawJumpHop | JumpSpec)[] = host.proxyJump ?? (own.proxyJump === undefined ? [] : parseJumpList(own.proxyJump));
+    const hops: EndpointKeys[] = host.proxyJump ?? (own.proxyJump === undefined ? [] : parseJumpList(own.proxyJump));
     const jumps: JumpHost[] = [];
     for (const [j, hop] of hops.entries()) {
       const name = hopName(hop);

@@ -256,4 +256,30 @@ describe('a host behind a jump host', () => {
       if (existsSync(kept)) renameSync(kept, userKey);
     }
   });
+
+  it('loses the host connection when its jump host dies mid-command: an error naming the host, no hang', async () => {
+    // A jump host of its own: killing it must not take the others down for later tests.
+    const dying = await startSshd({ network: { netns: net.netns, listenAddress: net.inside }, authorizedKeys: [readFileSync(`${userKey}.pub`, 'utf8').trim()] });
+    try {
+      writeUserSshConfig([]);
+      const remote = await connectHost(
+        await hostFrom('dying-jump', [
+          'address: 127.0.0.1',
+          `port: ${target.port}`,
+          'user: root',
+          `hostKey: ${target.hostKeyLine}`,
+          'proxyJump:',
+          `  - { address: ${net.inside}, port: ${dying.port}, user: root, hostKey: "${dying.hostKeyLine}" }`,
+        ]),
+      );
+      const running = remote.exec('echo started; sleep 600', {
+        timeoutMs: 120_000,
+        onOutput: () => dying.kill('SIGKILL'), // once the command surely runs on the host
+      });
+      await expect(running).rejects.toThrow(/^host t: connection lost during a command/);
+      expect(remote.connected).toBe(false);
+    } finally {
+      await dying.stop();
+    }
+  });
 });

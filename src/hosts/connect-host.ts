@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type Client as SshClient } from 'ssh2';
 import type { HostConfig, SshEndpoint } from '../config/types.ts';
 import { ignoreEvents, type EventSink } from '../domain/events.ts';
-import { connectError } from './connect-error.ts';
+import { connectError, seconds } from './connect-error.ts';
 import { hopLabel, type HopLabel } from './hop-label.ts';
 import { hostKeyCheck } from './host-key-check.ts';
 import type { Remote } from './remote.ts';
@@ -67,7 +67,7 @@ export async function connectHost(host: HostConfig, options: ConnectOptions = {}
 function forwardTo(client: SshClient, via: HopLabel, next: SshEndpoint, timeoutMs: number): Promise<Duplex> {
   const at = `${next.address}:${next.port}`;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(via.error(`no channel to ${at} within ${timeoutMs / 1000}s`)), timeoutMs);
+    const timer = setTimeout(() => reject(via.error(`no channel to ${at} within ${seconds(timeoutMs)}`)), timeoutMs);
     client.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => {
       clearTimeout(timer);
       if (err) {

@@ -67,9 +67,14 @@ export async function connectHost(host: HostConfig, options: ConnectOptions = {}
 function forwardTo(client: SshClient, via: HopLabel, next: SshEndpoint, timeoutMs: number): Promise<Duplex> {
   const at = `${next.address}:${next.port}`;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(via.error(`no channel to ${at} within ${seconds(timeoutMs)}`)), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(via.error(`no channel to ${at} within ${seconds(timeoutMs)}`));
+    }, timeoutMs);
     client.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => {
       clearTimeout(timer);
+      if (timedOut) return stream?.destroy(); // too late: the caller has closed the connection
       if (err) {
         // ssh2 words it "(SSH) Channel open failure: <the server's reason>".
         const why = err.message.replace(/^\(SSH\) Channel open failure:\s*/, '') || 'refused';

@@ -1,7 +1,8 @@
 import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
-import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStopLines, STOP_LINE, type Shell, type StopReport } from '../shells/shell.ts';
+import { describeSwept, sweepLeftovers } from '../probes/sweep-leftovers.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStopLines, STOP_LINE, type Shell, type StopReport, type SweptProcess } from '../shells/shell.ts';
 
 export interface CleanupInput {
   runDir: string | null;
@@ -14,6 +15,8 @@ export interface CleanupInput {
 
 export interface CleanupReport {
   stopped: StopReport[];
+  /** Processes that carried the run's mark outside any recorded group, found and stopped. */
+  swept: SweptProcess[];
   removed: boolean;
   /** What is left on the host that a person should look at. Empty when the host is clean. */
   problems: string[];
@@ -34,9 +37,13 @@ export async function cleanupHost(remote: Remote, shell: Shell, input: CleanupIn
   }
   const run = input.runDir ? await cleanRunDir(remote, shell, { runDir: input.runDir, graceMs, sudo, remove: !input.keep }, timeoutMs) : undefined;
   stopped.push(...(run?.stopped ?? []));
+  // The probes sweep after themselves; this finds what one left when it could not (it errored).
+  const swept = input.runDir ? await sweepLeftovers(remote, shell, { runDir: input.runDir }, graceMs) : [];
   const problems = stopped.filter((s) => s.outcome === 'survived').map((s) => `process group ${s.pid} (${s.pidFile}) survived SIGKILL on ${remote.host.name}`);
+  const survivors = swept.filter((p) => p.survived);
+  if (survivors.length > 0) problems.push(`left processes still running on ${remote.host.name}: ${describeSwept(survivors)}`);
   if (run?.notRemoved) problems.push(`could not remove ${input.runDir} on ${remote.host.name}: ${run.notRemoved}`);
-  return { stopped, removed: run?.removed ?? false, problems };
+  return { stopped, swept, removed: run?.removed ?? false, problems };
 }
 
 /** One exec stops the run's groups and removes its directory; only the removal may fail softly. */

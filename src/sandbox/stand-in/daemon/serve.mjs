@@ -126,17 +126,23 @@ async function writeNoise(total, lineOf) {
   }
 }
 
-/** Debug lines at `perSecond` bytes a second, for as long as the process runs (`endless-log`). */
+/**
+ * Debug lines at about `perSecond` bytes a second, for as long as the process runs (`endless-log`).
+ * A fixed amount per tick, never catching up: falling behind on a busy machine must not make
+ * each tick's work larger, or signals would wait behind it.
+ */
 async function writeEndlessly(perSecond) {
   const tick = 100;
-  const started = Date.now();
-  let written = 0;
+  const perTick = Math.max(1, Math.round((perSecond * tick) / 1000));
   for (let n = 0; ; ) {
-    const due = ((Date.now() - started + tick) * perSecond) / 1000;
-    let chunk = '';
-    while (written + chunk.length < due) chunk += `time=${new Date().toISOString()} level=DEBUG msg="reconciling" item=${n++} state=${'x'.repeat(64)}\n`;
-    written += chunk.length;
-    if (chunk && !process.stderr.write(chunk)) await once(process.stderr, 'drain');
+    const time = new Date().toISOString();
+    const lines = [];
+    for (let size = 0; size < perTick; ) {
+      const line = `time=${time} level=DEBUG msg="reconciling" item=${n++} state=${'x'.repeat(64)}\n`;
+      lines.push(line);
+      size += line.length;
+    }
+    if (!process.stderr.write(lines.join(''))) await once(process.stderr, 'drain');
     await new Promise((resolve) => setTimeout(resolve, tick));
   }
 }

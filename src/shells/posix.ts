@@ -248,6 +248,10 @@ export const posixShell: Shell = {
       [
         stopFunction(graceMs),
         `for f in ${q(runDir)}/${PID_DIR}/*.pid; do [ -f "$f" ] && stop_group "$f"; done`,
+        // In the same exec: what a probe left when it could not sweep after itself (it errored).
+        `(
+${sweepMarkedScript({ runDir }, graceMs)}
+)`,
         ...(remove ? removeRun(runDir) : []),
         'exit 0',
       ].join('\n'),

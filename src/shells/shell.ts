@@ -81,7 +81,7 @@ export interface Shell {
   stopGroups(options: { pidFiles: string[]; graceMs: number; sudo: boolean }): string;
   /**
    * Cleans up a run in one exec: `stopGroups` for every `*.pid` file in `runDir/pids` (one
-   * `STOP_LINE` each), then, when `remove`, removes `runDir` if it is a directory holding the
+   * `STOP_LINE` each), `sweepMarked` for the run where the dialect can (its lines), then, when `remove`, removes `runDir` if it is a directory holding the
    * marker (renamed first, so two cleaners of one directory never race) and prints `removed`
    * (or `absent` when there is none). Exits 0 when all that worked,
    * `CLEAN_REFUSED` for a path that is not a marked directory (left alone) and `CLEAN_NOT_REMOVED`
@@ -130,6 +130,9 @@ export interface SweptProcess {
   command: string;
   survived: boolean;
 }
+
+/** What `sweepMarked` prints: `swept <pid> <command>` and `survived <pid>`. */
+export const SWEEP_LINE = /^(swept \d+( .*)?|survived \d+\s*)$/;
 
 export function parseSweepLines(stdout: string): SweptProcess[] {
   const out: SweptProcess[] = [];

@@ -63,8 +63,10 @@ export async function serve(payload, dataDir) {
   }
   log.info('container runtime ready');
   if (payload.readyAfterMs) await new Promise((resolve) => setTimeout(resolve, payload.readyAfterMs));
-  log.info('ephemerd ready', { owner: config.owner });
+  // Before ready: a probe may pass a settle time after ready, and starting a Node child can
+  // take longer than that on a busy machine (the line was then missing from the excerpt).
   if (variant === 'orphan-child') log.info('runner shim started', { pid: await spawnOrphan() });
+  log.info('ephemerd ready', { owner: config.owner });
   if (variant === 'setsid-child') log.info('runner shim started', { pid: spawnEscapee('serve') });
   log.info('control socket ready', { path: join(dataDir, 'ephemerd.sock') });
   server = await listenHealth(config.port, dataDir, log, variant === 'endless-log');

@@ -63,8 +63,7 @@ export async function serve(payload, dataDir) {
   }
   log.info('container runtime ready');
   if (payload.readyAfterMs) await new Promise((resolve) => setTimeout(resolve, payload.readyAfterMs));
-  // Before ready: a probe may pass a settle time after ready, and starting a Node child can
-  // take longer than that on a busy machine (the line was then missing from the excerpt).
+  // Before the ready line, so a probe that saw "ready" has read the shim's pid in the same log.
   if (variant === 'orphan-child') log.info('runner shim started', { pid: await spawnOrphan() });
   log.info('ephemerd ready', { owner: config.owner });
   if (variant === 'setsid-child') log.info('runner shim started', { pid: spawnEscapee('serve') });

@@ -50,7 +50,7 @@ function describeOutcome(outcome: HostOutcome): string {
   if ('error' in outcome) return `${head}not cleaned: ${outcome.error}\n`;
   const { runs, swept, problems } = outcome.report;
   if (runs.length === 0 && swept.length === 0) return `${head}clean (nothing left by earlier runs)\n`;
-  const lines = [`${head}found ${runs.length} leftover run(s)`];
+  const lines = runs.length === 0 ? [`${head}no leftover run directories`] : [`${head}found ${runs.length} leftover run(s)`];
   for (const { run, cleanup } of runs) {
     const stops = cleanup.stopped.map(describeStop).filter((s) => s !== undefined);
     const removed = cleanup.removed ? 'removed' : 'NOT removed';

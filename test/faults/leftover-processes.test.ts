@@ -90,6 +90,7 @@ describe('processes that leave the process group', () => {
     const clean = await runCli(['hosts', 'clean', '--config', amd64], world.sb.env);
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
     expect(clean.stdout).toMatch(new RegExp(`stopped 2 process\\(es\\) earlier runs left running outside their process groups: .*\\b${escapee} \\(`));
+    expect(clean.stdout).toContain('host sandbox-linux-amd64: no leftover run directories\n');
     expect(clean.stdout).toMatch(/host sandbox-linux-amd64: clean$/m);
     expect(standIns()).toEqual([]);
   }, 120_000);

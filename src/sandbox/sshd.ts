@@ -22,6 +22,12 @@ export interface SshdOptions {
    * (default 127.0.0.1: that namespace's own loopback, which nothing outside it reaches).
    */
   network?: { netns: string; listenAddress?: string };
+  /**
+   * Run in this machine's PID namespace, as a real host's sshd does: a process that leaves its
+   * process group is then not ended with the sshd, and the test must find and end it itself.
+   * Default false: a namespace of its own, whose end takes every process a test started with it.
+   */
+  sharePidNamespace?: boolean;
 }
 
 export interface SshdHandle {
@@ -80,8 +86,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     // Port 0 then reuse: another test file may grab the port in between, so retry on EADDRINUSE.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const started = await launch(dir, port, options.extraConfig ?? [], account, options.network);
-      if (started.ok) return handle(dir, listenAddress(options), port, user, hostPub, started.child, started.log);
+      const sharePid = options.sharePidNamespace ?? false;
+      const started = await launch(dir, port, options.extraConfig ?? [], account, options.network, sharePid);
+      if (started.ok) return handle(dir, listenAddress(options), port, user, hostPub, started.child, started.log, sharePid);
       if (!started.addressInUse || attempt >= 5) {
         throw new Error(`sshd did not start on port ${port}:\n${started.log()}`);
       }
@@ -122,6 +129,7 @@ async function launch(
   extraConfig: string[],
   account: { uid: number; gid: number } | undefined,
   network: SshdOptions['network'],
+  sharePid: boolean,
 ): Promise<Launch> {
   const address = network?.listenAddress ?? '127.0.0.1';
   const config = join(dir, `sshd_config.${port}`);
@@ -149,12 +157,14 @@ async function launch(
       `exec setpriv --reuid=${account.uid} --regid=${account.gid} --init-groups --pdeathsig KILL ${SSHD} -D -e -f ${config}`
     : `exec ${SSHD} -D -e -f ${config}`;
   // --pdeathsig: if the test process dies, unshare dies, and --kill-child takes the namespace down.
+  // Sharing the PID namespace, unshare, sh and sshd are one process (each execs the next).
+  const pidNamespace = sharePid ? [] : ['--pid', '--fork', '--kill-child', '--mount-proc'];
   const child = spawn(
     'setpriv',
     [
       '--pdeathsig', 'KILL',
       ...(network ? ['nsenter', `--net=/run/netns/${network.netns}`] : []),
-      'unshare', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc',
+      'unshare', '--mount', '--propagation', 'private', ...pidNamespace,
       'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && ${HIDE_BASHRC} && ${sshd}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -232,10 +242,12 @@ function handle(
   hostKey: { type: string; blob: Buffer },
   child: ChildProcess,
   log: () => string,
+  sharePid: boolean,
 ): SshdHandle {
   const hostKeyLine = `${hostKey.type} ${hostKey.blob.toString('base64')}`;
-  // The child is setpriv-turned-unshare; the sshd listener is its one child (PID 1 inside).
-  const listener = processTree(child.pid!)[1] ?? child.pid!;
+  // The child is setpriv-turned-unshare; the sshd listener is its one child (PID 1 inside), or,
+  // sharing the machine's namespace, the child itself.
+  const listener = sharePid ? child.pid! : (processTree(child.pid!)[1] ?? child.pid!);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
@@ -262,7 +274,8 @@ function handle(
     },
     async stop() {
       // Killing the namespace's PID 1 kills everything in it (stopped processes too), and unshare,
-      // which waits for it, exits only once they are all gone.
+      // which waits for it, exits only once they are all gone. Sharing the machine's namespace,
+      // this ends the sshd and the processes still under it; not those that left.
       if (child.exitCode === null && child.signalCode === null) signalTree(listener, 'SIGKILL');
       await exited;
       rmSync(dir, { recursive: true, force: true });

@@ -2,15 +2,12 @@ import { locateSignature, MAX_MACHO_HEAD_BYTES, type SignatureLocation } from '.
 import { PageHasher, type PageHashKind } from './page-hasher.ts';
 
 /**
- * The page-hash kinds computed while the bytes stream past, since the CodeDirectory that says
- * which one is used comes last: SHA-256 over 4 KiB pages (Go's linker, codesign), SHA-1 (older
- * signatures and the primary CD of dual-hash ones) and SHA-256 over 16 KiB pages.
+ * The page-hash kinds computed while the bytes stream past (the CodeDirectory that says which one
+ * is used comes last): SHA-256 over 4 KiB pages, what Go's linker and codesign write. Add
+ * `{ algorithm: 'sha1', pageSize: 4096 }` for signatures made for macOS before 10.11; each kind
+ * costs one more hash of every byte.
  */
-export const DEFAULT_PAGE_HASH_KINDS: readonly PageHashKind[] = [
-  { algorithm: 'sha256', pageSize: 4096 },
-  { algorithm: 'sha1', pageSize: 4096 },
-  { algorithm: 'sha256', pageSize: 16384 },
-];
+export const DEFAULT_PAGE_HASH_KINDS: readonly PageHashKind[] = [{ algorithm: 'sha256', pageSize: 4096 }];
 
 /** The signature cannot exceed this: 1 GiB of code at 4 KiB pages has 8 MiB of SHA-256 hashes. */
 export const MAX_SIGNATURE_BYTES = 64 * 1024 * 1024;

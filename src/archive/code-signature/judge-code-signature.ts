@@ -28,7 +28,11 @@ export function judgeCodeSignature(evidence: SignatureEvidence, required: readon
   const primary = parsed.codeDirectories.find((cd) => cd.slot === CSSLOT.codeDirectory);
   if (!primary) return { status: 'fail', detail: ['code signature without a CodeDirectory'], facts: {} };
 
-  const problems = parsed.codeDirectories.flatMap((cd) => verifyCodeDirectory(cd, parsed.blobs, evidence.pages, evidence.offset));
+  const checks = parsed.codeDirectories.map((cd) => verifyCodeDirectory(cd, parsed.blobs, evidence.pages, evidence.offset));
+  const problems = checks.flatMap((check) => (check.verified ? check.problems : []));
+  const unverified = checks.flatMap((check) => (check.verified ? [] : [check.unverified]));
+  // Enough that one CodeDirectory is verified: macOS itself picks one (the strongest hash).
+  if (unverified.length === checks.length) problems.push(...unverified);
   const granted = grantedEntitlements(parsed.blobs);
   problems.push(...granted.problems);
   const missing = required.filter((name) => !granted.names.includes(name));
@@ -39,11 +43,13 @@ export function judgeCodeSignature(evidence: SignatureEvidence, required: readon
   const facts = signatureFacts(primary, granted.names);
   if (problems.length > 0) return { status: 'fail', detail: problems, facts };
   const kind = primary.flags & CS_ADHOC ? 'ad hoc' : 'signed';
-  const summary = `${kind}, ${primary.nCodeSlots} pages of ${primary.pageSize} bytes match their ${hashTypeName(primary.hashType)} hashes`;
+  const verified = parsed.codeDirectories[checks.findIndex((check) => check.verified)]!;
+  const summary = `${kind}, ${verified.nCodeSlots} pages of ${verified.pageSize} bytes match their ${hashTypeName(verified.hashType)} hashes`;
   const ents = granted.names.length === 0 ? 'no entitlements' : `entitlements: ${granted.names.join(', ')}`;
-  const notes = parsed.blobs.some((b) => b.type === CSSLOT.signature && b.bytes.length > 8)
-    ? ['the CMS signature (Developer ID) is not verified here; the on-host check does that']
-    : [];
+  const notes = [...unverified];
+  if (parsed.blobs.some((b) => b.type === CSSLOT.signature && b.bytes.length > 8)) {
+    notes.push('the CMS signature (Developer ID) is not verified here; the on-host check does that');
+  }
   return { status: 'pass', detail: [`${summary}; ${ents}`, ...notes], facts };
 }
 

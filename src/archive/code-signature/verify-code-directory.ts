@@ -24,14 +24,20 @@ export function hashTypeName(type: number): string {
 }
 
 /**
- * What is wrong between one CodeDirectory and the file: its page hashes against the pages as
- * they are now, and its special slots against the blobs beside it. Empty when it all agrees.
+ * What one CodeDirectory says of the file: `problems` between its page hashes and the pages as
+ * they are now, and between its special slots and the blobs beside it; or `unverified` when it
+ * uses a hash this pass did not compute (another CodeDirectory of the signature may cover it).
  */
-export function verifyCodeDirectory(cd: CodeDirectory, blobs: readonly IndexedBlob[], pages: readonly PageDigests[], signatureOffset: number): string[] {
+export type CodeDirectoryCheck = { verified: true; problems: string[] } | { verified: false; unverified: string };
+
+export function verifyCodeDirectory(cd: CodeDirectory, blobs: readonly IndexedBlob[], pages: readonly PageDigests[], signatureOffset: number): CodeDirectoryCheck {
   const which = cd.slot === CSSLOT.codeDirectory ? 'CodeDirectory' : `alternate CodeDirectory (slot 0x${cd.slot.toString(16)})`;
   const type = HASH_TYPES[cd.hashType];
-  if (!type) return [`${which} uses ${hashTypeName(cd.hashType)}, which is not verified here`];
-  if (cd.hashSize !== type.size) return [`${which}: ${type.name} slots of ${cd.hashSize} bytes, expected ${type.size}`];
+  if (!type) return { verified: false, unverified: `${which} uses ${hashTypeName(cd.hashType)}, which is not verified here` };
+  if (cd.hashSize !== type.size) return { verified: true, problems: [`${which}: ${type.name} slots of ${cd.hashSize} bytes, expected ${type.size}`] };
+  if (cd.pageSize !== 0 && !pages.some((p) => p.kind.algorithm === type.algorithm && p.kind.pageSize === cd.pageSize)) {
+    return { verified: false, unverified: `${which} uses ${type.name} over ${cd.pageSize}-byte pages, which this pass did not hash` };
+  }
   const problems = [...verifyPages(cd, which, type, pages, signatureOffset)];
   for (const { slot, what } of BOUND_BLOBS) {
     const blob = blobs.find((b) => b.type === slot);
@@ -43,7 +49,7 @@ export function verifyCodeDirectory(cd: CodeDirectory, blobs: readonly IndexedBl
       problems.push(`special slot ${slot} of the ${which} hashes ${what} that the signature does not hold`);
     }
   }
-  return problems;
+  return { verified: true, problems };
 }
 
 function verifyPages(cd: CodeDirectory, which: string, type: { algorithm: PageHashAlgorithm; size: number; name: string }, pages: readonly PageDigests[], signatureOffset: number): string[] {
@@ -53,8 +59,7 @@ function verifyPages(cd: CodeDirectory, which: string, type: { algorithm: PageHa
   }
   const expectedSlots = Math.ceil(cd.codeLimit / cd.pageSize);
   if (cd.nCodeSlots !== expectedSlots) return [`${which} has ${cd.nCodeSlots} page hashes for ${cd.codeLimit} bytes of code, expected ${expectedSlots}`];
-  const ours = pages.find((p) => p.kind.algorithm === type.algorithm && p.kind.pageSize === cd.pageSize);
-  if (!ours) return [`${which} uses ${type.name} over ${cd.pageSize}-byte pages, which this pass did not hash`];
+  const ours = pages.find((p) => p.kind.algorithm === type.algorithm && p.kind.pageSize === cd.pageSize)!;
   const digestSize = type.algorithm === 'sha1' ? 20 : 32;
   const changed: number[] = [];
   for (let page = 0; page < cd.nCodeSlots; page++) {

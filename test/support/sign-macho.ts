@@ -13,6 +13,8 @@ export interface SignOptions {
   /** 2 = SHA-256 (default), 1 = SHA-1. */
   hashType?: 1 | 2;
   identifier?: string;
+  /** Special slots in the CodeDirectory (default 7: through DER entitlements); fewer leaves blobs unbound. */
+  specialSlots?: number;
 }
 
 const LC_SEGMENT_64 = 0x19;
@@ -33,7 +35,8 @@ export function signMachO(binary: Buffer, options: SignOptions = {}): Buffer {
   const identifier = options.identifier ?? 'ephemerd';
   const pages = Math.ceil(offset / PAGE);
   const hashSize = hashType === 1 ? 20 : 32;
-  const cdLength = 88 + identifier.length + 1 + (7 + pages) * hashSize;
+  const special = options.specialSlots ?? 7;
+  const cdLength = 88 + identifier.length + 1 + (special + pages) * hashSize;
   const sigLength = 12 + 8 * (blobs.length + 1) + cdLength + blobs.reduce((n, b) => n + b.bytes.length, 0);
 
   const out = Buffer.alloc(offset + sigLength);
@@ -46,14 +49,14 @@ export function signMachO(binary: Buffer, options: SignOptions = {}): Buffer {
 
   const algorithm = hashType === 1 ? 'sha1' : 'sha256';
   const cd = Buffer.alloc(cdLength);
-  const hashOffset = 88 + identifier.length + 1 + 7 * hashSize;
+  const hashOffset = 88 + identifier.length + 1 + special * hashSize;
   cd.writeUInt32BE(0xfade0c02, 0);
   cd.writeUInt32BE(cdLength, 4);
   cd.writeUInt32BE(0x20400, 8);
   cd.writeUInt32BE(0x2, 12); // adhoc
   cd.writeUInt32BE(hashOffset, 16);
   cd.writeUInt32BE(88, 20);
-  cd.writeUInt32BE(7, 24);
+  cd.writeUInt32BE(special, 24);
   cd.writeUInt32BE(pages, 28);
   cd.writeUInt32BE(offset, 32);
   cd[36] = hashSize;
@@ -63,7 +66,7 @@ export function signMachO(binary: Buffer, options: SignOptions = {}): Buffer {
   cd.writeBigUInt64BE(BigInt(text.filesize), 72);
   cd.writeBigUInt64BE(1n, 80); // CS_EXECSEG_MAIN_BINARY
   cd.write(identifier, 88, 'utf8');
-  for (const { type, bytes } of blobs) hash(algorithm, bytes, 'buffer').copy(cd, hashOffset - type * hashSize);
+  for (const { type, bytes } of blobs.filter((b) => b.type <= special)) hash(algorithm, bytes, 'buffer').copy(cd, hashOffset - type * hashSize);
   for (let page = 0; page < pages; page++) {
     hash(algorithm, out.subarray(page * PAGE, Math.min(offset, (page + 1) * PAGE)), 'buffer').copy(cd, hashOffset + page * hashSize);
   }

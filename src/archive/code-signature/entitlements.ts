@@ -1,4 +1,4 @@
-import { parse as parsePlist } from 'plist';
+import { readPlistDict, type PlistScalar } from './plist-xml.ts';
 
 /** Entitlements granted (value `true`), or why the blob could not be read. */
 export type EntitlementsParse = { ok: true; granted: string[] } | { ok: false; reason: string };
@@ -6,16 +6,13 @@ export type EntitlementsParse = { ok: true; granted: string[] } | { ok: false; r
 /** The XML entitlements blob (0xfade7171): a property list whose top dict maps names to values. */
 export function parseEntitlementsXml(blob: Buffer): EntitlementsParse {
   const xml = blob.toString('utf8', 8);
-  let value: unknown;
+  let dict: Map<string, PlistScalar>;
   try {
-    value = parsePlist(xml);
+    dict = readPlistDict(xml);
   } catch (err) {
-    return { ok: false, reason: `entitlements XML is not a property list: ${(err as Error).message.split('\n')[0]}` };
+    return { ok: false, reason: `entitlements XML is not a property list: ${(err as Error).message}` };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, reason: 'entitlements XML is a property list without a top-level dict' };
-  }
-  return { ok: true, granted: Object.entries(value).filter(([, v]) => v === true).map(([k]) => k) };
+  return { ok: true, granted: [...dict].filter(([, value]) => value === true).map(([name]) => name) };
 }
 
 const TAG = { boolean: 0x01, integer: 0x02, utf8: 0x0c, sequence: 0x30, application16: 0x70, dict: 0xb0 } as const;

@@ -125,6 +125,13 @@ describe('judgeCodeSignature on binaries the tests sign with entitlements', () =
     );
   });
 
+  it('fails entitlements the CodeDirectory does not bind (too few special slots)', () => {
+    const unbound = signMachO(real, { entitlements: [VIRT], specialSlots: 5 });
+    expect(judgeCodeSignature(scan([unbound]), REQUIRED).detail).toEqual([
+      'entitlements (DER) blob is not bound by the CodeDirectory (it has 5 special slots, slot 7 is needed)',
+    ]);
+  });
+
   it('reads either form alone', () => {
     for (const form of ['xml', 'der'] as const) {
       const one = signMachO(real, { entitlements: [VIRT], entitlementForms: [form] });

@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto';
 import type { Judgement } from '../../domain/judgement.ts';
 import type { SignatureEvidence } from './code-signature-scanner.ts';
+import { digest } from './page-hasher.ts';
 import { parseEntitlementsDer, parseEntitlementsXml, type EntitlementsParse } from './entitlements.ts';
 import { CSMAGIC, CSSLOT, parseSuperBlob, type CodeDirectory, type IndexedBlob } from './super-blob.ts';
 import { hashTypeName, verifyCodeDirectory } from './verify-code-directory.ts';
@@ -87,7 +87,7 @@ function signatureFacts(cd: CodeDirectory, entitlements: string[]): Record<strin
   return {
     identifier: cd.identifier,
     // codesign's CDHash: the CodeDirectory's hash, cut to 20 bytes.
-    cdhash: hash(algorithm, cd.bytes, 'hex').slice(0, 40),
+    cdhash: digest(algorithm, cd.bytes).toString('hex', 0, 20),
     hashType: hashTypeName(cd.hashType),
     pageSize: String(cd.pageSize),
     flags: flags.join(',') || 'none',

@@ -2,6 +2,11 @@ import { createHash, hash } from 'node:crypto';
 
 export type PageHashAlgorithm = 'sha1' | 'sha256';
 
+/** One-shot digest: crypto.hash (Node 20.12 on) skips a Hash object per page; createHash before. */
+export function digest(algorithm: PageHashAlgorithm, data: Buffer): Buffer {
+  return typeof hash === 'function' ? hash(algorithm, data, 'buffer') : createHash(algorithm).update(data).digest();
+}
+
 /** One kind of page hash a CodeDirectory may use. */
 export interface PageHashKind {
   algorithm: PageHashAlgorithm;
@@ -56,8 +61,7 @@ export class PageHasher {
   }
 
   private store(page: Buffer): void {
-    const digest = typeof hash === 'function' ? hash(this.kind.algorithm, page, 'buffer') : createHash(this.kind.algorithm).update(page).digest();
-    digest.copy(this.digests, this.count * this.digestSize);
+    digest(this.kind.algorithm, page).copy(this.digests, this.count * this.digestSize);
     this.count += 1;
   }
 }

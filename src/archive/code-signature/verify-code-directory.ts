@@ -1,6 +1,5 @@
-import { hash } from 'node:crypto';
 import type { PageDigests } from './code-signature-scanner.ts';
-import type { PageHashAlgorithm } from './page-hasher.ts';
+import { digest, type PageHashAlgorithm } from './page-hasher.ts';
 import { CSSLOT, slotHash, type CodeDirectory, type IndexedBlob } from './super-blob.ts';
 
 /** cs_blobs.h hash types: the algorithm, and how many bytes of its digest a slot holds. */
@@ -43,7 +42,7 @@ export function verifyCodeDirectory(cd: CodeDirectory, blobs: readonly IndexedBl
     const blob = blobs.find((b) => b.type === slot);
     const stored = cd.nSpecialSlots >= slot ? slotHash(cd, -slot) : undefined;
     if (blob && !stored) problems.push(`${what} blob is not bound by the ${which} (it has ${cd.nSpecialSlots} special slots, slot ${slot} is needed)`);
-    else if (blob && stored && !hash(type.algorithm, blob.bytes, 'buffer').subarray(0, type.size).equals(stored)) {
+    else if (blob && stored && !digest(type.algorithm, blob.bytes).subarray(0, type.size).equals(stored)) {
       problems.push(`${what} blob does not match its hash in special slot ${slot} of the ${which}: changed after signing`);
     } else if (!blob && stored && stored.some((byte) => byte !== 0)) {
       problems.push(`special slot ${slot} of the ${which} hashes ${what} that the signature does not hold`);

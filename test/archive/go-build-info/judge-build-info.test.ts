@@ -69,6 +69,8 @@ describe('judgeBuildInfo on variants of real binaries', () => {
     expect(judgeBuildInfo(other, expectFor('linux/arm64', { rules })).detail[0]).toBe(
       'no version stamp: -ldflags has no -X github.com/ephpm/ephemerd/pkg/runner.Version=…; expected -X github.com/ephpm/ephemerd/pkg/runner.Version=v0.2.4',
     );
+    const longer = await variant('longer-tag', 'linux/arm64', (l) => withSetting(l, '-ldflags', `-X main.version=${TAG}-dirty`));
+    expect(judgeBuildInfo(longer, expectFor('linux/arm64')).detail[0]).toBe('stamped "v0.2.4-dirty": -X main.version=v0.2.4-dirty, expected v0.2.4');
     const good = await variant('runner-stamp', 'linux/arm64');
     expect(judgeBuildInfo(good, expectFor('linux/arm64', { rules })).status).toBe('pass');
   });

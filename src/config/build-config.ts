@@ -56,7 +56,12 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext): SmokeConfig {
   return {
     file: ctx.file,
     ...(raw.repo === undefined ? {} : { repo: raw.repo }),
-    release: { ...DEFAULT_RELEASE, ...raw.release },
+    release: {
+      ...DEFAULT_RELEASE,
+      ...raw.release,
+      cgoEnabled: { ...DEFAULT_RELEASE.cgoEnabled, ...raw.release?.cgoEnabled },
+      entitlements: [...(raw.release?.entitlements ?? DEFAULT_RELEASE.entitlements)],
+    },
     platforms,
     inspect: { ...DEFAULT_INSPECT, ...raw.inspect },
     hosts,

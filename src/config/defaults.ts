@@ -7,6 +7,13 @@ export const DEFAULT_RELEASE: Readonly<ReleaseRules> = {
   assetPattern: 'ephemerd_{tag}_{os}_{arch}.{ext}',
   checksumsAsset: 'checksums.txt',
   binaryName: 'ephemerd',
+  versionStamp: 'main.version',
+  goBuildInfo: 'required',
+  // ephemerd's Linux builds are static; Windows and macOS are not judged on cgo.
+  cgoEnabled: { linux: false },
+  // Vz refuses to boot a VM without it.
+  entitlements: ['com.apple.security.virtualization'],
+  sizeChangeRatio: 0.25,
 };
 
 const MB = 1_000_000;

@@ -137,6 +137,20 @@ export const configSchema = z.strictObject({
       }),
       checksumsAsset: text,
       binaryName: text,
+      versionStamp: z
+        .string({ error: 'expected a string' })
+        .regex(/^[^\s=]+\.[^\s=.]+$/, { error: 'expected a Go symbol such as main.version or example.com/pkg/build.Version' }),
+      goBuildInfo: z.enum(['required', 'optional'], { error: 'expected required or optional' }),
+      cgoEnabled: z.record(
+        z.string().regex(/^[a-z0-9]+$/, { error: 'expected an OS name such as linux, windows or darwin' }),
+        z.union([z.boolean(), z.literal('any')], { error: 'expected true, false or any' }),
+        { error: 'expected a map of OS to true, false or any, e.g. { linux: false }' },
+      ),
+      entitlements: z.array(text, { error: 'expected a list of entitlement names' }),
+      sizeChangeRatio: z
+        .number({ error: 'expected a ratio such as 0.25 (±25%)' })
+        .positive({ error: 'expected a ratio greater than 0, such as 0.25 (±25%)' })
+        .max(100, { error: 'expected a ratio of at most 100' }),
     })
     .partial()
     .optional(),

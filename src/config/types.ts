@@ -18,7 +18,20 @@ export interface ReleaseRules {
   checksumsAsset: string;
   /** The binary's name inside each archive, without `.exe`. */
   binaryName: string;
+  /** The symbol `-ldflags "-X <symbol>=<tag>"` must set, e.g. `main.version`. */
+  versionStamp: string;
+  /** `required`: a binary without Go build info fails; `optional`: the build check is skipped. */
+  goBuildInfo: 'required' | 'optional';
+  /** Per OS (`linux`, …): the CGO_ENABLED the build must record, or `any`. OSes not listed: any. */
+  cgoEnabled: Record<string, CgoRule>;
+  /** Entitlements a darwin binary's signature must grant (each with the value true). */
+  entitlements: string[];
+  /** An archive whose size differs from the last published release's by more than this (0.25 = ±25%) fails. */
+  sizeChangeRatio: number;
 }
+
+/** `false`: the build must record CGO_ENABLED=0; `true`: CGO_ENABLED=1; `any`: not checked. */
+export type CgoRule = boolean | 'any';
 
 export interface PlatformRules {
   /** A binary smaller than this is a placeholder build. */

@@ -3,6 +3,7 @@ import type { PlatformJob } from '../checks/platform-job.ts';
 import type { HostConfig } from '../config/types.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
+import { describeSwept } from '../probes/sweep-leftovers.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import { cleanupHost } from '../stages/cleanup-host.ts';
 import { abortableRemote, CANCELLED } from './abortable-remote.ts';
@@ -79,6 +80,8 @@ async function cleanUp(job: PlatformJob, session: HostSession, keep: boolean, de
     return checkResult('cleanup', 'error', `could not clean ${runDir ?? 'the run'} on host ${host.name}: ${message}; run smoke hosts clean`, Date.now() - started);
   }
   if (keep && runDir) deps.onEvent({ kind: 'info', message: `${job.platform}: kept ${runDir} on host ${host.name} for debugging` });
+  const stopped = report.swept.filter((p) => !p.survived);
+  if (stopped.length > 0) deps.onEvent({ kind: 'warning', platform: job.platform, host: host.name, message: `stopped processes the run left outside its process groups: ${describeSwept(stopped)}` });
   if (report.problems.length === 0) return null;
   return checkResult('cleanup', 'error', `host ${host.name} not clean: ${report.problems.join('; ')}`, Date.now() - started);
 }

@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { BootProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
-import { checkResult, type CheckStatus } from '../domain/verdict.ts';
+import { checkResult, type CheckResult, type CheckStatus } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import { parseStopLines, PID_DIR, type Shell } from '../shells/shell.ts';
 import { excerptAround, LogFollower, newLogState, type LogState } from './log-follower.ts';
 import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
+import { leftoversNote, sweepLeftovers } from './sweep-leftovers.ts';
 import { formatDuration } from '../domain/format-duration.ts';
 import type { Probe } from './probe.ts';
 
@@ -61,13 +62,14 @@ export const probeBootServe: Probe<BootServeInput> = async (remote, shell, input
     const argv = binaryArgv(host, input.binaryPath, ['serve', '--data-dir', dataDir]);
     const logFile = shell.joinPath(input.runDir, 'boot-serve.log');
     launched = true;
-    await runChecked(remote, shell.startBackground({ argv, cwd: input.runDir, logFile, pidFile, sudo: host.sudo }), 'start ephemerd serve', host.timeouts.commandMs);
+    await runChecked(remote, shell.startBackground({ argv, cwd: input.runDir, logFile, pidFile, sudo: host.sudo, runMark: input.runDir }), 'start ephemerd serve', host.timeouts.commandMs);
     outcome = await watch(remote, shell, { ...input, port, logFile, pidFile, log });
   } catch (error) {
     if (!(error instanceof HostError)) throw error;
     outcome = { status: 'error', detail: error.message };
   }
   if (launched) outcome = await stopAndJudge(remote, shell, pidFile, settings.stopGraceMs, outcome);
+  if (launched) outcome = await sweepAndJudge(remote, shell, input.runDir, settings.stopGraceMs, outcome);
   const excerpt = log.lines.length > 0 ? excerptAround(log, outcome.excerptAt) : undefined;
   return checkResult('boot', outcome.status, outcome.detail, elapsed(), excerpt);
 };
@@ -144,6 +146,23 @@ async function watch(
 async function healthzOk(remote: Remote, shell: Shell, port: number): Promise<boolean> {
   const res = await runOnHost(remote, shell.healthz({ port, timeoutMs: 2000 }), 'GET /healthz', { timeoutMs: 2000 + 10_000, maxOutputBytes: 16 * 1024 });
   return res.exitCode === 0 && /"status"\s*:\s*"ok"/.test(res.stdout);
+}
+
+/**
+ * After the group is stopped, anything still carrying the run's mark left the group (`setsid`, a
+ * double fork): a daemon must not orphan its children, so that is a `fail`, and they are stopped.
+ */
+async function sweepAndJudge(remote: Remote, shell: Shell, runDir: string, graceMs: number, outcome: Outcome): Promise<Outcome> {
+  let swept;
+  try {
+    swept = await sweepLeftovers(remote, shell, { runDir }, graceMs);
+  } catch (error) {
+    if (!(error instanceof HostError)) throw error;
+    return outcome.status === 'fail' ? { ...outcome, detail: `${outcome.detail}; and ${error.message}` } : { ...outcome, status: 'error', detail: error.message };
+  }
+  if (swept.length === 0) return outcome;
+  const note = leftoversNote('ephemerd serve', swept);
+  return { ...outcome, status: 'fail', detail: outcome.status === 'fail' ? `${outcome.detail}; ${note}` : note };
 }
 
 /** Stops the group whatever happened; the stop can only make the outcome worse, never better. */

@@ -50,7 +50,8 @@ function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number 
       break;
     case 'tested':
       if (options.json) io.stdout.write(toReportJson(outcome.report));
-      else io.stderr.write(`smoke: ${outcome.report.verdict}; reports in ${outcome.reportDir}\n`);
+      if (outcome.reportProblem !== undefined) io.stderr.write(`smoke: local error: ${outcome.reportProblem}\n`);
+      if (!options.json) io.stderr.write(`smoke: ${outcome.report.verdict}${outcome.reportProblem === undefined ? `; reports in ${outcome.reportDir}` : ''}\n`);
       break;
   }
   return exitCodeFor(outcome);

@@ -63,7 +63,8 @@ export async function watchPass(ctx: WatchContext, state: WatchState): Promise<P
       if (outcome.kind === 'tested') {
         result.verdicts.push(outcome.report.verdict);
         state.testedHere.set(decision.release.id, assetsFingerprint(decision.release));
-        info(`${decision.release.tag_name}: ${outcome.report.verdict}; reports in ${outcome.reportDir}`);
+        if (outcome.reportProblem !== undefined) ctx.onEvent({ kind: 'warning', message: `${decision.release.tag_name}: ${outcome.reportProblem}` });
+        info(`${decision.release.tag_name}: ${outcome.report.verdict}${outcome.reportProblem === undefined ? `; reports in ${outcome.reportDir}` : ''}`);
       } else {
         info(`${decision.release.tag_name}: not tested (${outcome.kind})`);
       }

@@ -4,6 +4,7 @@ import type { EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import type { Verdict } from '../domain/verdict.ts';
 import type { GitHub } from '../github/github.ts';
+import type { ListedPage } from '../github/list-releases-if-changed.ts';
 import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
 import { chooseView } from '../progress/choose-view.ts';
 import { assetsFingerprint, pickDrafts, type DraftDecision } from '../stages/pick-drafts.ts';
@@ -13,7 +14,8 @@ import { thisMachine } from '../pipeline/this-machine.ts';
 
 /** What one watch remembers between polls. Only an optimisation: "tested" lives in the drafts' bodies. */
 export interface WatchState {
-  etag: string | null;
+  /** The listing's pages as last seen, each with its ETag; null lists everything again. */
+  pages: ListedPage[] | null;
   /** When a draft skipped for a run in progress counts as killed: list then, even if unchanged. */
   recheckAt: number | null;
   /** Release id → assets fingerprint when this watch tested it (see PickDraftsOptions.testedHere). */
@@ -43,9 +45,9 @@ const LABEL: Record<DraftDecision['action'], string> = { test: 'testing', skip: 
 /** One poll: list the releases if they changed, decide per draft, and test those that need it, one at a time. */
 export async function watchPass(ctx: WatchContext, state: WatchState): Promise<PassResult> {
   const recheck = state.recheckAt !== null && Date.now() >= state.recheckAt;
-  const listing = await ctx.github.listReleasesIfChanged(recheck ? null : state.etag);
+  const listing = await ctx.github.listReleasesIfChanged(recheck ? null : state.pages);
   if (!listing.changed) return { listed: false, verdicts: [], errors: 0 };
-  state.etag = listing.etag;
+  state.pages = listing.pages;
   state.recheckAt = null;
 
   const { config } = ctx;
@@ -70,8 +72,8 @@ export async function watchPass(ctx: WatchContext, state: WatchState): Promise<P
       }
     } catch (error) {
       result.errors += 1;
-      // Nothing on GitHub changed, so the next poll would be a 304: look at every draft again.
-      state.etag = null;
+      // Nothing on GitHub changed, so the next poll would be all 304s: look at every draft again.
+      state.pages = null;
       ctx.onEvent({ kind: 'warning', message: `${decision.release.tag_name}: run stopped: ${errorText(error)}` });
     }
   }

@@ -1,5 +1,5 @@
 import type { RunReport } from '../domain/report.ts';
-import { planSectionEdit } from '../github/body-section.ts';
+import { planSectionEdit, type SectionEdit } from '../github/body-section.ts';
 import type { GitHub } from '../github/github.ts';
 import { commitState, runningDescription, statusDescription } from '../github/status-description.ts';
 import type { Release } from '../github/types.ts';
@@ -37,7 +37,7 @@ export interface PostInput {
   expected: string[];
 }
 
-export type PostOutcome = { bodyOutcome: 'replaced' | 'appended' | 'over-limit'; state: string; description: string };
+export type PostOutcome = { bodyOutcome: SectionEdit['outcome']; state: string; description: string };
 
 /**
  * Writes the result into the draft's body (our section only; the rest stays byte for byte) and
@@ -69,10 +69,11 @@ export async function writeSection(
   github: PostGitHub,
   releaseId: number,
   render: (budget: number) => string,
-): Promise<'replaced' | 'appended' | 'over-limit'> {
+): Promise<SectionEdit['outcome']> {
   const current = await github.getRelease(releaseId);
   const edit = planSectionEdit(current.body ?? null, render);
-  if (edit.outcome !== 'over-limit' && edit.body !== (current.body ?? '')) {
+  // `over-limit` still writes: the body without an old section of ours that no longer holds.
+  if (edit.outcome !== 'unplaceable' && edit.body !== (current.body ?? '')) {
     await github.updateReleaseBody(releaseId, edit.body);
   }
   return edit.outcome;

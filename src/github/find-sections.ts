@@ -1,4 +1,4 @@
-import { fromMarkdown } from 'mdast-util-from-markdown';
+import MarkdownIt from 'markdown-it';
 import { DATA_PREFIX, parseSectionData } from '../report/section-data.ts';
 
 export const SECTION_BEGIN = '<!-- smoke-test:begin -->';
@@ -23,13 +23,15 @@ export interface SectionSpan {
  */
 export function findSections(body: string): SectionSpan[] {
   if (!body.includes(SECTION_BEGIN)) return [];
-  const htmlBlocks = fromMarkdown(body)
-    .children.filter((node) => node.type === 'html')
-    .map((node) => ({ start: node.position?.start.offset ?? -1, end: node.position?.end.offset ?? -1 }));
+  const lineStarts = lineStartsOf(body);
   const marks: { at: number; kind: 'begin' | 'end' }[] = [];
-  for (const block of htmlBlocks) {
-    if (isOurBegin(body, block.start)) marks.push({ at: block.start, kind: 'begin' });
-    for (let at = body.indexOf(SECTION_END, block.start); at !== -1 && at < block.end; at = body.indexOf(SECTION_END, at + 1)) {
+  for (const token of blockParser.parse(body, {})) {
+    if (token.type !== 'html_block' || token.level !== 0 || !token.map) continue;
+    const [first, last] = token.map;
+    const start = lineStarts[first] ?? body.length;
+    const end = lineStarts[last] ?? body.length;
+    if (isOurBegin(body, start)) marks.push({ at: start, kind: 'begin' });
+    for (let at = body.indexOf(SECTION_END, start); at !== -1 && at < end; at = body.indexOf(SECTION_END, at + 1)) {
       if (isOwnLine(body, at, SECTION_END)) marks.push({ at, kind: 'end' });
     }
   }
@@ -40,6 +42,22 @@ export function findSections(body: string): SectionSpan[] {
     if (mark.kind === 'begin' && next?.kind === 'end') spans.push({ start: mark.at, end: next.at + SECTION_END.length });
   });
   return spans;
+}
+
+/**
+ * CommonMark's block structure is all that decides where a section can be (no inline construct
+ * spans a line that starts an HTML block), so inline parsing is off: a 125,000-character body
+ * is read in milliseconds. markdown-it keeps the body's line count (it only normalises line
+ * endings), so its line numbers map back to offsets here.
+ */
+const blockParser = new MarkdownIt('commonmark');
+blockParser.core.ruler.disable(['inline']);
+
+/** The offset where each line starts; LF, CR and CRLF each end a line, as in CommonMark. */
+function lineStartsOf(body: string): number[] {
+  const starts = [0];
+  for (const m of body.matchAll(/\r\n|\r|\n/g)) starts.push(m.index + m[0].length);
+  return starts;
 }
 
 function isOurBegin(body: string, at: number): boolean {

@@ -11,6 +11,7 @@ import { assetsFingerprint, pickDrafts, type DraftDecision } from '../stages/pic
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor, type RunSettings } from './run-input.ts';
 import { thisMachine } from '../pipeline/this-machine.ts';
+import { noRoomSinceLastRun } from './watch-no-room.ts';
 
 /** What one watch remembers between polls. Only an optimisation: "tested" lives in the drafts' bodies. */
 export interface WatchState {
@@ -56,7 +57,9 @@ export async function watchPass(ctx: WatchContext, state: WatchState): Promise<P
   const info = (message: string) => ctx.onEvent({ kind: 'info', message });
   if (plan.length === 0) info(`no drafts of ${ctx.github.repo} to test`);
   const result: PassResult = { listed: true, verdicts: [], errors: 0 };
-  for (const decision of plan) {
+  for (const planned of plan) {
+    const noRoom = planned.action === 'test' ? await noRoomSinceLastRun(ctx.github, planned.release, config.statusContext) : null;
+    const decision: DraftDecision = noRoom === null ? planned : { action: 'skip', release: planned.release, reason: noRoom };
     info(`${decision.release.tag_name}: ${LABEL[decision.action]}: ${decision.reason}`);
     if (decision.action === 'skip-running') state.recheckAt = Math.min(state.recheckAt ?? Infinity, decision.recheckAt);
     if (decision.action !== 'test' || ctx.signal.aborted) continue;

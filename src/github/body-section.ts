@@ -17,7 +17,7 @@ export { parseSectionData, type SectionData } from '../report/section-data.ts';
  *   would swallow it (an unclosed fence or comment at its end), it goes on top instead, followed
  *   by one blank line: a section nobody (us included) can find would be written again and again.
  * - Our block uses the body's line ending: CRLF when the human text has a CRLF.
- * - GitHub caps a body at 125,000 characters; when the human text leaves too little room the
+ * - GitHub caps a body at 125,000 characters (code points, `bodyChars`); when the human text leaves too little room the
  *   section is rendered smaller. If even that does not fit, the outcome is `over-limit` and the
  *   body is the human text alone: an old section of ours (a "testing" one, say) is removed
  *   rather than left to say something no longer true.
@@ -69,15 +69,27 @@ export function planSectionEdit(
 function fitSection(place: Place, section: SectionSource, eol: string, max: number): string | null {
   const { before, after } = place;
   const frame = SECTION_BEGIN.length + SECTION_END.length + 2 * eol.length;
-  let budget = max - before.length - after.length - frame;
+  const human = bodyChars(before) + bodyChars(after);
+  // The renderer counts UTF-16 units, never fewer than characters: what it makes fits.
+  let budget = max - human - frame;
   for (let attempt = 0; attempt < 3 && budget > 0; attempt += 1) {
     const inner = toEol(sanitise(typeof section === 'string' ? section : section(budget)), eol);
-    const next = `${before}${SECTION_BEGIN}${eol}${inner}${eol}${SECTION_END}${after}`;
-    if (next.length <= max) return next;
+    const chars = human + frame + bodyChars(inner);
+    if (chars <= max) return `${before}${SECTION_BEGIN}${eol}${inner}${eol}${SECTION_END}${after}`;
     if (typeof section === 'string') return null;
-    budget -= next.length - max; // CRLF conversion can push a section just over: ask for less
+    budget -= chars - max; // CRLF conversion can push a section just over: ask for less
   }
   return null;
+}
+
+/**
+ * Characters as GitHub counts a body's length: code points, so an emoji is one (two UTF-16
+ * units in JavaScript). A person's 100,000 emoji leave GitHub room for 25,000 more characters.
+ */
+export function bodyChars(text: string): number {
+  let pairs = 0;
+  for (const _ of text.matchAll(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)) pairs += 1;
+  return text.length - pairs;
 }
 
 /** The body with our section written in; without it when it cannot fit (see `planSectionEdit`). */

@@ -27,6 +27,20 @@ export function statusDescription(platforms: readonly PlatformResult[], expected
   return clean(describe(failed, errored, platforms.length + missing.length));
 }
 
+/**
+ * Starts the status of a finished run whose result found no room in the draft's body (the
+ * release notes fill it): `gate` closes with it, and `watch` leaves the draft alone until it changes.
+ */
+export const NO_ROOM_PREFIX = 'not in the release body (no room): ';
+
+/** The status of a result that is not in the body: `error` for a pass (the gate cannot open on it), as it was otherwise. */
+export function noRoomStatus(verdict: Verdict, description: string): { state: Exclude<CommitState, 'pending'>; description: string } {
+  return {
+    state: verdict === 'pass' ? 'error' : commitState(verdict),
+    description: truncateEnd(`${NO_ROOM_PREFIX}${description}`, MAX_STATUS_DESCRIPTION),
+  };
+}
+
 /** The description while a run is under way. */
 export function runningDescription(platformCount: number): string {
   return `testing ${platformCount} platform${platformCount === 1 ? '' : 's'}`;

@@ -159,6 +159,14 @@ describe('replaceSection: the body limit', () => {
     expect(edit).toEqual({ body: `${human}\n\n\n\nafter`, outcome: 'over-limit', removedDuplicates: 0 });
   });
 
+  it('counts characters as GitHub does: an emoji is one', () => {
+    const human = '😀'.repeat(500);
+    const edit = planSectionEdit(human, section('s'), { maxBodyChars: 1000 });
+    expect(edit.outcome).toBe('appended');
+    expect(edit.body.length).toBeGreaterThan(1000);
+    expect([...edit.body].length).toBeLessThanOrEqual(1000);
+  });
+
   it('returns the body unchanged when a fixed section does not fit and there was none', () => {
     expect(planSectionEdit('abc', section('x'.repeat(200)), { maxBodyChars: 100 })).toEqual({ body: 'abc', outcome: 'over-limit', removedDuplicates: 0 });
   });

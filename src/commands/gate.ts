@@ -1,7 +1,7 @@
 import type { GateCliOptions } from '../cli.ts';
 import { EXIT } from '../domain/errors.ts';
 import { extractSection, parseSectionData } from '../github/body-section.ts';
-import { NO_ROOM_PREFIX } from '../github/status-description.ts';
+import { parseNoRoom } from '../github/status-description.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { testedState } from '../release/tested-state.ts';
 import { commandContext } from './context.ts';
@@ -26,8 +26,9 @@ export async function gateCommand(tag: string, options: GateCliOptions, io: CliI
   if (state.kind === 'untested' || state.kind === 'running') {
     // A finished run whose result found no room in the body says so in the commit status only.
     const [latest] = await github.listCommitStatuses(commit.sha, config.statusContext);
-    if (latest?.description?.startsWith(NO_ROOM_PREFIX)) {
-      say(`gate: closed: the last result is not in the draft's body: the release notes leave no room for it (status ${latest.state}: ${latest.description.slice(NO_ROOM_PREFIX.length)}); shorten them and run again`);
+    const noRoom = parseNoRoom(latest?.description);
+    if (latest && noRoom) {
+      say(`gate: closed: the last result is not in the draft's body: its ${noRoom.notesChars} characters of release notes leave no room for it (status ${latest.state}: ${noRoom.result}); shorten them and run again`);
       return EXIT.fail;
     }
   }

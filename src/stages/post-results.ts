@@ -1,5 +1,5 @@
 import type { RunReport } from '../domain/report.ts';
-import { planSectionEdit, type SectionEdit } from '../github/body-section.ts';
+import { bodyChars, planSectionEdit, type SectionEdit } from '../github/body-section.ts';
 import type { GitHub } from '../github/github.ts';
 import { commitState, noRoomStatus, runningDescription, statusDescription } from '../github/status-description.ts';
 import type { Release } from '../github/types.ts';
@@ -46,15 +46,16 @@ export type PostOutcome = { bodyOutcome: SectionEdit['outcome']; inBody: boolean
  */
 export async function postResults(github: PostGitHub, input: PostInput): Promise<PostOutcome> {
   const { report } = input;
-  const bodyOutcome = await writeSection(github, report.releaseId, (budget) =>
-    renderBodySection(report, { budget, expected: input.expected }),
-  );
+  const edit = await writeSection(github, report.releaseId, (budget) => renderBodySection(report, { budget, expected: input.expected }));
+  const bodyOutcome = edit.outcome;
   const stale = report.stale && report.stale.length > 0;
   const inBody = bodyOutcome === 'replaced' || bodyOutcome === 'appended';
   const said = stale
     ? `stale: ${report.stale!.join(', ')} changed during the test; run again`
     : statusDescription(report.platforms, input.expected);
-  const { state, description } = inBody ? { state: commitState(report.verdict), description: said } : noRoomStatus(report.verdict, said);
+  const { state, description } = inBody
+    ? { state: commitState(report.verdict), description: said }
+    : noRoomStatus(report.verdict, said, bodyChars(edit.body));
   if (report.commit) {
     await github.createCommitStatus(report.commit, {
       state,
@@ -71,14 +72,14 @@ export async function writeSection(
   github: PostGitHub,
   releaseId: number,
   render: (budget: number) => string,
-): Promise<SectionEdit['outcome']> {
+): Promise<SectionEdit> {
   const current = await github.getRelease(releaseId);
   const edit = planSectionEdit(current.body ?? null, render);
   // `over-limit` still writes: the body without an old section of ours that no longer holds.
   if (edit.outcome !== 'unplaceable' && edit.body !== (current.body ?? '')) {
     await github.updateReleaseBody(releaseId, edit.body);
   }
-  return edit.outcome;
+  return edit;
 }
 
 export { staleAssets };

@@ -17,10 +17,10 @@ export { parseSectionData, type SectionData } from '../report/section-data.ts';
  *   would swallow it (an unclosed fence or comment at its end), it goes on top instead, followed
  *   by one blank line: a section nobody (us included) can find would be written again and again.
  * - Our block uses the body's line ending: CRLF when the human text has a CRLF.
- * - GitHub caps a body at 125,000 characters (code points, `bodyChars`); when the human text leaves too little room the
- *   section is rendered smaller. If even that does not fit, the outcome is `over-limit` and the
- *   body is the human text alone: an old section of ours (a "testing" one, say) is removed
- *   rather than left to say something no longer true.
+ * - GitHub caps a body at 125,000 characters (code points, see `bodyChars`); when the human
+ *   text leaves too little room the section is rendered smaller. If even that does not fit, the
+ *   outcome is `over-limit` and the body is the human text alone: an old section of ours (a
+ *   "testing" one, say) is removed rather than left to say something no longer true.
  */
 export const MAX_BODY_CHARS = 125_000;
 
@@ -57,8 +57,9 @@ export function planSectionEdit(
   for (const place of places) {
     const next = fitSection(place, section, eol, max);
     if (next === null) return { body: human, outcome: 'over-limit', removedDuplicates };
+    // Read back as CommonMark reads it: exactly our section, from our begin to our end marker.
     const found = findSections(next);
-    if (found.length === 1 && found[0]!.start === place.before.length) {
+    if (found.length === 1 && found[0]!.start === place.before.length && found[0]!.end === next.length - place.after.length) {
       return { body: next, outcome: first ? 'replaced' : 'appended', removedDuplicates };
     }
   }

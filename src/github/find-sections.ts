@@ -1,4 +1,5 @@
-import MarkdownIt from 'markdown-it';
+import { createRequire } from 'node:module';
+import type MarkdownItConstructor from 'markdown-it';
 import { DATA_PREFIX, parseSectionData } from '../report/section-data.ts';
 
 export const SECTION_BEGIN = '<!-- smoke-test:begin -->';
@@ -25,7 +26,7 @@ export function findSections(body: string): SectionSpan[] {
   if (!body.includes(SECTION_BEGIN)) return [];
   const lineStarts = lineStartsOf(body);
   const marks: { at: number; kind: 'begin' | 'end' }[] = [];
-  for (const token of blockParser.parse(body, {})) {
+  for (const token of blockParser().parse(body, {})) {
     if (token.type !== 'html_block' || token.level !== 0 || !token.map) continue;
     const [first, last] = token.map;
     const start = lineStarts[first] ?? body.length;
@@ -48,10 +49,19 @@ export function findSections(body: string): SectionSpan[] {
  * CommonMark's block structure is all that decides where a section can be (no inline construct
  * spans a line that starts an HTML block), so inline parsing is off: a 125,000-character body
  * is read in milliseconds. markdown-it keeps the body's line count (it only normalises line
- * endings), so its line numbers map back to offsets here.
+ * endings), so its line numbers map back to offsets here. It is loaded on the first body that
+ * holds a begin marker, not at start: with its HTML entity tables it costs 4-8 MiB of memory.
  */
-const blockParser = new MarkdownIt('commonmark');
-blockParser.core.ruler.disable(['inline']);
+type BlockParser = InstanceType<typeof MarkdownItConstructor>;
+let parser: BlockParser | undefined;
+function blockParser(): BlockParser {
+  if (!parser) {
+    const MarkdownIt = createRequire(import.meta.url)('markdown-it') as typeof MarkdownItConstructor;
+    parser = new MarkdownIt('commonmark');
+    parser.core.ruler.disable(['inline']);
+  }
+  return parser;
+}
 
 /** The offset where each line starts; LF, CR and CRLF each end a line, as in CommonMark. */
 function lineStartsOf(body: string): number[] {

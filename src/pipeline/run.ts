@@ -8,7 +8,7 @@ import type { PlatformId } from '../domain/platform.ts';
 import type { RunReport } from '../domain/report.ts';
 import type { GitHub } from '../github/github.ts';
 import { assetDigests, buildReport } from '../report/build-report.ts';
-import { writeReports } from '../report/write-reports.ts';
+import { tryWriteReports } from '../report/write-reports.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
 import { DEFAULT_STALE_RUN_MS } from '../posting/section-data.ts';
@@ -51,7 +51,8 @@ export type RunOutcome =
   | Exclude<FindDraftResult, { kind: 'ready' }>
   /** Another run is testing this draft: nothing was tested or posted. */
   | { kind: 'busy'; tag: string; holder: LockHolder }
-  | { kind: 'tested'; report: RunReport; reportDir: string; posted: PostOutcome | null };
+  /** `reportProblem`: the reports could not be written to `reportDir` (a full disk); the verdict stands and was posted. */
+  | { kind: 'tested'; report: RunReport; reportDir: string; reportProblem?: string; posted: PostOutcome | null };
 
 type ReadyDraft = Extract<FindDraftResult, { kind: 'ready' }>;
 
@@ -77,11 +78,13 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
       const report = buildReport({ runId, tag, repo: deps.github.repo, releaseId: draft.release.id, commit, startedAt, finishedAt, ...tested, expected: input.platforms, plan: planColumns(jobs.map((j) => j.plan)), stale, cancelled, ...runUrlOf(input) });
       if (cancelled) deps.onEvent({ kind: 'warning', message: `${cancelledReason(deps.signal!)}: probes stopped, hosts cleaned` });
       if (stale.length > 0) deps.onEvent({ kind: 'warning', message: `stale result: ${stale.join(', ')} changed on the draft during the run` });
-      const reportDir = await writeReports(report, input.reportsDir, { expected: input.platforms, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) });
+      // A full reports disk is a local problem: the verdict is known and is still posted.
+      const reports = await tryWriteReports(report, input.reportsDir, { expected: input.platforms, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) });
+      if (!reports.ok) deps.onEvent({ kind: 'warning', message: reports.problem });
       // A cancelled run posts no partial matrix: its announcement is marked `error` (cancelled) instead.
       const posted = input.post && !cancelled ? await postResults(deps.github, { report, tested: draft.release, statusContext: config.statusContext, expected: input.platforms }) : null;
-      deps.onEvent({ kind: 'run-finished', verdict: report.verdict, reportDir });
-      return { kind: 'tested', report, reportDir, posted };
+      deps.onEvent({ kind: 'run-finished', verdict: report.verdict, ...(reports.ok ? { reportDir: reports.dir } : {}) });
+      return { kind: 'tested', report, reportDir: reports.dir, ...(reports.ok ? {} : { reportProblem: reports.problem }), posted };
     });
   });
 }

@@ -15,6 +15,7 @@ import { githubSha256, judgeChecksum } from '../release/judge-checksum.ts';
 import type { DraftMatch, PlatformAsset } from '../release/match-draft.ts';
 import { checksumsCoverage } from '../release/match-draft.ts';
 import { parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
+import { sweepStalePartials } from './sweep-stale-partials.ts';
 import { inspectArchiveStream, type InspectInput, type Inspection } from './inspect-archive.ts';
 
 export interface FetchAssetsInput {
@@ -89,6 +90,11 @@ export interface FetchingAssets extends Omit<FetchedAssets, 'platforms'> {
  */
 export async function startFetch(github: Pick<GitHub, 'downloadAsset'>, input: FetchAssetsInput): Promise<FetchingAssets> {
   const emit = input.onEvent ?? ignoreEvents;
+  // A download killed by SIGKILL (or a power cut) could not remove its partial file: this run does.
+  const swept = await sweepStalePartials(input.cacheDir);
+  if (swept.files.length > 0) {
+    emit({ kind: 'warning', message: `removed ${swept.files.length} partial download(s) (${swept.bytes} bytes) left in ${input.cacheDir} by a killed run` });
+  }
   const checksums = await fetchChecksums(github, input, emit);
   let previous: Promise<unknown> = Promise.resolve();
   const platforms = input.match.platforms.map((entry) => {

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, SmokeError } from './domain/errors.ts';
 import type { CliIo } from './commands/io.ts';
 import { sourceStack } from './source-stack.ts';
+import { terminalSafe } from './progress/terminal-safe.ts';
 
 /** Parses arguments, runs one command, and is the one place errors become exit codes. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -23,7 +24,8 @@ function reportError(error: unknown, io: CliIo): number {
     return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
   }
   if (error instanceof SmokeError) {
-    io.stderr.write(`smoke: ${error.message}\n`);
+    // A message may quote GitHub or a host: no escape sequence of theirs reaches the terminal.
+    io.stderr.write(`smoke: ${terminalSafe(error.message)}\n`);
     return error.exitCode;
   }
   // A bug of ours, not a user's mistake: the stack, in src/ lines, helps whoever fixes it.

@@ -1,11 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, SmokeError } from './domain/errors.ts';
 import type { CliIo } from './commands/io.ts';
+import { scrubbingIo } from './commands/scrubbing-io.ts';
 import { sourceStack } from './source-stack.ts';
 import { terminalSafe } from './progress/terminal-safe.ts';
 
 /** Parses arguments, runs one command, and is the one place errors become exit codes. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = scrubbingIo(rawIo);
   let exitCode: number = EXIT.pass;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -1,0 +1,37 @@
+import { Writable } from 'node:stream';
+import { tokenPattern } from '../github/scrub-token.ts';
+import type { CliIo } from './io.ts';
+
+type Out = CliIo['stdout'];
+
+/**
+ * The io every command gets: whatever it prints passes one last scrub of the GitHub token (in
+ * every form `tokenPattern` knows), however the text got there. Messages from GitHub are
+ * scrubbed where they arise too; this catches what no one thought of.
+ */
+export function scrubbingIo(io: CliIo): CliIo {
+  const patterns = [io.env.GITHUB_TOKEN, io.env.GH_TOKEN]
+    .filter((token): token is string => typeof token === 'string' && token !== '')
+    .map(tokenPattern)
+    .filter((pattern): pattern is RegExp => pattern !== null);
+  if (patterns.length === 0) return io;
+  return { ...io, stdout: scrubbing(io.stdout, patterns), stderr: scrubbing(io.stderr, patterns) };
+}
+
+function scrubbing(out: Out, patterns: RegExp[]): Out {
+  const clean = (text: string) => patterns.reduce((t, pattern) => t.replace(pattern, '[token]'), text);
+  // Passed on at once, in order: each write is whole (a line, a table, a report), never split.
+  const writable = new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      out.write(clean(typeof chunk === 'string' ? chunk : chunk.toString('utf8')));
+      done();
+    },
+  });
+  return Object.assign(writable, {
+    isTTY: out.isTTY,
+    get columns() {
+      return out.columns;
+    },
+  });
+}

@@ -61,9 +61,9 @@ async function partialOf(cacheDir: string, pid: number, exited: Promise<unknown>
 describe('the download cache', () => {
   it('a SIGKILL mid-download leaves a partial file; the next run removes it, and no run removes a live one\'s', async () => {
     const cache = join(world.dir, 'cache-kill');
-    // Served at 200 KB/s (15 s for the archive): the killed run's checksums.txt and archive, then the
+    // Served at 100 KB/s (30 s for the archive, however loaded the machine): the killed run's checksums.txt and archive, then the
     // live run's archive (it reuses the cached checksums.txt). The run beside them is not slowed.
-    world.sb.fake.fault({ kind: 'slow', bytesPerSecond: 200_000, times: 3 });
+    world.sb.fake.fault({ kind: 'slow', bytesPerSecond: 100_000, times: 3 });
     const killed = startRun(cache);
     const killedPartial = await partialOf(cache, killed.child.pid!, killed.exited);
     killed.child.kill('SIGKILL');

@@ -10,7 +10,7 @@ type Out = CliIo['stdout'];
  * scrubbed where they arise too; this catches what no one thought of.
  */
 export function scrubbingIo(io: CliIo): CliIo {
-  const patterns = [io.env.GITHUB_TOKEN, io.env.GH_TOKEN]
+  const patterns = [io.env.GH_TOKEN, io.env.GITHUB_TOKEN, io.env.GH_ENTERPRISE_TOKEN, io.env.GITHUB_ENTERPRISE_TOKEN]
     .filter((token): token is string => typeof token === 'string' && token !== '')
     .map(tokenPattern)
     .filter((pattern): pattern is RegExp => pattern !== null);

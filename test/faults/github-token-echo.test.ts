@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { readdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,5 +120,17 @@ describe('the token and plain http', () => {
       expect(run.stdout).toContain('no draft release "[token]"');
       expect(leaks(`${run.stdout}\n${run.stderr}`)).toEqual([]);
     }
+  }, 60_000);
+
+  it('a token from `gh auth token` (in no variable) is not printed back either', async () => {
+    const bin = join(world.dir, 'gh-bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'gh'), `#!/bin/sh\n[ "$1 $2" = "auth token" ] && printf '%s\\n' '${TOKEN}'\n`);
+    await chmod(join(bin, 'gh'), 0o755);
+    const { GITHUB_TOKEN: _fromEnv, ...env } = world.sb.env;
+    const run = await runCli(['gate', TOKEN.toLowerCase(), '--config', world.sb.configPath], { ...env, PATH: bin });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('no draft release "[token]"');
+    expect(leaks(`${run.stdout}\n${run.stderr}`)).toEqual([]);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what the service and its tests need on a fresh machine: npm packages, and
 # Debian's openssh-server (the tests and the demo start their own sshd processes on loopback),
-# openssl, perl and unzip.
+# openssl, perl, unzip and iproute2.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,8 @@ command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 # Info-ZIP's unzip, which extracts what the perl program leaves alone (the tests compare the two).
 perl -MCompress::Raw::Zlib -e 1 >/dev/null 2>&1 || missing="$missing perl"
 command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
+# ip netns and veth pairs: the jump-host tests put hosts where only a jump host reaches them.
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing$missing" >&2

@@ -26,6 +26,8 @@ export interface SandboxOptions {
   sizeBytes?: Partial<Record<PlatformId, number>>;
   /** The push token the fake accepts and `env` carries (default SANDBOX_TOKEN); tests scan for it. */
   token?: string;
+  /** Hosts whose sshd shares this machine's PID namespace, as a real host's does (see `SshdOptions`). */
+  sharePidNamespace?: boolean;
 }
 
 export interface Sandbox {
@@ -71,7 +73,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const hosts = new Map<PlatformId, SshdHandle>();
     for (const platform of EPHEMERD_PLATFORMS) {
-      const sshd = await startSshd();
+      const sshd = await startSshd({ sharePidNamespace: options.sharePidNamespace ?? false });
       closers.push(() => sshd.stop());
       hosts.set(platform, sshd);
     }
@@ -91,6 +93,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         GITHUB_TOKEN: token,
         GITHUB_REPOSITORY: SANDBOX_REPO,
         SMOKE_CACHE_DIR: join(options.dir, 'cache'),
+        // The sandbox's hosts.yaml says everything; the user's ~/.ssh/config (a `Host *` with a
+        // ProxyJump, say) must not reach its loopback hosts.
+        HOME: join(options.dir, 'home'),
       },
       close,
     };

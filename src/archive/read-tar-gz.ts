@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
@@ -85,26 +86,29 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
       }
       current = header.name;
       const entry = entryOf(header);
-      const { type } = entry;
       entries.push(entry);
-      const wantHead = type === 'file' && options.wantHead(header.name);
-      const sink = new EntrySink(wantHead ? options.headBytes : 0, { hash: wantHead });
-      // tar-stream always yields Buffers; its typings say unknown.
-      stream.on('data', (chunk: unknown) => Buffer.isBuffer(chunk) && sink.push(chunk));
+      readEntry(entry, stream, entry.type === 'file' && options.wantHead(header.name) ? options.headBytes : null, next);
       // The extractor destroys the entry's stream with its own error too: same cause, same stop.
       stream.on('error', (err: Error) => finish(tarStop(err, entries.length, current)));
-      stream.on('end', () => {
-        if (type === 'file') entry.size = sink.bytes;
-        if (wantHead) {
-          entry.head = sink.head();
-          entry.sha256 = sink.sha256();
-        }
-        next();
-      });
     });
 
     feed(source, gunzip, () => settled);
     gunzip.pipe(extract);
+  });
+}
+
+/** Reads an entry's bytes: its size, and for the binary (`headBytes` set) its head and SHA-256. */
+function readEntry(entry: ArchiveEntry, stream: EventEmitter, headBytes: number | null, next: () => void): void {
+  const sink = new EntrySink(headBytes ?? 0, { hash: headBytes !== null });
+  // tar-stream always yields Buffers; its typings say unknown.
+  stream.on('data', (chunk: unknown) => Buffer.isBuffer(chunk) && sink.push(chunk));
+  stream.on('end', () => {
+    if (entry.type === 'file') entry.size = sink.bytes;
+    if (headBytes !== null) {
+      entry.head = sink.head();
+      entry.sha256 = sink.sha256();
+    }
+    next();
   });
 }
 

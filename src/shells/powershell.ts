@@ -27,15 +27,18 @@ const PRELUDE = "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'Silentl
 export const EXIT_LINE = '#smoke-exit';
 const EXIT_FUNCTION = `function Exit-Smoke([int]$Code) { [Console]::Out.Write("\`n${EXIT_LINE} $Code\`n"); [Console]::Out.Flush(); exit $Code }`;
 
+/** The error's message, or its type where it has none (Expand-Archive's FileFormatException). */
+const WRITE_ERROR = '$m = $_.Exception.Message; if (-not $m) { $m = $_.Exception.GetType().FullName }; [Console]::Error.WriteLine($m)';
+
 /** The program and arguments that run `script`, whatever the SSH server's shell is. */
 export function powerShellArgv(script: string): string[] {
-  const body = `${PRELUDE}\n${EXIT_FUNCTION}\ntry {\n${script}\n} catch { [Console]::Error.WriteLine($_.Exception.Message); Exit-Smoke 1 }\nExit-Smoke 0`;
+  const body = `${PRELUDE}\n${EXIT_FUNCTION}\ntry {\n${script}\n} catch { ${WRITE_ERROR}; Exit-Smoke 1 }\nExit-Smoke 0`;
   return encodedArgv(body);
 }
 
 /** A script that reports its exit status only the usual way: one run inside another command. */
 function innerPowerShellArgv(script: string): string[] {
-  return encodedArgv(`${PRELUDE}\ntry {\n${script}\n} catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }`);
+  return encodedArgv(`${PRELUDE}\ntry {\n${script}\n} catch { ${WRITE_ERROR}; exit 1 }`);
 }
 
 function encodedArgv(body: string): string[] {
@@ -189,7 +192,8 @@ const script = {
       `$null = [System.IO.Directory]::CreateDirectory(${q(destination)})`,
       '$tar = Get-Command tar.exe -ErrorAction SilentlyContinue; $done = $false',
       `if ($tar) { & $tar.Source -xf $f -C ${q(destination)}; $done = ($LASTEXITCODE -eq 0) }`,
-      `if (-not $done) { Expand-Archive -LiteralPath $f -DestinationPath ${q(destination)} -Force }`,
+      // Expand-Archive reads -DestinationPath as a wildcard (Test-Path -Path inside): escape it.
+      `if (-not $done) { $null = Expand-Archive -LiteralPath $f -DestinationPath ([Management.Automation.WildcardPattern]::Escape(${q(destination)})) -Force }`,
       `if ([System.IO.File]::Exists(${q(binaryPath)})) { [Console]::Out.WriteLine('binary yes') } else { [Console]::Out.WriteLine('binary no') }`,
       'Exit-Smoke 0',
     ].join('\n');
@@ -328,7 +332,9 @@ export const powerShell: Shell = {
     encodePowerShell(
       [
         `$r = Invoke-WebRequest -UseBasicParsing -TimeoutSec ${Math.max(1, Math.ceil(timeoutMs / 1000))} -Uri 'http://127.0.0.1:${Math.trunc(port)}/healthz'`,
-        '[Console]::Out.Write($r.Content)',
+        // Content is a string only for a text content type (which one counts as text differs
+        // between PowerShell versions), bytes otherwise: decode the raw body.
+        '[Console]::Out.Write([System.Text.Encoding]::UTF8.GetString($r.RawContentStream.ToArray()))',
       ].join('\n'),
     ),
 };

@@ -83,6 +83,13 @@ function baseDir(workdir: string | undefined): string {
   return workdir === undefined ? '$base = [System.IO.Path]::GetTempPath()' : `$base = ${q(workdir)}`;
 }
 
+/**
+ * taskkill /T /F on a process tree. Its complaints (a child that ended meanwhile) go to stderr,
+ * which Windows PowerShell 5.1 turns into a terminating error under `$ErrorActionPreference =
+ * 'Stop'` once redirected (PowerShell 7 no longer does): here the preference is `Continue`.
+ */
+const KILL_TREE = "function Stop-Tree($id) { $ErrorActionPreference = 'Continue'; $null = & taskkill.exe /T /F /PID $id 2>&1 }";
+
 /** Runs a program with a timeout; on timeout the whole tree is killed and the exit code is 124. */
 function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
   const [file, ...args] = argv;
@@ -99,7 +106,8 @@ function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
     '$out = $p.StandardOutput.ReadToEndAsync()',
     '$err = $p.StandardError.ReadToEndAsync()',
     `if (-not $p.WaitForExit(${Math.trunc(timeoutMs)})) {`,
-    '  & taskkill.exe /T /F /PID $p.Id 2>&1 | Out-Null',
+    `  ${KILL_TREE}`,
+    '  Stop-Tree $p.Id',
     '  $null = $p.WaitForExit(5000)',
     '  [Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
     '  Exit-Smoke 124',
@@ -125,13 +133,14 @@ const READ_PID = [
 /** Windows has no SIGTERM for a console process: taskkill /T /F is the only stop, so outcomes are `kill`. */
 const STOP_FUNCTION = [
   READ_PID,
+  KILL_TREE,
   'function Stop-Recorded($f) {',
   '  if (-not (Read-Pid $f)) { [Console]::Out.WriteLine("stop no-pid - $f"); return }',
   '  $kids = @(Get-CimInstance Win32_Process -Filter "ParentProcessId=$id" -ErrorAction SilentlyContinue)',
   '  if (@(Get-Tree $id).Count -eq 0) { [Console]::Out.WriteLine("stop not-running $id $f"); return }',
-  '  & taskkill.exe /T /F /PID $id 2>&1 | Out-Null',
+  '  Stop-Tree $id',
   // taskkill /T cannot walk from a parent that already exited: kill its orphans by name.
-  '  foreach ($k in $kids) { & taskkill.exe /T /F /PID $k.ProcessId 2>&1 | Out-Null }',
+  '  foreach ($k in $kids) { Stop-Tree $k.ProcessId }',
   '  $deadline = [DateTime]::UtcNow.AddSeconds(5)',
   '  while (@(Get-Tree $id).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }',
   '  if (@(Get-Tree $id).Count -gt 0) { [Console]::Out.WriteLine("stop survived $id $f") } else { [Console]::Out.WriteLine("stop kill $id $f") }',
@@ -191,7 +200,8 @@ const script = {
       // tar.exe (bsdtar, Windows 10 1803+) reads zip and tar.gz; Expand-Archive is the fallback for zip.
       `$null = [System.IO.Directory]::CreateDirectory(${q(destination)})`,
       '$tar = Get-Command tar.exe -ErrorAction SilentlyContinue; $done = $false',
-      `if ($tar) { & $tar.Source -xf $f -C ${q(destination)}; $done = ($LASTEXITCODE -eq 0) }`,
+      // Continue, not Stop: Windows PowerShell 5.1 would make a warning tar prints a terminating error.
+      `if ($tar) { & { $ErrorActionPreference = 'Continue'; & $tar.Source -xf $f -C ${q(destination)} }; $done = ($LASTEXITCODE -eq 0) }`,
       // Expand-Archive reads -DestinationPath as a wildcard (Test-Path -Path inside): escape it.
       `if (-not $done) { $null = Expand-Archive -LiteralPath $f -DestinationPath ([Management.Automation.WildcardPattern]::Escape(${q(destination)})) -Force }`,
       `if ([System.IO.File]::Exists(${q(binaryPath)})) { [Console]::Out.WriteLine('binary yes') } else { [Console]::Out.WriteLine('binary no') }`,

@@ -1,7 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, SmokeError } from './domain/errors.ts';
+import { helpAfter } from './cli-help.ts';
 import type { CliIo } from './commands/io.ts';
 import { sourceStack } from './source-stack.ts';
+import { VERSION } from './version.ts';
 
 /** Parses arguments, runs one command, and is the one place errors become exit codes. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -40,14 +42,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError('(run smoke --help for usage)');
+    .version(VERSION, '-V, --version', 'print the version of smoke')
+    .showHelpAfterError('(run smoke --help for usage)')
+    .addHelpText('after', helpAfter('smoke'));
 
   const config = () => new Option('--config <file>', 'hosts and probe settings').default('./hosts.yaml');
-  const repo = () => new Option('--repo <owner/name>', 'repository (default: config repo:, then GITHUB_REPOSITORY)');
+  const repo = () => new Option('--repo <owner/name>', 'repository (before GH_REPO, the config\'s repo:, then GITHUB_REPOSITORY)');
   const reports = () => new Option('--reports <dir>', 'where reports are written').default('./reports');
 
   program
     .command('run')
+    .addHelpText('after', helpAfter('run'))
     .description('test one draft release now')
     .argument('<tag>', 'the draft release tag, e.g. v0.0.1')
     .addOption(config())
@@ -64,12 +69,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('watch')
+    .addHelpText('after', helpAfter('watch'))
     .description('poll for drafts and test each new or changed one')
     .addOption(config())
     .addOption(repo())
     .addOption(reports())
     .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
     .option('--once', 'one pass, then exit (for a scheduled job)')
+    .option('--tag <tag>', 'look only at the draft with this tag (repeatable)', collect, [] as string[])
     .option('--no-post', 'touch nothing on GitHub')
     .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
     .action(async (options: WatchCliOptions) => {
@@ -79,6 +86,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('gate')
+    .addHelpText('after', helpAfter('gate'))
     .description('exit 0 only if the latest posted result passed and still matches the draft')
     .argument('<tag>', 'the draft release tag')
     .addOption(config())
@@ -88,9 +96,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await gateCommand(tag, options, io));
     });
 
-  const hosts = program.command('hosts').description('check or clean the test hosts');
+  const hosts = program.command('hosts').description('check or clean the test hosts').addHelpText('after', helpAfter('hosts'));
   hosts
     .command('check')
+    .addHelpText('after', helpAfter('hosts check'))
     .description('connect to every host and report whether it is usable')
     .addOption(config())
     .action(async (options: HostsCliOptions) => {
@@ -99,6 +108,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     });
   hosts
     .command('clean')
+    .addHelpText('after', helpAfter('hosts clean'))
     .description('stop and remove what earlier runs left on the hosts')
     .addOption(config())
     .action(async (options: HostsCliOptions) => {
@@ -108,6 +118,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('demo')
+    .addHelpText('after', helpAfter('demo'))
     .description('run the whole service against a built-in sandbox: a fake GitHub and hosts on this machine')
     .addOption(reports())
     .action(async (options: { reports: string }) => {
@@ -134,6 +145,7 @@ export interface WatchCliOptions {
   reports: string;
   interval: number;
   once?: boolean;
+  tag?: string[];
   post: boolean;
   keepOnFailure?: boolean;
 }

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { SmokeConfig } from '../config/types.ts';
-import { createGitHub, type GitHub } from '../github/index.ts';
+import { createGitHub, type GitHub, type RetryNotice } from '../github/index.ts';
+import { ghAuthToken } from './gh-auth-token.ts';
 import { githubSettings } from './github-settings.ts';
 import type { CliIo } from './io.ts';
 
@@ -13,16 +14,36 @@ export interface CommandContext {
 }
 
 /** The config file and the GitHub adapter every GitHub-facing command starts from. */
-export async function commandContext(options: { config: string; repo?: string }, io: CliIo): Promise<CommandContext> {
+export async function commandContext(
+  options: { config: string; repo?: string },
+  io: CliIo,
+  hooks: { onRetry?: (notice: RetryNotice) => void } = {},
+): Promise<CommandContext> {
   const config = await loadConfig(resolve(options.config), io.env);
-  const settings = githubSettings(io.env, options.repo, config.repo);
+  const settings = await githubSettings(io.env, {
+    repoFromCli: options.repo,
+    repoFromConfig: config.repo,
+    ghAuthToken: (hostname) => ghAuthToken(io.env, hostname),
+  });
+  for (const note of settings.notes) io.stderr.write(`smoke: ${note}\n`);
   const github = createGitHub({
     apiUrl: settings.apiUrl,
     token: settings.token,
     repo: settings.repo,
-    retry: { retries: 3, maxRateLimitWaitSeconds: 120, ...retryBase(io.env) },
+    retry: {
+      retries: 3,
+      maxRateLimitWaitSeconds: 120,
+      ...retryBase(io.env),
+      onRetry: hooks.onRetry ?? ((notice) => io.stderr.write(`smoke: ${retryLine(notice)}\n`)),
+    },
   });
   return { config, github };
+}
+
+/** `GET /repos/o/r/releases: connect ECONNREFUSED 127.0.0.1:9; retry 1 of 3 in 1 s` */
+export function retryLine(notice: RetryNotice): string {
+  const wait = notice.waitMs >= 1000 ? `${Math.round(notice.waitMs / 100) / 10} s` : `${notice.waitMs} ms`;
+  return `GitHub ${notice.method} ${notice.path}: ${notice.reason}; retry ${notice.attempt} of ${notice.retries} in ${wait}`;
 }
 
 /** SMOKE_GITHUB_RETRY_BASE_MS shrinks the 5xx backoff (1 s, 4 s, 9 s) so fault tests run fast. */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { EXIT } from '../domain/errors.ts';
 import { extractSection } from '../github/body-section.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
+import { withoutGitHubVariables } from './github-settings.ts';
 import type { CliIo } from './io.ts';
 import { runCommand } from './run.ts';
 
@@ -26,7 +27,7 @@ export async function demoCommand(options: { reports: string }, io: CliIo): Prom
       const code = await runCommand(
         'v0.0.1',
         { config: sandbox.configPath, reports, platform: [], post: true },
-        { ...io, env: { ...io.env, ...sandbox.env } },
+        { ...io, env: { ...withoutGitHubVariables(io.env), ...sandbox.env } },
       );
       const section = extractSection(sandbox.fake.release(sandbox.releaseId).body ?? null);
       say('\ndemo: the section smoke wrote into the draft body (the release notes above it are untouched):\n');

@@ -5,16 +5,19 @@ import type { PlatformId } from '../domain/platform.ts';
 import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
 import { toReportJson } from '../report/json.ts';
 import { chooseView } from '../progress/choose-view.ts';
-import { commandContext } from './context.ts';
+import { commandContext, retryLine } from './context.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor } from './run-input.ts';
 import { stopSignal } from './stop-signal.ts';
 
 /** `smoke run <tag>`: exit 0 all passed, 1 a platform failed, 2 usage, 3 no verdict. */
 export async function runCommand(tag: string, options: RunCliOptions, io: CliIo): Promise<number> {
-  const { config, github } = await commandContext(options, io);
+  // A retry during the run goes through the view: a line written past it would break the live block.
+  let warn = (message: string): void => void io.stderr.write(`smoke: ${message}\n`);
+  const { config, github } = await commandContext(options, io, { onRetry: (notice) => warn(retryLine(notice)) });
   const platforms = selectPlatforms(config, options.platform);
   const view = chooseView(io, { json: options.json === true });
+  warn = (message) => view.onEvent({ kind: 'warning', message });
   // SIGTERM/SIGINT: stop the probes, clean the hosts, say `error` (cancelled); a second one quits now.
   const stop = stopSignal(io.signal, (signal) =>
     view.onEvent({ kind: 'warning', message: `${signal}: stopping the probes and cleaning the hosts (send it again to quit now)` }),

@@ -28,6 +28,8 @@ export interface WatchContext {
   /** The watch's own log: decisions and warnings. */
   onEvent: EventSink;
   signal: AbortSignal;
+  /** Look only at drafts with these tags (`--tag`): one job per draft in a workflow. */
+  onlyTags?: string[];
 }
 
 export interface PassResult {
@@ -50,7 +52,8 @@ export async function watchPass(ctx: WatchContext, state: WatchState): Promise<P
 
   const { config } = ctx;
   const platforms = [...config.platforms.keys()];
-  const plan = pickDrafts(listing.releases, { platforms, rules: config.release, now: new Date(), testedHere: state.testedHere, here: thisMachine() });
+  const releases = ctx.onlyTags ? listing.releases.filter((r) => ctx.onlyTags?.includes(r.tag_name)) : listing.releases;
+  const plan = pickDrafts(releases, { platforms, rules: config.release, now: new Date(), testedHere: state.testedHere, here: thisMachine() });
   const info = (message: string) => ctx.onEvent({ kind: 'info', message });
   if (plan.length === 0) info(`no drafts of ${ctx.github.repo} to test`);
   const result: PassResult = { listed: true, verdicts: [], errors: 0 };

@@ -1,7 +1,7 @@
 import type { WatchCliOptions } from '../cli.ts';
 import { EXIT } from '../domain/errors.ts';
 import { chooseView } from '../progress/choose-view.ts';
-import { commandContext } from './context.ts';
+import { commandContext, retryLine } from './context.ts';
 import type { CliIo } from './io.ts';
 import { sleepUnlessStopped, stopSignal } from './stop-signal.ts';
 import { errorText } from '../domain/errors.ts';
@@ -14,8 +14,10 @@ import { watchPass, type PassResult, type WatchContext, type WatchState } from '
  * continuous watch survives GitHub's bad moments and ends only on a signal, with 0.
  */
 export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise<number> {
-  const { config, github } = await commandContext(options, io);
+  let warn = (message: string): void => void io.stderr.write(`smoke: ${message}\n`);
+  const { config, github } = await commandContext(options, io, { onRetry: (notice) => warn(retryLine(notice)) });
   const log = chooseView(io, { json: false });
+  warn = (message) => log.onEvent({ kind: 'warning', message });
   const stop = stopSignal(io.signal, (signal) =>
     log.onEvent({ kind: 'info', message: `${signal}: stopping after the current run (send it again to quit now)` }),
   );
@@ -26,6 +28,7 @@ export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise
     io,
     onEvent: log.onEvent,
     signal: stop.signal,
+    ...(options.tag && options.tag.length > 0 ? { onlyTags: options.tag } : {}),
   };
   const state: WatchState = { etag: null, recheckAt: null, testedHere: new Map() };
   try {

@@ -3,8 +3,10 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { createHttpFetch } from './http-fetch.ts';
 import { IDLE_MS } from './http-send.ts';
+import { retryNotices, type RetryNotice } from './retry-notices.ts';
 
-const SmokeOctokit = Octokit.plugin(retry, throttling);
+// retryNotices comes first: its error hook then sits inside plugin-retry's and sees each attempt.
+const SmokeOctokit = Octokit.plugin(retryNotices, retry, throttling);
 export type SmokeOctokit = InstanceType<typeof SmokeOctokit>;
 
 /** What every adapter function needs: the configured client and the repository it works on. */
@@ -30,6 +32,8 @@ export interface RetrySettings {
   maxRateLimitWaitSeconds?: number;
   /** How long one Retry-After second lasts: 1000 in life; tests shrink it to run fast. */
   rateLimitSecondMs?: number;
+  /** Told of each failed attempt that is about to be retried (a 5xx, a network error). */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 export interface ClientOptions {
@@ -49,6 +53,7 @@ export function makeOctokit(options: ClientOptions): SmokeOctokit {
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     request: { fetch: createHttpFetch({ idleMs: IDLE_MS }) },
     retry: { retries: options.retry.retries, retryAfterBaseValue: backoffBaseMs(options.retry) },
+    retryNotices: { retries: options.retry.retries, backoffBaseMs: backoffBaseMs(options.retry), onRetry: options.retry.onRetry },
     throttle: {
       retryAfterBaseValue: options.retry.rateLimitSecondMs ?? 1000,
       // Secondary limits say how long to wait: honour it a few times, never longer than the cap.

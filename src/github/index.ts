@@ -1,5 +1,6 @@
 export { createGitHub, type GitHub, type GitHubOptions } from './github.ts';
 export type { RetrySettings } from './client.ts';
+export type { RetryNotice } from './retry-notices.ts';
 export type { CommitStatusInput } from './commit-statuses.ts';
 export type { DownloadOptions, Downloaded } from './download-asset.ts';
 export type { ReleasesIfChanged } from './list-releases-if-changed.ts';

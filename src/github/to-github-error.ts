@@ -1,6 +1,6 @@
 import { GitHubError, type ErrorContext } from '../domain/errors.ts';
 
-export const TOKEN_HINT = 'the GitHub token is missing or invalid: set GITHUB_TOKEN or GH_TOKEN';
+export const TOKEN_HINT = 'the GitHub token is missing or invalid: set GH_TOKEN or GITHUB_TOKEN';
 export const RELEASES_HINT = 'listing drafts and editing them needs a token with push access (contents: write)';
 export const NETWORK_HINT = 'GitHub did not answer: check GITHUB_API_URL and the network';
 export const STATUSES_HINT = 'posting commit statuses needs a token with statuses: write';

@@ -120,7 +120,12 @@ describe('smoke watch --once against the fake GitHub and a real sshd', () => {
 
   it('tests a new draft, posts the result, and exits 0 when it passed', async () => {
     firstAssets = upload(await fixture('good'));
-    const { code, err } = await watchOnce();
+    // --tag looks only at that draft (an action's job per draft): another tag tests nothing.
+    const other = await watch({ once: true, tag: ['v9.9.9'] });
+    expect(other.code).toBe(0);
+    expect(other.err).toContain('no drafts of ephpm/ephemerd to test');
+    expect(other.err).not.toContain('testing');
+    const { code, err } = await watch({ once: true, tag: [TAG] });
     expect(err).toContain(`${TAG}: testing: never tested`);
     expect(code, err).toBe(0);
     const data = parseSectionData(extractSection(fake.release(releaseId).body ?? null) ?? '');
@@ -158,6 +163,13 @@ describe('smoke watch (continuous)', () => {
     expect(code).toBe(0);
     expect(err).toContain('watching ephpm/ephemerd for drafts every 3600s');
     expect(err).toMatch(/watch stopped\n$/);
+  });
+
+  it('says each retry of a failing request in its log', async () => {
+    fake.fault({ kind: 'status', status: 502, times: 1, match: /\/releases\?/ });
+    const { code, err } = await watchOnce();
+    expect(code).toBe(0);
+    expect(err).toMatch(/ warning: GitHub GET \/repos\/ephpm\/ephemerd\/releases: HTTP 502; retry 1 of 3 in 1 s\n/);
   });
 
   it('survives a failed poll: warns and lists again at the next interval', async () => {

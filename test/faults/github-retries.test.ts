@@ -88,6 +88,14 @@ describe('GitHub failing for a while', () => {
     expect(listing.slice(0, 4).map((r) => r.status)).toEqual([500, 500, 502, 200]);
     const asset = run.requests.filter((r) => r.origin === 'api' && ASSET_API.test(line(r)));
     expect(asset.map((r) => r.status)).toEqual([502, 302]);
+    // Each retry is said, in the run's own log (plain lines here: no terminal).
+    const retries = run.stderr.split('\n').filter((l) => l.includes('; retry '));
+    expect(retries.map((l) => l.replace(/^\S+ /, '').replace(/ in \d+ ms$/, ''))).toEqual([
+      'warning: GitHub GET /repos/ephpm/ephemerd/releases: HTTP 500; retry 1 of 3',
+      'warning: GitHub GET /repos/ephpm/ephemerd/releases: HTTP 500; retry 2 of 3',
+      'warning: GitHub GET /repos/ephpm/ephemerd/releases: HTTP 502; retry 3 of 3',
+      expect.stringMatching(/^warning: GitHub GET \/repos\/ephpm\/ephemerd\/releases\/assets\/\d+: HTTP 502; retry 1 of 3$/),
+    ]);
   });
 
   it('a secondary rate limit with Retry-After: 1 is waited out and retried, and the run passes', async () => {

@@ -29,7 +29,7 @@ describe('what a user sees when GitHub says no', () => {
     const bad = 'ghp_WRONG0123456789abcdefWRONG';
     const message = await thrownMessage(gitHubFor(fake, bad).listReleases());
     expect(message).toBe(
-      'GitHub: could not list releases of ephpm/ephemerd: 401 Bad credentials (the GitHub token is missing or invalid: set GITHUB_TOKEN or GH_TOKEN)',
+      'GitHub: could not list releases of ephpm/ephemerd: 401 Bad credentials (the GitHub token is missing or invalid: set GH_TOKEN or GITHUB_TOKEN)',
     );
     expect(message).not.toContain(bad);
   });

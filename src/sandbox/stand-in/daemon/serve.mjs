@@ -61,8 +61,9 @@ export async function serve(payload, dataDir) {
   }
   log.info('container runtime ready');
   if (payload.readyAfterMs) await new Promise((resolve) => setTimeout(resolve, payload.readyAfterMs));
-  log.info('ephemerd ready', { owner: config.owner });
+  // Before the ready line, so a probe that saw "ready" has read the shim's pid in the same log.
   if (variant === 'orphan-child') log.info('runner shim started', { pid: await spawnOrphan() });
+  log.info('ephemerd ready', { owner: config.owner });
   log.info('control socket ready', { path: join(dataDir, 'ephemerd.sock') });
   server = await listenHealth(config.port, dataDir, log);
 }

@@ -1,0 +1,174 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/domain/report.ts';
+import { configVariant, faultWorld, type FaultWorld } from '../faults/fault-world.ts';
+
+// The composite action's entry script, run as action.yml runs it (node with tsx, INPUT_* and
+// GITHUB_* variables), against the fake GitHub and real sshd hosts. darwin/arm64's build exits
+// at boot with the empty-kernel message; the other three are good.
+
+const ROOT = join(import.meta.dirname, '../..');
+let world: FaultWorld;
+let step = 0;
+
+beforeAll(async () => {
+  world = await faultWorld({ behaviours: { 'darwin/arm64': { variant: 'empty-kernel-exit' } } });
+}, 60_000);
+afterAll(async () => {
+  await world.close();
+});
+
+interface ActionStep {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  /** Files under the report-dir output: what upload-artifact uploads. */
+  artifact: string[];
+  reports: RunReport[];
+}
+
+async function runAction(inputs: Record<string, string>): Promise<ActionStep> {
+  step += 1;
+  const dir = join(world.dir, `step-${step}`);
+  await mkdir(join(dir, 'temp'), { recursive: true });
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary');
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...world.sb.env,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'smoke',
+    RUNNER_TEMP: join(dir, 'temp'),
+    INPUT_CONFIG: world.sb.configPath,
+    INPUT_POST: 'true',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
+  };
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin/smoke-action.js')], { env, cwd: dir, maxBuffer: 16 << 20 }, (error, out, err) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr: err });
+    });
+  });
+  const outputs = parseOutputs(await readFile(outputFile, 'utf8'));
+  const reportDir = outputs['report-dir'] ?? '';
+  const artifact = reportDir === '' ? [] : (await readdir(reportDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(reportDir, join(d.parentPath, d.name))).sort();
+  const reports = await Promise.all(artifact.filter((f) => f.endsWith('report.json')).map(async (f) => JSON.parse(await readFile(join(reportDir, f), 'utf8')) as RunReport));
+  return { code, stdout, stderr, outputs, summary: await readFile(summaryFile, 'utf8'), artifact, reports };
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The annotation lines, read after the runner's stop-commands token is lifted (the only ones it acts on). */
+function annotations(stdout: string): string[] {
+  const lines = stdout.split('\n');
+  const stop = lines.findIndex((l) => l.startsWith('::stop-commands::'));
+  expect(stop).toBeGreaterThanOrEqual(0);
+  const token = lines[stop]!.slice('::stop-commands::'.length);
+  const resume = lines.indexOf(`::${token}::`);
+  expect(resume).toBeGreaterThan(stop);
+  return lines.slice(resume + 1).filter((l) => /^::(error|warning|notice) /.test(l));
+}
+
+function runFiles(report: RunReport): string[] {
+  return ['junit.xml', 'report.html', 'report.json', 'report.md'].map((f) => `v0.0.1/${report.runId}/${f}`);
+}
+
+describe('the action entry script', () => {
+  it('a passing draft: verdict pass, per-platform outputs, a notice, the matrix in the summary, the reports as the artifact', async () => {
+    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/amd64, windows/amd64' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.outputs).toMatchObject({
+      verdict: 'pass',
+      'verdict-linux-amd64': 'pass',
+      'verdict-windows-amd64': 'pass',
+      'artifact-name': 'smoke-v0.0.1-linux_amd64-windows_amd64-smoke-attempt1',
+      tags: '["v0.0.1"]',
+      verdicts: '{"linux/amd64":"pass","windows/amd64":"pass"}',
+    });
+    expect(run.outputs['verdict-darwin-arm64']).toBeUndefined();
+    expect(run.reports).toHaveLength(1);
+    const report = run.reports[0]!;
+    expect(run.artifact).toEqual([...runFiles(report), 'v0.0.1/latest.json'].sort());
+    expect(annotations(run.stdout)).toEqual([`::notice title=smoke v0.0.1%3A pass::all 2 platforms passed (run ${report.runId})`]);
+    expect(run.summary).toContain('| linux/amd64 | sandbox-linux-amd64 | ✅ pass |');
+    expect(run.summary).toContain('### smoke action: pass');
+    expect(run.summary).toContain('- reports: artifact smoke-v0.0.1-linux&#95;amd64-windows&#95;amd64-smoke-attempt1');
+    expect(report.runUrl).toBe('https://github.com/ephpm/ephemerd/actions/runs/4242');
+  });
+
+  it('a failing draft: exit 1, verdict fail, an error naming the platform and its first failing check', async () => {
+    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/amd64\ndarwin/arm64' });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', 'verdict-linux-amd64': 'pass', 'verdict-darwin-arm64': 'fail' });
+    const lines = annotations(run.stdout);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^::error title=smoke v0\.0\.1 darwin\/arm64%3A fail::darwin\/arm64 failed at boot: .*embedded embed\/vmlinuz is empty.* \(host sandbox-darwin-arm64\)$/);
+    expect(lines[0]).not.toMatch(/[\r\n]/);
+    expect(run.summary).toContain('| darwin/arm64 | sandbox-darwin-arm64 | ❌ fail |');
+    expect(run.summary).toMatch(/### smoke action: fail\n\n- smoke v0\.0\.1 darwin\/arm64: fail: darwin\/arm64 failed at boot/);
+    expect(run.artifact).toEqual([...runFiles(run.reports[0]!), 'v0.0.1/latest.json'].sort());
+    expect(await readFile(join(run.outputs['report-dir']!, 'v0.0.1', run.reports[0]!.runId, 'junit.xml'), 'utf8')).toContain('<failure');
+  });
+
+  it('an errored draft (a host refuses connections): exit 3, verdict error, an error naming the host\'s platform', async () => {
+    const port = await closedPort();
+    const config = await configVariant(world, 'unreachable.yaml', {}, { 'linux/arm64': { port } });
+    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/arm64', config });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.outputs).toMatchObject({ verdict: 'error', 'verdict-linux-arm64': 'error', verdicts: '{"linux/arm64":"error"}' });
+    const lines = annotations(run.stdout);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^::error title=smoke v0\.0\.1 linux\/arm64%3A error::linux\/arm64 errored at upload: .*(refused|ECONNREFUSED)/);
+    expect(run.artifact).toHaveLength(5);
+  });
+
+  it('no draft to test: exit 3, verdict error, smoke\'s own reason as the annotation, nothing to upload', async () => {
+    const run = await runAction({ tag: 'v9.9.9' });
+    expect(run.code).toBe(3);
+    expect(run.outputs).toMatchObject({ verdict: 'error', tags: '[]', verdicts: '{}' });
+    expect(annotations(run.stdout)).toEqual([
+      '::error title=smoke%3A error::no draft release with tag "v9.9.9" (published releases are not tested; a token without push access sees no drafts)',
+    ]);
+    expect(run.artifact).toEqual([]);
+    expect(run.summary).toContain('### smoke action: error');
+  });
+
+  it('a watch pass with nothing new to test (if-changed, a tag with no draft): exit 0, verdict none, a notice', async () => {
+    const run = await runAction({ tag: 'v9.9.9', 'if-changed': 'true' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('no drafts of ephpm/ephemerd to test');
+    expect(run.outputs).toMatchObject({ verdict: 'none', tags: '[]', verdicts: '{}', 'artifact-name': 'smoke-v9.9.9-smoke-attempt1' });
+    expect(annotations(run.stdout)).toEqual(['::notice title=smoke::no new or changed draft to test']);
+    expect(run.artifact).toEqual([]);
+    expect(run.summary).toBe('### smoke action: none\n\n- no new or changed draft to test\n');
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { SmokeError } from '../domain/errors.ts';
 import { packageRoot } from './stand-in/launcher.ts';
 import { startSshd, type SshdHandle, type SshdOptions } from './sshd.ts';
 
@@ -59,5 +60,5 @@ export function findPwsh(env: NodeJS.ProcessEnv = process.env): string {
       continue; // not in this folder
     }
   }
-  throw new Error('PowerShell (pwsh) is not installed: run `sh scripts/setup.sh` (it runs `dotnet tool install --global PowerShell --version 7.6.10`)');
+  throw new SmokeError('PowerShell (pwsh) is not installed: run `sh scripts/setup.sh` (it runs `dotnet tool install --global PowerShell --version 7.6.10`)');
 }

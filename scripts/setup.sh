@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs what the service and its tests need on a fresh machine: npm packages, and
 # Debian's openssh-server (the tests and the demo start their own sshd processes on loopback),
-# openssl, perl, unzip and bsdtar, and PowerShell 7 (the Windows host's shell, run behind one of
-# those sshd processes).
+# openssl, perl, unzip, iproute2 and bsdtar, and PowerShell 7 (the Windows host's shell, run behind
+# one of those sshd processes).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,8 @@ perl -MCompress::Raw::Zlib -e 1 >/dev/null 2>&1 || missing="$missing perl"
 command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
 # bsdtar: the PowerShell host's tar.exe (Windows' own tar.exe is bsdtar).
 command -v bsdtar >/dev/null 2>&1 || missing="$missing libarchive-tools"
+# ip netns and veth pairs: the jump-host tests put hosts where only a jump host reaches them.
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing$missing" >&2

@@ -9,6 +9,7 @@ import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/
 import { SANDBOX_REPO, SANDBOX_TOKEN, standInConfigYaml } from '../../src/sandbox/sandbox.ts';
 import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import { startSshd, type SshdHandle } from '../../src/sandbox/sshd.ts';
+import type { StandInBehaviour } from '../../src/sandbox/stand-in/behaviour.ts';
 import { buildFixtureRelease, type FixtureRelease } from '../../src/sandbox/stand-in/release.ts';
 
 export const MiB = 1024 * 1024;
@@ -23,6 +24,10 @@ export interface WorldOptions {
   hostsPer?: Partial<Record<PlatformId, number>>;
   /** A world with no draft: only a published release (an idle watch). */
   noDraft?: boolean;
+  /** How every platform's stand-in behaves beyond its version (default: a good build). */
+  behaviour?: Omit<StandInBehaviour, 'version'>;
+  /** The boot probe's timeout (default 60 s). */
+  bootTimeoutSeconds?: number;
 }
 
 export interface World {
@@ -60,7 +65,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         platforms: EPHEMERD_PLATFORMS.map((platform) => ({
           platform,
           sizeBytes: options.sizes[platform],
-          behaviour: { version: TAG, variant: 'good', ...(options.readyAfterMs ? { readyAfterMs: options.readyAfterMs } : {}) },
+          behaviour: { version: TAG, variant: 'good', ...(options.readyAfterMs ? { readyAfterMs: options.readyAfterMs } : {}), ...options.behaviour },
         })),
       });
       const draft = fake.addRelease({ tag_name: TAG, draft: true, target_commitish: 'main', name: `ephemerd ${TAG}`, body: 'notes\n' });
@@ -88,7 +93,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         hosts: hosts.map(({ platform, sshd, shell }, i) => ({ name: `bench-${i}-${platform.replace('/', '-')}`, platform, sshd, shell })),
         workdir,
         top: { concurrency: 4 },
-        probes: { boot: { timeoutSeconds: 60, healthz: true, stopGraceSeconds: 3 } },
+        probes: { boot: { timeoutSeconds: options.bootTimeoutSeconds ?? 60, healthz: true, stopGraceSeconds: 3 } },
         // Generous: the bench shares two cores with whatever else runs.
         host: { timeouts: { connectSeconds: 10, commandSeconds: 300 } },
       }),

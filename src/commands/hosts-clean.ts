@@ -8,6 +8,7 @@ import { connectHost } from '../hosts/connect-host.ts';
 import type { StopReport } from '../shells/shell.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import { withoutHostPrefix } from '../stages/check-host.ts';
+import { describeSwept } from '../probes/sweep-leftovers.ts';
 import { cleanLeftovers, type LeftoversReport } from '../stages/clean-leftovers.ts';
 import type { CliIo } from './io.ts';
 
@@ -47,14 +48,16 @@ async function cleanOneHost(host: HostConfig): Promise<HostOutcome> {
 function describeOutcome(outcome: HostOutcome): string {
   const head = `host ${outcome.host}: `;
   if ('error' in outcome) return `${head}not cleaned: ${outcome.error}\n`;
-  const { runs, problems } = outcome.report;
-  if (runs.length === 0) return `${head}clean (nothing left by earlier runs)\n`;
-  const lines = [`${head}found ${runs.length} leftover run(s)`];
+  const { runs, swept, problems } = outcome.report;
+  if (runs.length === 0 && swept.length === 0) return `${head}clean (nothing left by earlier runs)\n`;
+  const lines = runs.length === 0 ? [`${head}no leftover run directories`] : [`${head}found ${runs.length} leftover run(s)`];
   for (const { run, cleanup } of runs) {
     const stops = cleanup.stopped.map(describeStop).filter((s) => s !== undefined);
     const removed = cleanup.removed ? 'removed' : 'NOT removed';
     lines.push(`  ${run.runDir}: ${[...stops, removed].join(', ')}`);
   }
+  const stopped = swept.filter((p) => !p.survived);
+  if (stopped.length > 0) lines.push(`  stopped ${stopped.length} process(es) earlier runs left running outside their process groups: ${describeSwept(stopped)}`);
   for (const problem of problems) lines.push(`  problem: ${problem}`);
   lines.push(problems.length === 0 ? `${head}clean` : `${head}NOT clean`);
   return lines.join('\n') + '\n';

@@ -5,15 +5,14 @@ import {
   DEFAULT_PLATFORMS,
   DEFAULT_RELEASE,
   DEFAULT_RETRIES,
-  DEFAULT_SSH_PORT,
   DEFAULT_STATUS_CONTEXT,
   DEFAULT_TIMEOUTS,
   defaultProbes,
 } from './defaults.ts';
 import { mergeProbes } from './merge-probes.ts';
-import { resolveLocalPath } from './resolve-path.ts';
 import type { RawConfig, RawHost } from './schema.ts';
-import type { HostAuth, HostConfig, HostKeyPolicy, PlatformRules, SmokeConfig } from './types.ts';
+import type { ResolvedSshHost } from './resolve-ssh-hosts.ts';
+import type { HostConfig, PlatformRules, SmokeConfig } from './types.ts';
 import type { Locate } from './yaml-locator.ts';
 
 export interface BuildContext {
@@ -23,6 +22,8 @@ export interface BuildContext {
   env: NodeJS.ProcessEnv;
   expected: readonly PlatformId[];
   locate: Locate;
+  /** Each host's SSH settings with ssh_config and ssh's defaults applied, in hosts order. */
+  ssh: readonly ResolvedSshHost[];
 }
 
 /** Fills in defaults and merges layers. Expects a config that passed every check. */
@@ -41,11 +42,8 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext): SmokeConfig {
     return {
       name: host.name,
       platform,
-      address: host.address,
-      port: host.port ?? DEFAULT_SSH_PORT,
-      user: host.user,
-      auth: hostAuth(host, ctx),
-      hostKey: hostKeyPolicy(host, ctx),
+      ...ctx.ssh[i]!.endpoint,
+      ...(ctx.ssh[i]!.jumps.length > 0 ? { jumps: ctx.ssh[i]!.jumps } : {}),
       shell,
       ...(host.workdir === undefined ? {} : { workdir: host.workdir }),
       sudo: host.sudo ?? false,
@@ -58,7 +56,12 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext): SmokeConfig {
   return {
     file: ctx.file,
     ...(raw.repo === undefined ? {} : { repo: raw.repo }),
-    release: { ...DEFAULT_RELEASE, ...raw.release },
+    release: {
+      ...DEFAULT_RELEASE,
+      ...raw.release,
+      cgoEnabled: { ...DEFAULT_RELEASE.cgoEnabled, ...raw.release?.cgoEnabled },
+      entitlements: [...(raw.release?.entitlements ?? DEFAULT_RELEASE.entitlements)],
+    },
     platforms,
     inspect: { ...DEFAULT_INSPECT, ...raw.inspect },
     hosts,
@@ -66,21 +69,6 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext): SmokeConfig {
     retries: raw.retries ?? DEFAULT_RETRIES,
     statusContext: raw.status?.context ?? DEFAULT_STATUS_CONTEXT,
   };
-}
-
-function hostAuth(host: RawHost, ctx: BuildContext): HostAuth {
-  if (host.identityFile !== undefined) {
-    const identityFile = resolveLocalPath(host.identityFile, ctx.configDir, ctx.env);
-    return host.passphraseEnv === undefined ? { kind: 'key', identityFile } : { kind: 'key', identityFile, passphraseEnv: host.passphraseEnv };
-  }
-  const socket = typeof host.agent === 'string' ? resolveLocalPath(host.agent, ctx.configDir, ctx.env) : ctx.env.SSH_AUTH_SOCK;
-  return socket === undefined ? { kind: 'agent' } : { kind: 'agent', socket };
-}
-
-function hostKeyPolicy(host: RawHost, ctx: BuildContext): HostKeyPolicy {
-  if (host.hostKey !== undefined) return { kind: 'pinned', line: host.hostKey.trim() };
-  if (host.knownHosts !== undefined) return { kind: 'knownHosts', file: resolveLocalPath(host.knownHosts, ctx.configDir, ctx.env) };
-  return { kind: 'insecure' };
 }
 
 type Timeouts = HostConfig['timeouts'];

@@ -1,8 +1,9 @@
 import type { PlatformId } from '../domain/platform.ts';
+import { hopName } from './jump-spec.ts';
 import { platformNameProblem } from './platform-name.ts';
 import type { Problem } from './problem.ts';
-import type { RawConfig, RawHost } from './schema.ts';
-import type { Locate } from './yaml-locator.ts';
+import type { RawConfig, RawHost, RawJumpHop } from './schema.ts';
+import type { KeyPath, Locate } from './yaml-locator.ts';
 import { parsePublicKeyLine } from '../hosts/public-key.ts';
 
 /** Rules across hosts and across a host's keys, which the schema alone cannot state. */
@@ -44,11 +45,22 @@ function checkHost(host: RawHost, i: number, expected: readonly PlatformId[], en
   const shell = host.shell ?? (host.platform.startsWith('windows/') ? 'powershell' : 'posix');
   if (host.sudo && shell === 'powershell') at('sudo', `${who}: sudo is for Unix hosts; on Windows log in as an Administrator`);
 
-  // Authentication: exactly one of a key file or an agent.
+  problems.push(...endpointProblems(host, ['hosts', i], who, env));
+  host.proxyJump?.forEach((hop, j) => {
+    problems.push(...endpointProblems(hop, ['hosts', i, 'proxyJump', j], `${who}, jump host ${hopName(hop)}`, env));
+  });
+  return problems;
+}
+
+/**
+ * The login and host-key keys of a host or a jump host: at most one way to log in and one
+ * host-key policy. Leaving both out is fine: ssh_config and ssh's defaults fill them in.
+ */
+function endpointProblems(host: RawJumpHop, path: KeyPath, who: string, env: NodeJS.ProcessEnv): Problem[] {
+  const problems: Problem[] = [];
+  const at = (key: string, message: string): void => void problems.push({ path: [...path, key], message });
   if (host.identityFile !== undefined && host.agent !== undefined && host.agent !== false) {
     at('agent', `${who}: set either identityFile or agent, not both`);
-  } else if (host.identityFile === undefined && (host.agent === undefined || host.agent === false)) {
-    problems.push({ path: ['hosts', i], message: `${who}: no way to log in: set identityFile: PATH or agent: true` });
   } else if (host.agent === true && !env.SSH_AUTH_SOCK) {
     at('agent', `${who}: agent: true but SSH_AUTH_SOCK is not set (start ssh-agent, or give the socket's path)`);
   }
@@ -58,17 +70,11 @@ function checkHost(host: RawHost, i: number, expected: readonly PlatformId[], en
       at('passphraseEnv', `${who}: environment variable ${host.passphraseEnv} (the key's passphrase) is not set`);
     }
   }
-
-  // Host key: refuse to talk to a machine we cannot recognise unless told so in writing.
+  // Host key: hostKey, knownHosts or insecureAcceptAnyHostKey, or none (the default known_hosts).
   const policies = (['hostKey', 'knownHosts', 'insecureAcceptAnyHostKey'] as const).filter((k) =>
     k === 'insecureAcceptAnyHostKey' ? host[k] === true : host[k] !== undefined,
   );
-  if (policies.length === 0) {
-    problems.push({
-      path: ['hosts', i],
-      message: `${who}: no host-key policy; set hostKey: "ssh-ed25519 AAAA..." (from ssh-keyscan), knownHosts: PATH, or insecureAcceptAnyHostKey: true`,
-    });
-  } else if (policies.length > 1) {
+  if (policies.length > 1) {
     at(policies[1]!, `${who}: set only one of hostKey, knownHosts and insecureAcceptAnyHostKey (found ${policies.join(' and ')})`);
   }
   if (host.hostKey !== undefined && !parsePublicKeyLine(host.hostKey)) {

@@ -7,6 +7,13 @@ export const DEFAULT_RELEASE: Readonly<ReleaseRules> = {
   assetPattern: 'ephemerd_{tag}_{os}_{arch}.{ext}',
   checksumsAsset: 'checksums.txt',
   binaryName: 'ephemerd',
+  versionStamp: 'main.version',
+  goBuildInfo: 'required',
+  // ephemerd's Linux builds are static; Windows and macOS are not judged on cgo.
+  cgoEnabled: { linux: false },
+  // Vz refuses to boot a VM without it.
+  entitlements: ['com.apple.security.virtualization'],
+  sizeChangeRatio: 0.25,
 };
 
 const MB = 1_000_000;
@@ -62,3 +69,8 @@ export const DEFAULT_SSH_PORT = 22;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_RETRIES = 1;
 export const DEFAULT_STATUS_CONTEXT = 'smoke-test';
+
+/** Where ssh looks when nothing else is said (ssh_config(5), ssh(1)); `~` is HOME. */
+export const DEFAULT_SSH_CONFIG_FILE = '~/.ssh/config';
+export const DEFAULT_KNOWN_HOSTS_FILE = '~/.ssh/known_hosts';
+export const DEFAULT_IDENTITY_FILES: readonly string[] = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];

@@ -7,6 +7,7 @@ import { checkHosts } from './check-hosts.ts';
 import { checkLocalFiles } from './check-local-files.ts';
 import { expectedPlatforms } from './expected-platforms.ts';
 import { locatedError, problemsError } from './problem.ts';
+import { resolveSshHosts } from './resolve-ssh-hosts.ts';
 import { configSchema } from './schema.ts';
 import type { SmokeConfig } from './types.ts';
 import { createLocator } from './yaml-locator.ts';
@@ -15,7 +16,8 @@ import { describe, zodProblems } from './zod-problems.ts';
 /**
  * Reads hosts.yaml. Every mistake becomes one ConfigError whose lines each name
  * `file:line:col (key path)`; several mistakes are reported together where they can be.
- * `env` supplies HOME (for `~`), SSH_AUTH_SOCK and the passphrase variables.
+ * `env` supplies HOME (for `~`, ~/.ssh/config, ~/.ssh/known_hosts and ~/.ssh/id_*), USER,
+ * SSH_AUTH_SOCK and the passphrase variables.
  */
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SmokeConfig> {
   const absolute = resolve(file);
@@ -38,7 +40,8 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     throw new ConfigError(`expected a map of settings (repo, platforms, hosts, ...), got ${describe(data)}`, { file, ...locate([]) });
   }
 
-  const parsed = configSchema.safeParse(data);
+  // reportInput: a preprocessed value (proxyJump's `host:port`) is quoted as the schema saw it.
+  const parsed = configSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw problemsError(zodProblems(parsed.error.issues, data, configSchema), file, locate);
   const raw = parsed.data;
 
@@ -50,8 +53,10 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     ...(await checkLocalFiles(raw, configDir, env)),
   ];
   if (problems.length > 0) throw problemsError(problems, file, locate);
+  const ssh = await resolveSshHosts(raw, configDir, env);
+  if (!ssh.ok) throw problemsError(ssh.problems, file, locate);
 
-  return buildConfig(raw, { file: absolute, configDir, env, expected: expected.platforms, locate });
+  return buildConfig(raw, { file: absolute, configDir, env, expected: expected.platforms, locate, ssh: ssh.hosts });
 }
 
 async function readConfigText(file: string, absolute: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHECK_ORDER } from '../domain/verdict.ts';
+import { jumpHopList } from './jump-spec.ts';
 import { parseSize } from './parse-size.ts';
 
 /**
@@ -78,14 +79,15 @@ const timeoutsSchema = z
   .strictObject({ connectSeconds: seconds, uploadSeconds: seconds, commandSeconds: seconds })
   .partial();
 
-export const hostSchema = z.strictObject({
-  name: z
-    .string({ error: 'expected a string' })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, ".", "_" and "-"' }),
-  platform: text,
-  address: z.string({ error: 'expected a string' }).regex(/^[^\s@]+$/, { error: 'expected a host name or IP address' }),
-  port: intRange(1, 65535).optional(),
-  user: z.string({ error: 'expected a string' }).regex(/^[^\s@:]+$/, { error: 'expected a user name' }),
+const hostAddress = z.string({ error: 'expected a string' }).regex(/^[^\s@]+$/, { error: 'expected a host name, IP address or ~/.ssh/config alias' });
+const sshPort = intRange(1, 65535);
+const loginUser = z.string({ error: 'expected a string' }).regex(/^[^\s@:]+$/, { error: 'expected a user name' });
+
+/** How to log in to and recognise one SSH server: a host, or a jump host in front of it. */
+const endpointKeys = {
+  address: hostAddress,
+  port: sshPort.optional(),
+  user: loginUser.optional(),
   identityFile: text.optional(),
   agent: z.union([z.boolean(), text], { error: 'expected true or the path of an agent socket' }).optional(),
   passphraseEnv: z
@@ -95,6 +97,23 @@ export const hostSchema = z.strictObject({
   hostKey: text.optional(),
   knownHosts: text.optional(),
   insecureAcceptAnyHostKey: bool.optional(),
+};
+
+export const jumpHopSchema = z.strictObject(endpointKeys);
+
+/** `bastion`, `user@bastion:2222`, `a,b`, `none`, or a list of hops (strings or maps). */
+const proxyJump = z.preprocess(
+  jumpHopList,
+  z.array(jumpHopSchema, { error: 'expected a jump host ([user@]host[:port]), "none", or a list of jump hosts' }),
+);
+
+export const hostSchema = z.strictObject({
+  name: z
+    .string({ error: 'expected a string' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, ".", "_" and "-"' }),
+  platform: text,
+  ...endpointKeys,
+  proxyJump: proxyJump.optional(),
   shell: z.enum(['posix', 'powershell'], { error: 'expected posix or powershell' }).optional(),
   workdir: text.optional(),
   sudo: bool.optional(),
@@ -118,6 +137,20 @@ export const configSchema = z.strictObject({
       }),
       checksumsAsset: text,
       binaryName: text,
+      versionStamp: z
+        .string({ error: 'expected a string' })
+        .regex(/^[^\s=]+\.[^\s=.]+$/, { error: 'expected a Go symbol such as main.version or example.com/pkg/build.Version' }),
+      goBuildInfo: z.enum(['required', 'optional'], { error: 'expected required or optional' }),
+      cgoEnabled: z.record(
+        z.string().regex(/^[a-z0-9]+$/, { error: 'expected an OS name such as linux, windows or darwin' }),
+        z.union([z.boolean(), z.literal('any')], { error: 'expected true, false or any' }),
+        { error: 'expected a map of OS to true, false or any, e.g. { linux: false }' },
+      ),
+      entitlements: z.array(text, { error: 'expected a list of entitlement names' }),
+      sizeChangeRatio: z
+        .number({ error: 'expected a ratio such as 0.25 (±25%)' })
+        .positive({ error: 'expected a ratio greater than 0, such as 0.25 (±25%)' })
+        .max(100, { error: 'expected a ratio of at most 100' }),
     })
     .partial()
     .optional(),
@@ -128,9 +161,11 @@ export const configSchema = z.strictObject({
   status: z.strictObject({ context: text }).partial().optional(),
   timeouts: timeoutsSchema.optional(),
   probes: probesSchema.optional(),
+  sshConfig: text.optional(),
   hosts: z.array(hostSchema, { error: 'expected a list of hosts' }).min(1, { error: 'expected at least one host' }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type RawHost = z.infer<typeof hostSchema>;
+export type RawJumpHop = z.infer<typeof jumpHopSchema>;
 export type RawProbes = z.infer<typeof probesSchema>;

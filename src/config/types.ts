@@ -18,7 +18,20 @@ export interface ReleaseRules {
   checksumsAsset: string;
   /** The binary's name inside each archive, without `.exe`. */
   binaryName: string;
+  /** The symbol `-ldflags "-X <symbol>=<tag>"` must set, e.g. `main.version`. */
+  versionStamp: string;
+  /** `required`: a binary without Go build info fails; `optional`: the build check is skipped. */
+  goBuildInfo: 'required' | 'optional';
+  /** Per OS (`linux`, …): the CGO_ENABLED the build must record, or `any`. OSes not listed: any. */
+  cgoEnabled: Record<string, CgoRule>;
+  /** Entitlements a darwin binary's signature must grant (each with the value true). */
+  entitlements: string[];
+  /** An archive whose size differs from the last published release's by more than this (0.25 = ±25%) fails. */
+  sizeChangeRatio: number;
 }
+
+/** `false`: the build must record CGO_ENABLED=0; `true`: CGO_ENABLED=1; `any`: not checked. */
+export type CgoRule = boolean | 'any';
 
 export interface PlatformRules {
   /** A binary smaller than this is a placeholder build. */
@@ -69,12 +82,33 @@ export interface ProbeSettings {
 
 export type HostAuth =
   | { kind: 'key'; identityFile: string; passphraseEnv?: string }
-  | { kind: 'agent'; socket?: string };
+  | { kind: 'agent'; socket?: string }
+  /**
+   * As `ssh` does when hosts.yaml names no key: the agent's keys (when SSH_AUTH_SOCK is set),
+   * then each of these files that exists (ssh_config's IdentityFile, else ~/.ssh/id_ed25519,
+   * id_ecdsa, id_rsa). Encrypted files are skipped: nobody is there to type a passphrase.
+   */
+  | { kind: 'openssh'; agent?: string; identityFiles: string[] };
 
 export type HostKeyPolicy =
   | { kind: 'pinned'; line: string }
   | { kind: 'knownHosts'; file: string }
   | { kind: 'insecure' };
+
+/** One SSH server on the way: a host, or a jump host in front of it. */
+export interface SshEndpoint {
+  address: string;
+  port: number;
+  user: string;
+  auth: HostAuth;
+  hostKey: HostKeyPolicy;
+}
+
+/** A hop of `proxyJump`, as ssh's ProxyJump: the next hop is reached through its forwarding. */
+export interface JumpHost extends SshEndpoint {
+  /** As written in hosts.yaml or ssh_config (an alias, or `user@host:port`): errors name it. */
+  name: string;
+}
 
 export interface HostConfig {
   name: string;
@@ -84,6 +118,8 @@ export interface HostConfig {
   user: string;
   auth: HostAuth;
   hostKey: HostKeyPolicy;
+  /** Jump hosts in order, the first reached directly; none or empty: a direct connection. */
+  jumps?: JumpHost[];
   shell: 'posix' | 'powershell';
   /** Parent of per-run directories; undefined means the host's temp dir. */
   workdir?: string;

@@ -22,7 +22,8 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], data: unknown, 
     const generic = issue.code === 'invalid_type' && !issue.message.startsWith('expected');
     const message = generic ? (TYPE_NAMES[issue.expected] ?? issue.message) : issue.message;
     // Messages that state an expectation say what was found instead.
-    const got = message.startsWith('expected') ? `, got ${describe(valueAt(data, path))}` : '';
+    const found = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(data, path);
+    const got = message.startsWith('expected') ? `, got ${describe(found)}` : '';
     problems.push({ path, message: `${message}${got}` });
   }
   return problems;
@@ -61,8 +62,12 @@ function child(schema: z.ZodType, segment: PropertyKey): z.ZodType | undefined {
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
-  return s;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    // A preprocessed key (proxyJump): its keys are the output schema's.
+    else if (s instanceof z.ZodPipe) s = s.out as z.ZodType;
+    else return s;
+  }
 }
 
 function valueAt(data: unknown, path: KeyPath): unknown {

@@ -1,5 +1,6 @@
-import type { HostConfig } from '../config/types.ts';
-import { HostError } from '../domain/errors.ts';
+import type { SshEndpoint } from '../config/types.ts';
+import type { HostError } from '../domain/errors.ts';
+import type { HopLabel } from './hop-label.ts';
 
 /** ssh2 marks its errors with a `level`; sockets add an errno `code`. */
 interface SshError extends Error {
@@ -12,9 +13,10 @@ interface SshError extends Error {
  * is the verifier's own reason, which beats ssh2's generic "Host denied".
  */
 export function connectError(
-  host: HostConfig,
+  host: Pick<SshEndpoint, 'address' | 'port' | 'user'>,
+  hop: HopLabel,
   err: unknown,
-  context: { methods: string; hostKeyRefusal: string | undefined },
+  context: { methods: string; hostKeyRefusal: string | undefined; connectMs: number },
 ): HostError {
   const e = (err instanceof Error ? err : new Error(String(err))) as SshError;
   const at = `${host.address}:${host.port}`;
@@ -35,7 +37,7 @@ export function connectError(
         return `connection reset by ${at} before SSH was ready`;
     }
     if (e.level === 'client-timeout') {
-      return `no SSH answer within ${seconds(host.timeouts.connectMs)} from ${at}`;
+      return `no SSH answer within ${seconds(context.connectMs)} from ${at}`;
     }
     if (e.level === 'client-authentication') {
       return `authentication failed for user ${host.user} (tried: ${context.methods})`;
@@ -44,7 +46,7 @@ export function connectError(
     if (e.level === 'agent') return `ssh-agent failed: ${e.message}`;
     return `SSH connection to ${at} failed: ${e.message}`;
   })();
-  return new HostError(host.name, message, { cause: err });
+  return hop.error(message, err);
 }
 
 export function seconds(ms: number): string {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
-import type { HostConfig } from '../config/types.ts';
-import { HostError } from '../domain/errors.ts';
+import type { HostKeyPolicy } from '../config/types.ts';
+import type { HopLabel } from './hop-label.ts';
 import { entryMatchesHost, knownHostsName, parseKnownHosts } from './known-hosts.ts';
 import { fingerprint, parsePublicKeyLine, type PublicKey } from './public-key.ts';
 
@@ -28,17 +28,17 @@ const ALGORITHMS_BY_KEY_TYPE: Record<string, ServerHostKeyAlgorithm[]> = {
   'ssh-dss': ['ssh-dss'],
 };
 
-export async function hostKeyCheck(host: HostConfig): Promise<HostKeyCheck> {
-  const policy = host.hostKey;
+/** The check for one server (`address`, `port` as known_hosts names it) under its policy. */
+export async function hostKeyCheck(policy: HostKeyPolicy, server: { address: string; port: number }, hop: HopLabel): Promise<HostKeyCheck> {
   if (policy.kind === 'insecure') {
     return { insecure: true, algorithms: undefined, verify: () => true, refusal: () => undefined };
   }
   if (policy.kind === 'pinned') {
     const key = parsePublicKeyLine(policy.line);
-    if (!key) throw new HostError(host.name, `hostKey is not a public key line (expected "ssh-ed25519 AAAA...")`);
+    if (!key) throw hop.error(`hostKey is not a public key line (expected "ssh-ed25519 AAAA...")`);
     return keysCheck([{ key, where: 'pinned' }], () => undefined);
   }
-  return knownHostsCheck(host, policy.file);
+  return knownHostsCheck(server, policy.file, hop);
 }
 
 interface ExpectedKey {
@@ -70,21 +70,20 @@ function keysCheck(expected: ExpectedKey[], revokedWhere: (blob: Buffer) => stri
   };
 }
 
-async function knownHostsCheck(host: HostConfig, file: string): Promise<HostKeyCheck> {
+async function knownHostsCheck(host: { address: string; port: number }, file: string, hop: HopLabel): Promise<HostKeyCheck> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new HostError(host.name, `cannot read known_hosts file ${file} (${code})`, { cause: err });
+    throw hop.error(`cannot read known_hosts file ${file} (${code})`, err);
   }
   const name = knownHostsName(host.address, host.port);
   const entries = parseKnownHosts(text).filter((e) => entryMatchesHost(e.hosts, name));
   const plain = entries.filter((e) => e.marker === undefined);
   if (plain.length === 0) {
     const onlyCa = entries.some((e) => e.marker === 'cert-authority');
-    throw new HostError(
-      host.name,
+    throw hop.error(
       onlyCa
         ? `${file} has only @cert-authority entries for ${name}; host certificates are not supported, add the host's key`
         : `${name} is not in known_hosts file ${file} (add it: ssh-keyscan -p ${host.port} ${host.address})`,

@@ -6,8 +6,12 @@ export interface ExecOptions {
   stdin?: string;
   /** Keep at most this many bytes of each stream (head and tail, the middle elided). */
   maxOutputBytes?: number;
-  /** Called with each stdout/stderr chunk as it arrives (log streaming). */
-  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /**
+   * Called with each stdout/stderr chunk as it arrives (log streaming). A returned promise is
+   * backpressure: that stream is not read until it settles, so the host's writes wait instead of
+   * our memory growing.
+   */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void | Promise<void>;
   signal?: AbortSignal;
 }
 

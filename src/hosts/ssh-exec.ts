@@ -60,16 +60,22 @@ export function execOnClient(
     if (err) return step.fail(new HostError(hostName, `cannot start a command: ${err.message}`, { cause: err }));
     channel = opened;
     if (step.finished) return stop(); // timed out or cancelled while starting: sshd has its PID now
-    const consume = (name: 'stdout' | 'stderr', cap: OutputCap) => {
-      // Always read both streams: a channel with unread data never emits 'close'.
+    const consume = (name: 'stdout' | 'stderr', cap: OutputCap, stream: NodeJS.ReadableStream) => {
+      // Always read both streams: a channel with unread data never emits 'close'. A pause only
+      // lasts until the consumer's promise settles.
       const decoder = new StringDecoder('utf8');
       return (chunk: Buffer) => {
         cap.push(chunk);
-        options.onOutput?.(name, decoder.write(chunk));
+        const later = options.onOutput?.(name, decoder.write(chunk));
+        if (!later) return;
+        // Unread, the channel's window fills and sshd stops reading the command's output.
+        stream.pause();
+        const resume = () => stream.resume();
+        later.then(resume, resume);
       };
     };
-    opened.on('data', consume('stdout', stdout));
-    opened.stderr.on('data', consume('stderr', stderr));
+    opened.on('data', consume('stdout', stdout, opened));
+    opened.stderr.on('data', consume('stderr', stderr, opened.stderr));
     opened.on('exit', (code: number | null, signalName?: string) => {
       exitCode = typeof code === 'number' ? code : null;
       exitSignal = signalName ?? null;

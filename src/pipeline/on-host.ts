@@ -10,6 +10,7 @@ import { probeVersion } from '../probes/version.ts';
 import { skipAfter } from '../report/verdict-rules.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import type { Shell } from '../shells/shell.ts';
+import { describeSwept } from '../probes/sweep-leftovers.ts';
 import { cleanupHost } from '../stages/cleanup-host.ts';
 import { stageOnHost } from '../stages/stage-on-host.ts';
 import { abortableRemote, CANCELLED } from './abortable-remote.ts';
@@ -158,6 +159,8 @@ async function cleanUp(
     return checkResult('cleanup', 'error', `could not clean ${runDir ?? 'the run'} on host ${host.name}: ${message}; run smoke hosts clean`, Date.now() - started);
   }
   if (keep && runDir) input.onEvent({ kind: 'info', message: `${input.platform}: kept ${runDir} on host ${host.name} for debugging` });
+  const stopped = report.swept.filter((p) => !p.survived);
+  if (stopped.length > 0) input.onEvent({ kind: 'warning', platform: input.platform, host: host.name, message: `stopped processes the run left outside its process groups: ${describeSwept(stopped)}` });
   if (report.problems.length === 0) return null;
   return checkResult('cleanup', 'error', `host ${host.name} not clean: ${report.problems.join('; ')}`, Date.now() - started);
 }

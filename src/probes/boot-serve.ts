@@ -7,6 +7,7 @@ import { binaryArgv } from '../shells/binary-argv.ts';
 import { parseStopLines, PID_DIR, type Shell } from '../shells/shell.ts';
 import { excerptAround, LogFollower, newLogState, type LogState } from './log-follower.ts';
 import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost, seconds } from './run-on-host.ts';
+import { leftoversNote, sweepLeftovers } from './sweep-leftovers.ts';
 
 export interface BootServeInput {
   binaryPath: string;
@@ -59,13 +60,14 @@ export async function probeBootServe(remote: Remote, shell: Shell, input: BootSe
     const argv = binaryArgv(host, input.binaryPath, ['serve', '--data-dir', dataDir]);
     const logFile = shell.joinPath(input.runDir, 'boot-serve.log');
     launched = true;
-    await runChecked(remote, shell.startBackground({ argv, cwd: input.runDir, logFile, pidFile, sudo: host.sudo }), 'start ephemerd serve', host.timeouts.commandMs);
+    await runChecked(remote, shell.startBackground({ argv, cwd: input.runDir, logFile, pidFile, sudo: host.sudo, runMark: input.runDir }), 'start ephemerd serve', host.timeouts.commandMs);
     outcome = await watch(remote, shell, { ...input, port, logFile, pidFile, log });
   } catch (error) {
     if (!(error instanceof HostError)) throw error;
     outcome = { status: 'error', detail: error.message };
   }
   if (launched) outcome = await stopAndJudge(remote, shell, pidFile, settings.stopGraceMs, outcome);
+  if (launched) outcome = await sweepAndJudge(remote, shell, input.runDir, settings.stopGraceMs, outcome);
   const excerpt = log.lines.length > 0 ? excerptAround(log, outcome.excerptAt) : undefined;
   return checkResult('boot', outcome.status, outcome.detail, elapsed(), excerpt);
 }
@@ -142,6 +144,23 @@ async function watch(
 async function healthzOk(remote: Remote, shell: Shell, port: number): Promise<boolean> {
   const res = await runOnHost(remote, shell.healthz({ port, timeoutMs: 2000 }), 'GET /healthz', { timeoutMs: 2000 + 10_000, maxOutputBytes: 16 * 1024 });
   return res.exitCode === 0 && /"status"\s*:\s*"ok"/.test(res.stdout);
+}
+
+/**
+ * After the group is stopped, anything still carrying the run's mark left the group (`setsid`, a
+ * double fork): a daemon must not orphan its children, so that is a `fail`, and they are stopped.
+ */
+async function sweepAndJudge(remote: Remote, shell: Shell, runDir: string, graceMs: number, outcome: Outcome): Promise<Outcome> {
+  let swept;
+  try {
+    swept = await sweepLeftovers(remote, shell, { runDir }, graceMs);
+  } catch (error) {
+    if (!(error instanceof HostError)) throw error;
+    return outcome.status === 'fail' ? { ...outcome, detail: `${outcome.detail}; and ${error.message}` } : { ...outcome, status: 'error', detail: error.message };
+  }
+  if (swept.length === 0) return outcome;
+  const note = leftoversNote('ephemerd serve', swept);
+  return { ...outcome, status: 'fail', detail: outcome.status === 'fail' ? `${outcome.detail}; ${note}` : note };
 }
 
 /** Stops the group whatever happened; the stop can only make the outcome worse, never better. */

@@ -29,7 +29,7 @@ export async function probeCustom(remote: Remote, shell: Shell, input: CustomPro
   const elapsed = () => Math.round(performance.now() - started);
   const { probe } = input;
   const script = expandCommand(shell, remote.host, probe.command, input.binaryPath);
-  const command = shell.runScriptWithTimeout({ script, cwd: input.runDir, timeoutMs: probe.timeoutMs, sudo: remote.host.sudo });
+  const command = shell.runScriptWithTimeout({ script, cwd: input.runDir, timeoutMs: probe.timeoutMs, sudo: remote.host.sudo, runMark: input.runDir });
   try {
     const res = await runOnHost(remote, command, `run probe ${probe.name}`, { timeoutMs: probe.timeoutMs + EXEC_MARGIN_MS, maxOutputBytes: 64 * 1024 });
     const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));

@@ -6,22 +6,37 @@ import { FOLLOW_TOO_LONG, type Shell } from '../shells/shell.ts';
 import { LogFrames, type LogFrame } from './log-frames.ts';
 import { firstLine, runOnHost, seconds } from './run-on-host.ts';
 
-/** Bytes read at most per frame: a noisy daemon cannot make one frame huge. */
-const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes read at most per frame: a noisy daemon cannot make one frame huge. Small, because what a
+ * run holds per platform is a few frames, and four platforms whose logs never end while /healthz
+ * hangs peaked at 151-155 MiB with 256 KiB, 122-133 with 128 KiB and 114-127 with 64 KiB
+ * (scripts/bench.ts, `endless`); 20 MiB of log before ready is read in about 0.6 s more than
+ * with 1 MiB.
+ */
+const CHUNK_BYTES = 64 * 1024;
 /** A line without a newline this long is cut: a log is not a place for megabyte lines. */
 const MAX_LINE_CHARS = 16 * 1024;
-/** Lines kept for the excerpt; older ones are dropped and counted. */
+/** Lines kept for the excerpt, at most so many and so many characters; older ones are dropped and counted. */
 const KEEP_LINES = 2000;
+const KEEP_CHARS = 256 * 1024;
+/**
+ * Frames read from the host but not yet taken, in characters, past which the host is made to
+ * wait (backpressure). A caller busy elsewhere (a /healthz that hangs for seconds) while the
+ * daemon logs without end would otherwise queue the whole log in memory: 1.4 GB in 20 s.
+ */
+const QUEUE_CHARS = CHUNK_BYTES;
 
 export interface LogState {
   offset: number;
   partial: string;
   lines: string[];
+  /** Characters in `lines`. */
+  chars: number;
   dropped: number;
 }
 
 export function newLogState(): LogState {
-  return { offset: 0, partial: '', lines: [], dropped: 0 };
+  return { offset: 0, partial: '', lines: [], chars: 0, dropped: 0 };
 }
 
 export interface LogRead {
@@ -56,8 +71,12 @@ export interface FollowOptions {
  */
 export class LogFollower {
   private readonly reads: Array<LogFrame & { at: number }> = [];
+  /** Characters of text in `reads`. */
+  private queued = 0;
   private readonly ended: Promise<never>;
   private wake: (() => void) | undefined;
+  /** Set while the host waits for the queue to shrink; called to let it go on. */
+  private drained: (() => void) | undefined;
   private readonly abort = new AbortController();
 
   constructor(
@@ -75,15 +94,21 @@ export class LogFollower {
       maxOutputBytes: 64 * 1024,
       signal: this.abort.signal,
       onOutput: (stream, chunk) => {
-        if (stream !== 'stdout' || broken) return;
+        // Once stopped, what the channel still holds is let through unread.
+        if (stream !== 'stdout' || broken || this.abort.signal.aborted) return;
         try {
           const at = performance.now();
-          for (const frame of frames.push(chunk)) this.reads.push({ ...frame, at });
+          for (const frame of frames.push(chunk)) {
+            this.reads.push({ ...frame, at });
+            this.queued += frame.text.length;
+          }
         } catch (error) {
           broken = error instanceof Error ? error : new Error(String(error));
           this.abort.abort();
         }
         this.wake?.();
+        if (this.queued <= QUEUE_CHARS || this.abort.signal.aborted) return;
+        return new Promise<void>((resolve) => (this.drained = resolve));
       },
     });
     const failed = (why: string) => new HostError(remote.host.name, `read the log: ${why}`);
@@ -118,6 +143,8 @@ export class LogFollower {
     }
     const frame = this.reads.shift();
     if (!frame) return this.next();
+    this.queued -= frame.text.length;
+    if (this.queued <= QUEUE_CHARS) this.letHostGoOn();
     const more = frame.offset - state.offset >= CHUNK_BYTES;
     state.offset = frame.offset;
     return { alive: frame.alive, newLines: addText(state, frame.text), more, at: frame.at };
@@ -125,6 +152,15 @@ export class LogFollower {
 
   stop(): void {
     this.abort.abort();
+    // Not let go on: the channel closes with what it holds unread, instead of megabytes of it
+    // being decoded only to be dropped.
+    this.drained = undefined;
+  }
+
+  private letHostGoOn(): void {
+    const drained = this.drained;
+    this.drained = undefined;
+    drained?.();
   }
 }
 
@@ -138,10 +174,15 @@ function addText(state: LogState, text: string): string[] {
   }
   const newLines = parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l).slice(0, MAX_LINE_CHARS));
   state.lines.push(...newLines);
-  if (state.lines.length > KEEP_LINES) {
-    const extra = state.lines.length - KEEP_LINES;
-    state.lines.splice(0, extra);
-    state.dropped += extra;
+  for (const line of newLines) state.chars += line.length;
+  let drop = 0;
+  while (state.lines.length - drop > 1 && (state.lines.length - drop > KEEP_LINES || state.chars > KEEP_CHARS)) {
+    state.chars -= state.lines[drop]!.length;
+    drop += 1;
+  }
+  if (drop > 0) {
+    state.lines.splice(0, drop);
+    state.dropped += drop;
   }
   return newLines;
 }

@@ -13,9 +13,11 @@ export interface LogFrame {
  * the follower's own and is dropped.
  */
 export class LogFrames {
-  private text = '';
-  /** Where the next marker search starts: text before it was searched already. */
-  private searchFrom = 0;
+  /** The current frame's text so far, in the pieces it came in: joined once, when the frame ends. */
+  private parts: string[] = [];
+  private partsLength = 0;
+  /** The end of what came, not yet known to be text: it may be (the start of) a frame line. */
+  private carry = '';
   private readonly head: string;
   private readonly line: RegExp;
 
@@ -29,27 +31,52 @@ export class LogFrames {
     this.line = new RegExp(`^${marker} ([01]) (\\d+)\\r?$`);
   }
 
-  /** The frames `chunk` completes; throws on output that is not frames. */
+  /**
+   * The frames `chunk` completes; throws on output that is not frames. Only the new chunk is
+   * searched, and the text is copied once: appending to one string and searching it again after
+   * each chunk made megabytes of garbage per frame.
+   */
   push(chunk: string): LogFrame[] {
-    this.text += chunk;
+    let text = this.carry + chunk;
+    this.carry = '';
     const frames: LogFrame[] = [];
     for (;;) {
-      const at = this.text.indexOf(this.head, this.searchFrom);
+      const at = text.indexOf(this.head);
       if (at < 0) {
-        if (this.text.length > this.maxChars) throw new Error(`${this.text.length} characters of log without the follower's frame line`);
-        this.searchFrom = Math.max(0, this.text.length - this.head.length + 1);
+        // The last characters may be the start of a frame line: keep them back.
+        const keep = Math.max(0, text.length - this.head.length + 1);
+        this.addText(text.slice(0, keep));
+        this.carry = text.slice(keep);
+        this.checkLength();
         return frames;
       }
-      const end = this.text.indexOf('\n', at + 1);
+      const end = text.indexOf('\n', at + 1);
       if (end < 0) {
-        this.searchFrom = at;
+        this.addText(text.slice(0, at));
+        this.carry = text.slice(at);
+        // A frame line is the marker and two numbers: anything longer is not one.
+        if (this.carry.length > this.head.length + 40) throw new Error(`unexpected frame line ${JSON.stringify(this.carry.slice(1, 81))}`);
+        this.checkLength();
         return frames;
       }
-      const fields = this.line.exec(this.text.slice(at + 1, end));
-      if (!fields) throw new Error(`unexpected frame line ${JSON.stringify(this.text.slice(at + 1, Math.min(end, at + 81)))}`);
-      frames.push({ text: this.text.slice(0, at), alive: fields[1] === '1', offset: Number(fields[2]) });
-      this.text = this.text.slice(end + 1);
-      this.searchFrom = 0;
+      const fields = this.line.exec(text.slice(at + 1, end));
+      if (!fields) throw new Error(`unexpected frame line ${JSON.stringify(text.slice(at + 1, Math.min(end, at + 81)))}`);
+      this.addText(text.slice(0, at));
+      frames.push({ text: this.parts.join(''), alive: fields[1] === '1', offset: Number(fields[2]) });
+      this.parts = [];
+      this.partsLength = 0;
+      text = text.slice(end + 1);
     }
+  }
+
+  private addText(text: string): void {
+    if (text === '') return;
+    this.parts.push(text);
+    this.partsLength += text.length;
+  }
+
+  private checkLength(): void {
+    const length = this.partsLength + this.carry.length;
+    if (length > this.maxChars) throw new Error(`${length} characters of log without the follower's frame line`);
   }
 }

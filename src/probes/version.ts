@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { VersionProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
-import type { Remote } from '../hosts/remote.ts';
+import type { ExecResult, Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
 import { capText, EXEC_MARGIN_MS, runOnHost, seconds } from './run-on-host.ts';
+import { leftoversNote, sweepLeftovers } from './sweep-leftovers.ts';
 
 export interface VersionProbeInput {
   binaryPath: string;
@@ -27,25 +28,38 @@ export async function probeVersion(remote: Remote, shell: Shell, input: VersionP
     cwd: input.runDir,
     timeoutMs: input.settings.timeoutMs,
     sudo: remote.host.sudo,
+    runMark: input.runDir,
   });
   try {
     const res = await runOnHost(remote, command, 'run --version', {
       timeoutMs: input.settings.timeoutMs + EXEC_MARGIN_MS,
       maxOutputBytes: 16 * 1024,
     });
-    const printed = res.stdout.trim();
-    const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));
-    if (shell.timedOut(res.exitCode)) {
-      return checkResult('version', 'fail', `did not answer --version within ${seconds(input.settings.timeoutMs)}`, elapsed(), evidence);
-    }
-    if (res.exitCode !== 0) {
-      return checkResult('version', 'fail', `--version exited with code ${String(res.exitCode ?? res.signal)}`, elapsed(), evidence);
-    }
-    if (printed === expected) return checkResult('version', 'pass', `printed "${expected}"`, elapsed());
-    const shown = printed === '' ? 'nothing' : JSON.stringify(capText(printed, 200));
-    return checkResult('version', 'fail', `printed ${shown}, expected "${expected}"`, elapsed(), evidence);
+    const judged = judge(res, input, expected, shell);
+    // `--version` must print and exit: anything it left running (a child that left its group,
+    // streams closed, so the exec ended) is a defect of the build, and must not outlive the run.
+    const swept = await sweepLeftovers(remote, shell, { runDir: input.runDir }, remote.host.probes.boot.stopGraceMs);
+    if (swept.length === 0) return checkResult('version', judged.status, judged.detail, elapsed(), judged.evidence);
+    const note = leftoversNote('--version', swept);
+    return checkResult('version', 'fail', judged.status === 'fail' ? `${judged.detail}; ${note}` : note, elapsed(), judged.evidence);
   } catch (error) {
     if (!(error instanceof HostError)) throw error;
     return checkResult('version', 'error', error.message, elapsed());
   }
+}
+
+interface Judged {
+  status: 'pass' | 'fail';
+  detail: string;
+  evidence?: string;
+}
+
+function judge(res: ExecResult, input: VersionProbeInput, expected: string, shell: Shell): Judged {
+  const printed = res.stdout.trim();
+  const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));
+  if (shell.timedOut(res.exitCode)) return { status: 'fail', detail: `did not answer --version within ${seconds(input.settings.timeoutMs)}`, evidence };
+  if (res.exitCode !== 0) return { status: 'fail', detail: `--version exited with code ${String(res.exitCode ?? res.signal)}`, evidence };
+  if (printed === expected) return { status: 'pass', detail: `printed "${expected}"` };
+  const shown = printed === '' ? 'nothing' : JSON.stringify(capText(printed, 200));
+  return { status: 'fail', detail: `printed ${shown}, expected "${expected}"`, evidence };
 }

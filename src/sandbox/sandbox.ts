@@ -32,6 +32,8 @@ export interface SandboxOptions {
    * (powershell-host.ts), or `posix` like the others, for tests about POSIX mechanics.
    */
   windowsShell?: 'powershell' | 'posix';
+  /** Hosts whose sshd shares this machine's PID namespace, as a real host's does (see `SshdOptions`). */
+  sharePidNamespace?: boolean;
 }
 
 export interface Sandbox {
@@ -79,7 +81,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const powerShellOn = (platform: PlatformId) => platform.startsWith('windows/') && (options.windowsShell ?? 'powershell') === 'powershell';
     for (const platform of EPHEMERD_PLATFORMS) {
       // The stand-in's pretend service manager keeps its state in the sandbox, not in root's home.
-      const sshd = powerShellOn(platform) ? await startPowerShellSshd({ env: { STANDIN_EPHEMERD_SERVICE_DIR: join(options.dir, 'service') } }) : await startSshd();
+      const sshdOptions = { sharePidNamespace: options.sharePidNamespace ?? false };
+      const sshd = powerShellOn(platform)
+        ? await startPowerShellSshd({ ...sshdOptions, env: { STANDIN_EPHEMERD_SERVICE_DIR: join(options.dir, 'service') } })
+        : await startSshd(sshdOptions);
       closers.push(() => sshd.stop());
       hosts.set(platform, sshd);
     }
@@ -104,6 +109,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         GITHUB_TOKEN: token,
         GITHUB_REPOSITORY: SANDBOX_REPO,
         SMOKE_CACHE_DIR: join(options.dir, 'cache'),
+        // The sandbox's hosts.yaml says everything; the user's ~/.ssh/config (a `Host *` with a
+        // ProxyJump, say) must not reach its loopback hosts.
+        HOME: join(options.dir, 'home'),
       },
       close,
     };

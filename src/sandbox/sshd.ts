@@ -17,10 +17,22 @@ export interface SshdOptions {
   authorizedKeys?: string[];
   /** More sshd_config lines, e.g. `LogLevel DEBUG3`. */
   extraConfig?: string[];
+  /**
+   * A network namespace (`ip netns add NAME`) to run in, and the address to listen on there
+   * (default 127.0.0.1: that namespace's own loopback, which nothing outside it reaches).
+   */
+  network?: { netns: string; listenAddress?: string };
+  /**
+   * Run in this machine's PID namespace, as a real host's sshd does: a process that leaves its
+   * process group is then not ended with the sshd, and the test must find and end it itself.
+   * Default false: a namespace of its own, whose end takes every process a test started with it.
+   */
+  sharePidNamespace?: boolean;
 }
 
 export interface SshdHandle {
-  host: '127.0.0.1';
+  /** Where it listens: 127.0.0.1 unless started in a network namespace with another address. */
+  host: string;
   port: number;
   /** `ssh-ed25519 AAAA...` */
   hostKeyLine: string;
@@ -74,8 +86,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     // Port 0 then reuse: another test file may grab the port in between, so retry on EADDRINUSE.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const started = await launch(dir, port, options.extraConfig ?? [], account);
-      if (started.ok) return handle(dir, port, user, hostPub, started.child, started.log);
+      const sharePid = options.sharePidNamespace ?? false;
+      const started = await launch(dir, port, options.extraConfig ?? [], account, options.network, sharePid);
+      if (started.ok) return handle(dir, listenAddress(options), port, user, hostPub, started.child, started.log, sharePid);
       if (!started.addressInUse || attempt >= 5) {
         throw new Error(`sshd did not start on port ${port}:\n${started.log()}`);
       }
@@ -84,6 +97,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+function listenAddress(options: SshdOptions): string {
+  return options.network?.listenAddress ?? '127.0.0.1';
 }
 
 function keygen(path: string): void {
@@ -111,13 +128,16 @@ async function launch(
   port: number,
   extraConfig: string[],
   account: { uid: number; gid: number } | undefined,
+  network: SshdOptions['network'],
+  sharePid: boolean,
 ): Promise<Launch> {
+  const address = network?.listenAddress ?? '127.0.0.1';
   const config = join(dir, `sshd_config.${port}`);
   writeFileSync(
     config,
     [
       `Port ${port}`,
-      'ListenAddress 127.0.0.1',
+      `ListenAddress ${address}`,
       `HostKey ${join(dir, 'host_ed25519')}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
@@ -137,11 +157,14 @@ async function launch(
       `exec setpriv --reuid=${account.uid} --regid=${account.gid} --init-groups --pdeathsig KILL ${SSHD} -D -e -f ${config}`
     : `exec ${SSHD} -D -e -f ${config}`;
   // --pdeathsig: if the test process dies, unshare dies, and --kill-child takes the namespace down.
+  // Sharing the PID namespace, unshare, sh and sshd are one process (each execs the next).
+  const pidNamespace = sharePid ? [] : ['--pid', '--fork', '--kill-child', '--mount-proc'];
   const child = spawn(
     'setpriv',
     [
       '--pdeathsig', 'KILL',
-      'unshare', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc',
+      ...(network ? ['nsenter', `--net=/run/netns/${network.netns}`] : []),
+      'unshare', '--mount', '--propagation', 'private', ...pidNamespace,
       'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && ${HIDE_BASHRC} && ${sshd}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -162,11 +185,11 @@ async function launch(
       log = (log + chunk).slice(-256 * 1024);
       // Once only: every later log line (the banner check's own "Connection closed" among them)
       // would start another check, a connection loop that kept two cores busy.
-      if (!listening && /Server listening on 127\.0\.0\.1 port \d+/.test(log)) {
+      if (!listening && log.includes(`Server listening on ${address} port ${port}`)) {
         listening = true;
         child.off('exit', onExit);
         // The listening line comes after bind(); the banner proves it answers SSH.
-        readBanner(port).then(
+        readBanner(address, port, network?.netns).then(
           () => resolve({ ok: true, child, log: readLog }),
           (err: Error) => {
             child.kill('SIGKILL');
@@ -178,9 +201,10 @@ async function launch(
   });
 }
 
-function readBanner(port: number): Promise<void> {
+function readBanner(address: string, port: number, netns: string | undefined): Promise<void> {
+  if (netns !== undefined) return readBannerIn(netns, address, port);
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, address);
     socket.setTimeout(10_000, () => socket.destroy(new Error('no banner within 10s')));
     socket.once('error', reject);
     socket.once('data', (data) => {
@@ -191,23 +215,45 @@ function readBanner(port: number): Promise<void> {
   });
 }
 
+/** The banner from inside a network namespace, where this process cannot connect. */
+function readBannerIn(netns: string, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const reader = spawn(
+      'nsenter',
+      [`--net=/run/netns/${netns}`, 'timeout', '10', 'bash', '-c', `exec 3<>/dev/tcp/${address}/${port} && head -c 8 <&3`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    reader.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('latin1')));
+    reader.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('latin1')));
+    reader.once('error', reject);
+    reader.once('close', () => {
+      if (out.startsWith('SSH-2.0-')) resolve();
+      else reject(new Error(`unexpected banner in netns ${netns}: ${JSON.stringify(out.slice(0, 80))}`));
+    });
+  });
+}
+
 function handle(
   dir: string,
+  host: string,
   port: number,
   user: string,
   hostKey: { type: string; blob: Buffer },
   child: ChildProcess,
   log: () => string,
+  sharePid: boolean,
 ): SshdHandle {
   const hostKeyLine = `${hostKey.type} ${hostKey.blob.toString('base64')}`;
-  // The child is setpriv-turned-unshare; the sshd listener is its one child (PID 1 inside).
-  const listener = processTree(child.pid!)[1] ?? child.pid!;
+  // The child is setpriv-turned-unshare; the sshd listener is its one child (PID 1 inside), or,
+  // sharing the machine's namespace, the child itself.
+  const listener = sharePid ? child.pid! : (processTree(child.pid!)[1] ?? child.pid!);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
   return {
-    host: '127.0.0.1',
+    host,
     port,
     hostKeyLine,
     hostKeyFingerprint: fingerprint(hostKey.blob),
@@ -217,7 +263,7 @@ function handle(
     pid: listener,
     log,
     knownHostsLine(hashed = false) {
-      const name = `[127.0.0.1]:${port}`;
+      const name = `[${host}]:${port}`;
       if (!hashed) return `${name} ${hostKeyLine}`;
       const salt = randomBytes(20);
       const hash = createHmac('sha1', salt).update(name).digest();
@@ -228,7 +274,8 @@ function handle(
     },
     async stop() {
       // Killing the namespace's PID 1 kills everything in it (stopped processes too), and unshare,
-      // which waits for it, exits only once they are all gone.
+      // which waits for it, exits only once they are all gone. Sharing the machine's namespace,
+      // this ends the sshd and the processes still under it; not those that left.
       if (child.exitCode === null && child.signalCode === null) signalTree(listener, 'SIGKILL');
       await exited;
       rmSync(dir, { recursive: true, force: true });

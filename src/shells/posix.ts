@@ -1,5 +1,6 @@
 import { extractInto } from './posix-extract.ts';
 import { quotePosix } from './posix-quote.ts';
+import { sweepMarkedScript, withRunMark } from './posix-sweep.ts';
 import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
 
 const q = quotePosix;
@@ -48,16 +49,17 @@ function stopFunction(graceMs: number): string {
   ].join('\n');
 }
 
-function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boolean): string {
+function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boolean, runMark: string | undefined): string {
   const s = seconds(timeoutMs);
+  const run = `${sudoPrefix(sudo)}${withRunMark(runMark)}`;
   // GNU timeout where it exists (Linux); perl's alarm elsewhere (macOS ships perl, not timeout).
   // `exec { $ARGV[0] } @ARGV` never goes through a shell, whatever the arguments hold.
   return [
     `cd ${q(cwd)} || exit 125`,
     'if command -v timeout >/dev/null 2>&1; then',
-    `  exec ${sudoPrefix(sudo)}timeout -k 2 ${s} ${argvText(argv)}`,
+    `  exec ${run}timeout -k 2 ${s} ${argvText(argv)}`,
     'else',
-    `  exec ${sudoPrefix(sudo)}perl -e 'alarm shift; exec { $ARGV[0] } @ARGV or die "cannot run $ARGV[0]: $!\\n"' ${s} ${argvText(argv)}`,
+    `  exec ${run}perl -e 'alarm shift; exec { $ARGV[0] } @ARGV or die "cannot run $ARGV[0]: $!\\n"' ${s} ${argvText(argv)}`,
     'fi',
   ].join('\n');
 }
@@ -178,23 +180,24 @@ export const posixShell: Shell = {
   entitlements: (path) =>
     `command -v codesign >/dev/null 2>&1 || exit 127\ncodesign -d --entitlements - ${q(path)} 2>&1`,
 
-  runWithTimeout: ({ argv, cwd, timeoutMs, sudo }) => withTimeout(argv, cwd, timeoutMs, sudo),
-  runScriptWithTimeout: ({ script, cwd, timeoutMs, sudo }) => withTimeout(['sh', '-c', script], cwd, timeoutMs, sudo),
+  runWithTimeout: ({ argv, cwd, timeoutMs, sudo, runMark }) => withTimeout(argv, cwd, timeoutMs, sudo, runMark),
+  runScriptWithTimeout: ({ script, cwd, timeoutMs, sudo, runMark }) => withTimeout(['sh', '-c', script], cwd, timeoutMs, sudo, runMark),
   // 124: GNU timeout; 137: timeout's -k KILL after an ignored TERM; 142: perl's SIGALRM.
   timedOut: (code) => code === 124 || code === 137 || code === 142,
 
-  startBackground({ argv, cwd, logFile, pidFile, sudo }) {
+  startBackground({ argv, cwd, logFile, pidFile, sudo, runMark }) {
     // The inner sh records its own pid, which is the new group's id, then becomes the command.
     const inner = `echo $$ > ${q(pidFile)}; exec ${argvText(argv)}`;
     const redirect = `> ${q(logFile)} 2>&1 < /dev/null &`;
+    const run = `${sudoPrefix(sudo)}${withRunMark(runMark)}`;
     return [
       `cd ${q(cwd)} || exit 125`,
       `rm -f ${q(pidFile)}`,
       'if command -v setsid >/dev/null 2>&1; then',
-      `  ${sudoPrefix(sudo)}setsid sh -c ${q(inner)} ${redirect}`,
+      `  ${run}setsid sh -c ${q(inner)} ${redirect}`,
       'else',
       // macOS has no setsid(1): perl's setpgrp gives the same own process group.
-      `  ${sudoPrefix(sudo)}perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "cannot run sh: $!\\n"' sh -c ${q(inner)} ${redirect}`,
+      `  ${run}perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "cannot run sh: $!\\n"' sh -c ${q(inner)} ${redirect}`,
       'fi',
       'i=0',
       `while [ ! -s ${q(pidFile)} ]; do`,
@@ -247,12 +250,18 @@ export const posixShell: Shell = {
       [
         stopFunction(graceMs),
         `for f in ${q(runDir)}/${PID_DIR}/*.pid; do [ -f "$f" ] && stop_group "$f"; done`,
+        // In the same exec: what a probe left when it could not sweep after itself (it errored).
+        `(
+${sweepMarkedScript({ runDir }, graceMs)}
+)`,
         ...(remove ? removeRun(runDir) : []),
         'exit 0',
       ].join('\n'),
       sudo,
     );
   },
+
+  sweepMarked: ({ scope, graceMs, sudo }) => asRoot(sweepMarkedScript(scope, graceMs), sudo),
 
   listRuns({ workdir }) {
     return [

@@ -319,6 +319,9 @@ export const powerShell: Shell = {
         'Exit-Smoke 0',
       ].join('\n'),
     ),
+  // Windows cannot read another process's environment from PowerShell: a run's processes are
+  // found there another way (the parent chain recorded while the run goes), not by a mark.
+  sweepMarked: () => null,
   listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
 
   hostFacts: ({ workdir, program }) => encodePowerShell(script.hostFacts(workdir, program)),

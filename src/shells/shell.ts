@@ -57,17 +57,21 @@ export interface Shell {
    * Runs `argv` (already prefixed, see `prefix`) with a timeout enforced on the host, so a hung
    * binary does not outlive the probe. The exit code is the command's, or one for which
    * `timedOut` answers true.
+   *
+   * `runMark` (here, in `runScriptWithTimeout` and in `startBackground`) is the run directory:
+   * where the dialect can, the process and everything it starts carry `RUN_MARK_VARIABLE=<runMark>`
+   * in their environment, so `sweepMarked` finds them whatever their process group or session.
    */
-  runWithTimeout(options: { argv: string[]; cwd: string; timeoutMs: number; sudo: boolean }): string;
+  runWithTimeout(options: { argv: string[]; cwd: string; timeoutMs: number; sudo: boolean; runMark?: string }): string;
   /** Runs a command line written for this shell (a custom probe) in `cwd`, with a timeout. */
-  runScriptWithTimeout(options: { script: string; cwd: string; timeoutMs: number; sudo: boolean }): string;
+  runScriptWithTimeout(options: { script: string; cwd: string; timeoutMs: number; sudo: boolean; runMark?: string }): string;
   timedOut(exitCode: number | null): boolean;
 
   /**
    * Starts `argv` in the background in its own process group, stdout and stderr to `logFile`,
    * and records the group's id in `pidFile`. Prints the id once the pid file exists.
    */
-  startBackground(options: { argv: string[]; cwd: string; logFile: string; pidFile: string; sudo: boolean }): string;
+  startBackground(options: { argv: string[]; cwd: string; logFile: string; pidFile: string; sudo: boolean; runMark?: string }): string;
   /**
    * Follows `logFile` from byte `offset` for as long as the recorded leader runs, in one exec:
    * every `intervalMs` (at once after a full read) it writes at most `maxBytes` of new log, then
@@ -83,13 +87,22 @@ export interface Shell {
   stopGroups(options: { pidFiles: string[]; graceMs: number; sudo: boolean }): string;
   /**
    * Cleans up a run in one exec: `stopGroups` for every `*.pid` file in `runDir/pids` (one
-   * `STOP_LINE` each), then, when `remove`, removes `runDir` if it is a directory holding the
+   * `STOP_LINE` each), `sweepMarked` for the run where the dialect can (its lines), then, when `remove`, removes `runDir` if it is a directory holding the
    * marker (renamed first, so two cleaners of one directory never race) and prints `removed`
    * (or `absent` when there is none). Exits 0 when all that worked,
    * `CLEAN_REFUSED` for a path that is not a marked directory (left alone) and `CLEAN_NOT_REMOVED`
    * when removing failed; the reason is on stderr. Any other failure happened while stopping.
    */
   cleanRun(options: { runDir: string; graceMs: number; sudo: boolean; remove: boolean }): string;
+  /**
+   * Finds the processes whose environment carries a run mark (see `runWithTimeout`), exactly
+   * `runDir`'s or, with `workdir`, that of any run under that workdir (whose directory may be gone),
+   * and stops them: SIGTERM, up to `graceMs`, SIGKILL, looking again for any they started meanwhile.
+   * Prints `swept <pid> <command>` once per process found, then `survived <pid>` for each still
+   * running at the end (see `parseSweepLines`). Null where the dialect cannot find processes by
+   * their environment.
+   */
+  sweepMarked(options: { scope: SweepScope; graceMs: number; sudo: boolean }): string | null;
   /** Prints one line per run directory left in `workdir`: `run <path>` then `pid <pid> <alive>` lines. */
   listRuns(options: { workdir?: string }): string;
 
@@ -109,6 +122,36 @@ export interface Shell {
 }
 
 export type ArchiveFormat = 'tar.gz' | 'zip';
+
+/** One run's processes, or those of every run under a workdir (`undefined`: the host's temp dir). */
+export type SweepScope = { runDir: string } | { workdir: string | undefined };
+
+/** The environment variable that marks a run's processes; its value is the run directory. */
+export const RUN_MARK_VARIABLE = 'SMOKE_RUN';
+
+/** A process `sweepMarked` found carrying a run's mark: stopped, unless `survived`. */
+export interface SweptProcess {
+  pid: number;
+  /** Its command line as the host's `ps` showed it (cut to 200 characters). */
+  command: string;
+  survived: boolean;
+}
+
+/** What `sweepMarked` prints: `swept <pid> <command>` and `survived <pid>`. */
+export const SWEEP_LINE = /^(swept \d+( .*)?|survived \d+\s*)$/;
+
+export function parseSweepLines(stdout: string): SweptProcess[] {
+  const out: SweptProcess[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const swept = /^swept (\d+) ?(.*)$/.exec(line);
+    // The command line is the host's text: no control character of it reaches a terminal.
+    if (swept) out.push({ pid: Number(swept[1]), command: swept[2]!.replace(/[\u0000-\u001F\u007F-\u009F]/g, '?').trim().slice(0, 200), survived: false });
+    const survived = /^survived (\d+)\s*$/.exec(line);
+    const found = survived ? out.find((p) => p.pid === Number(survived[1])) : undefined;
+    if (found) found.survived = true;
+  }
+  return out;
+}
 
 /** The marker a run directory holds; cleanup refuses a directory without it. */
 export const RUN_MARKER = '.smoke-run';

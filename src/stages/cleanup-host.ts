@@ -1,7 +1,8 @@
 import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
-import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStopLines, STOP_LINE, type Shell, type StopReport } from '../shells/shell.ts';
+import { describeSwept } from '../probes/sweep-leftovers.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStopLines, parseSweepLines, STOP_LINE, SWEEP_LINE, type Shell, type StopReport, type SweptProcess } from '../shells/shell.ts';
 
 export interface CleanupInput {
   runDir: string | null;
@@ -14,6 +15,8 @@ export interface CleanupInput {
 
 export interface CleanupReport {
   stopped: StopReport[];
+  /** Processes that carried the run's mark outside any recorded group, found and stopped. */
+  swept: SweptProcess[];
   removed: boolean;
   /** What is left on the host that a person should look at. Empty when the host is clean. */
   problems: string[];
@@ -34,9 +37,12 @@ export async function cleanupHost(remote: Remote, shell: Shell, input: CleanupIn
   }
   const run = input.runDir ? await cleanRunDir(remote, shell, { runDir: input.runDir, graceMs, sudo, remove: !input.keep }, timeoutMs) : undefined;
   stopped.push(...(run?.stopped ?? []));
+  const swept = run?.swept ?? [];
   const problems = stopped.filter((s) => s.outcome === 'survived').map((s) => `process group ${s.pid} (${s.pidFile}) survived SIGKILL on ${remote.host.name}`);
+  const survivors = swept.filter((p) => p.survived);
+  if (survivors.length > 0) problems.push(`left processes still running on ${remote.host.name}: ${describeSwept(survivors)}`);
   if (run?.notRemoved) problems.push(`could not remove ${input.runDir} on ${remote.host.name}: ${run.notRemoved}`);
-  return { stopped, removed: run?.removed ?? false, problems };
+  return { stopped, swept, removed: run?.removed ?? false, problems };
 }
 
 /** One exec stops the run's groups and removes its directory; only the removal may fail softly. */
@@ -45,7 +51,7 @@ async function cleanRunDir(
   shell: Shell,
   options: Parameters<Shell['cleanRun']>[0],
   stopMs: number,
-): Promise<{ stopped: StopReport[]; removed: boolean; notRemoved?: string }> {
+): Promise<{ stopped: StopReport[]; swept: SweptProcess[]; removed: boolean; notRemoved?: string }> {
   const step = options.remove ? "stop the run's processes and remove the run directory" : "stop the run's processes";
   const res = await runOnHost(remote, shell.cleanRun(options), step, { timeoutMs: stopMs + remote.host.timeouts.commandMs, maxOutputBytes: 64 * 1024 });
   const soft = res.exitCode === CLEAN_REFUSED || res.exitCode === CLEAN_NOT_REMOVED;
@@ -54,9 +60,10 @@ async function cleanRunDir(
     throw new HostError(remote.host.name, `stop the run's processes: ${why}`);
   }
   const stopped = parseStopLines(res.stdout);
-  if (!soft) return { stopped, removed: options.remove };
-  const otherOutput = res.stdout.split(/\r?\n/).filter((l) => !STOP_LINE.test(l)).join('\n');
-  return { stopped, removed: false, notRemoved: (res.stderr || otherOutput).trim().slice(0, 300) };
+  const swept = parseSweepLines(res.stdout);
+  if (!soft) return { stopped, swept, removed: options.remove };
+  const otherOutput = res.stdout.split(/\r?\n/).filter((l) => !STOP_LINE.test(l) && !SWEEP_LINE.test(l)).join('\n');
+  return { stopped, swept, removed: false, notRemoved: (res.stderr || otherOutput).trim().slice(0, 300) };
 }
 
 export interface LeftoverRun {

@@ -39,4 +39,14 @@ it('loads the example hosts.yaml: ephemerd four platforms, failover, pinned and 
   const mac = config.hosts.find((h) => h.platform === 'darwin/arm64');
   expect(mac?.probes.extra.map((p) => p.name)).toEqual(['doctor']);
   expect(mac?.probes.extra[0]?.command).toBe('{binary} doctor --check');
+  expect(mac?.jumps).toEqual([
+    {
+      name: 'jump@198.51.100.1',
+      address: '198.51.100.1',
+      port: 22,
+      user: 'jump',
+      auth: { kind: 'key', identityFile: join(home, '.ssh', 'smoke_ed25519') },
+      hostKey: { kind: 'knownHosts', file: join(home, '.ssh', 'known_hosts') },
+    },
+  ]);
 });

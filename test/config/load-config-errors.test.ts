@@ -15,8 +15,10 @@ afterEach(async () => {
 /** Loads YAML rows and returns the lines of the error message a user would see. */
 async function messageLines(...rows: string[]): Promise<string[]> {
   const file = await tmp.write(lines(...rows));
-  const error = await configError(loadConfig(file, {}));
-  return error.message.split('\n').map((line) => line.replace(file, 'hosts.yaml'));
+  // HOME is an empty folder: ssh's defaults (~/.ssh/config, known_hosts, id_*) are absent.
+  const home = join(tmp.dir, 'home');
+  const error = await configError(loadConfig(file, { HOME: home }));
+  return error.message.split('\n').map((line) => line.replace(file, 'hosts.yaml').replaceAll(home, '~'));
 }
 
 const onePlatform = ['platforms:', '  linux/amd64:', 'hosts:'];
@@ -67,14 +69,12 @@ describe('loadConfig names wrong keys and values with file:line:col and the key 
     expect(msg).toEqual([
       'hosts.yaml:1:7 (repo): expected owner/name, e.g. ephpm/ephemerd, got "ephemerd"',
       'hosts.yaml:2:14 (concurrency): expected an integer from 1 to 64, got "four"',
-      'hosts.yaml:4:5 (hosts[0].user): missing required key "user"',
       'hosts.yaml:7:5 (hosts[0].prot): unknown key "prot"; did you mean "port"?',
       'hosts.yaml:8:11 (hosts[0].port): expected an integer from 1 to 65535, got "twenty-two"',
       'hosts.yaml:9:5 (hosts[0].identity_file): unknown key "identity_file"; did you mean "identityFile"?',
       expect.stringMatching(/^hosts\.yaml:10:5 \(hosts\[0\]\.colour\): unknown key "colour"; valid keys here: name, platform, address, port, user, identityFile, /),
       'hosts.yaml:11:5 (hosts[1].name): missing required key "name"',
       'hosts.yaml:11:5 (hosts[1].address): missing required key "address"',
-      'hosts.yaml:11:5 (hosts[1].user): missing required key "user"',
     ]);
   });
 
@@ -179,10 +179,10 @@ describe('loadConfig checks hosts', () => {
     expect(msg).toEqual(['hosts.yaml:10:11 (hosts[1].name): host name "twin" is used twice (lines 4 and 10); names must be unique']);
   });
 
-  it('refuses a host without a host-key policy and names the three options', async () => {
+  it('refuses a host without a host-key policy when the default known_hosts does not exist, and names the three options', async () => {
     const msg = await messageLines(...onePlatform, ...goodHost().filter((r) => !r.includes('insecure')));
     expect(msg).toEqual([
-      'hosts.yaml:4:5 (hosts[0]): host lin-1: no host-key policy; set hostKey: "ssh-ed25519 AAAA..." (from ssh-keyscan), knownHosts: PATH, or insecureAcceptAnyHostKey: true',
+      'hosts.yaml:4:5 (hosts[0]): host lin-1: no host-key policy: the default known_hosts (~/.ssh/known_hosts) does not exist; set hostKey: "ssh-ed25519 AAAA..." (from ssh-keyscan), knownHosts: PATH, or insecureAcceptAnyHostKey: true',
     ]);
   });
 
@@ -223,10 +223,10 @@ describe('loadConfig checks hosts', () => {
     ]);
   });
 
-  it('wants exactly one way to log in', async () => {
+  it('wants one way to log in: a key, the agent, or one of the default keys', async () => {
     const none = goodHost('a').filter((r) => !r.includes('identityFile'));
     expect(await messageLines(...onePlatform, ...none)).toEqual([
-      'hosts.yaml:4:5 (hosts[0]): host a: no way to log in: set identityFile: PATH or agent: true',
+      'hosts.yaml:4:5 (hosts[0]): host a: no way to log in: SSH_AUTH_SOCK is not set and none of the default keys exists (~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa); set identityFile: PATH or agent: true',
     ]);
     expect(await messageLines(...onePlatform, ...goodHost('b', ['agent: true']))).toEqual([
       'hosts.yaml:10:12 (hosts[0].agent): host b: set either identityFile or agent, not both',

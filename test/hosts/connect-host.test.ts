@@ -162,6 +162,21 @@ describe('connectHost against a real sshd', () => {
       }
     });
 
+    it('with no key named, skips an encrypted key file with a warning and logs in with the next, as ssh tries its defaults', async () => {
+      const locked = join(scratch, 'default-locked');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-C', '', '-f', locked]);
+      const events: RunEvent[] = [];
+      const auth = { kind: 'openssh' as const, identityFiles: [locked, sshd.clientKeyPath] };
+      expect((await connectsWith({ name: 'box9', auth }, events)).whoami).toBe('root\n');
+      expect(events).toContainEqual({
+        kind: 'warning',
+        host: 'box9',
+        message: `identity file ${locked} skipped: it is encrypted (name it with identityFile and passphraseEnv)`,
+      });
+      const refused = await failure({ name: 'box9', auth: { kind: 'openssh', identityFiles: [join(scratch, 'other')] } });
+      expect(refused.message).toBe(`host box9: authentication failed for user root (tried: publickey (${join(scratch, 'other')}))`);
+    });
+
     it('warns when the key file is readable by others', async () => {
       const file = join(scratch, 'loose');
       copyFileSync(sshd.clientKeyPath, file);

@@ -35,10 +35,45 @@ describe('exec over a real sshd (root)', () => {
     const seen: string[] = [];
     await remote.exec('printf "a\\n"; printf "b\\n" >&2', {
       timeoutMs: 10_000,
-      onOutput: (stream, chunk) => seen.push(`${stream}:${chunk}`),
+      onOutput: (stream, chunk) => {
+        seen.push(`${stream}:${chunk}`);
+      },
     });
     expect(seen.sort()).toEqual(['stderr:b\n', 'stdout:a\n']);
   });
+
+  it('stops reading a stream while onOutput waits on a promise, and the host waits too', async () => {
+    const progress = `/tmp/smoke-backpressure-${process.pid}`;
+    // 1000 writes of 64 KiB (64 MB), counted on the host as they complete.
+    const command = `i=0; while [ $i -lt 1000 ]; do head -c 65536 /dev/zero; i=$((i + 1)); echo $i > ${progress}; done`;
+    let received = 0;
+    let letGo: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const done = remote.exec(command, {
+      timeoutMs: 60_000,
+      maxOutputBytes: 1024,
+      onOutput: (_stream, chunk) => {
+        received += chunk.length;
+        return held;
+      },
+    });
+    // Until the host's count stops moving: it is blocked writing, not done.
+    const count = async () => Number((await remote.exec(`cat ${progress} 2>/dev/null || echo 0`, { timeoutMs: 10_000 })).stdout.trim());
+    while ((await count()) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    let last = -1;
+    for (let now = await count(); now !== last; now = await count()) {
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    // One chunk taken; the rest waits in the channel's window and buffers, a few MB at most.
+    expect(last).toBeLessThan(200);
+    expect(received).toBeLessThan(64 * 1024);
+    letGo!();
+    const result = await done;
+    expect(result.exitCode).toBe(0);
+    expect(received).toBe(1000 * 65536);
+    await remote.exec(`rm -f ${progress}`, { timeoutMs: 10_000 });
+  }, 60_000);
 
   it('keeps the head and tail of 10 MB of output and says how much was elided', async () => {
     const result = await remote.exec(

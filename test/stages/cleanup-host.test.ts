@@ -28,8 +28,19 @@ it('finds a run left behind with its live process group, stops it, and removes i
   expect(await findLeftoverRuns(env.remote, shell, env.workdir)).toEqual([{ runDir, groups: [{ pid, alive: true }] }]);
 
   const cleaned = await cleanupHost(env.remote, shell, { runDir, keep: false, graceMs: 500 });
-  expect(cleaned).toEqual({ stopped: [{ outcome: 'term', pid: String(pid), pidFile }], removed: true, problems: [] });
+  expect(cleaned).toEqual({ stopped: [{ outcome: 'term', pid: String(pid), pidFile }], swept: [], removed: true, problems: [] });
   expect(await findLeftoverRuns(env.remote, shell, env.workdir)).toEqual([]);
+});
+
+it('stops a process that left the recorded group by the run mark it inherited', async () => {
+  const runDir = await stage('escaped');
+  const pidFile = shell.joinPath(runDir, 'pids', 'stray.pid');
+  // setsid(1) run by a group leader forks: the recorded group ends, its child lives on in a session of its own.
+  await env.remote.exec(shell.startBackground({ argv: ['setsid', 'sleep', '300'], cwd: runDir, logFile: shell.joinPath(runDir, 'stray.log'), pidFile, sudo: false, runMark: runDir }), { timeoutMs: 10_000 });
+  const cleaned = await cleanupHost(env.remote, shell, { runDir, keep: false, graceMs: 500 });
+  expect(cleaned.swept).toEqual([{ pid: expect.any(Number), command: 'sleep 300', survived: false }]);
+  expect(cleaned.problems).toEqual([]);
+  expect(cleaned.removed).toBe(true);
 });
 
 it('keeps the directory when asked, but still stops the processes', async () => {

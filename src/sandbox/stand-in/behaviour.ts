@@ -13,6 +13,12 @@ export const STAND_IN_VARIANTS = [
   'never-ready',
   'ignore-sigterm',
   'orphan-child',
+  // A child that leaves the daemon's process group and session (`setsid`), and outlives a stop.
+  'setsid-child',
+  // `--version` prints, then leaves a child in its own session with its streams closed.
+  'version-child',
+  // Ready, then logs without end while /healthz accepts and never answers.
+  'endless-log',
   'noisy',
   'exit-before-ready',
   // Output written to attack the report: our section's end marker, HTML, mentions, 10 MB of it.
@@ -28,6 +34,8 @@ export interface StandInBehaviour {
   readyAfterMs?: number;
   /** `noisy` only: log bytes written before ready (default 20 MiB). */
   noiseBytes?: number;
+  /** `endless-log` only: log bytes written per second (default 16 MiB). */
+  noiseBytesPerSecond?: number;
 }
 
 /** What the binary carries after its header, read back by ephemerd.mjs. */

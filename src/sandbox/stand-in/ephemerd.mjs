@@ -6,6 +6,7 @@
 // Plain JavaScript without dependencies: it runs on the host with plain node.
 import { fileURLToPath } from 'node:url';
 import { dataDirFrom } from './daemon/config.mjs';
+import { spawnEscapee } from './daemon/escapee.mjs';
 import { readPayload } from './daemon/payload.mjs';
 import { HOSTILE_TEXT, serve } from './daemon/serve.mjs';
 import { install, start, stop, uninstall } from './daemon/service.mjs';
@@ -33,6 +34,7 @@ async function main() {
   const command = commandOf(args);
   if (args[0] === '--version' || args[0] === '-v') {
     process.stdout.write(versionLine(payload));
+    if (payload.variant === 'version-child') spawnEscapee('version');
     return 0;
   }
   const dataDir = dataDirFrom(args);

@@ -4,10 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { loadConfig } from './config.mjs';
+import { spawnEscapee } from './escapee.mjs';
 import { createLogger } from './log.mjs';
 
 const DEFAULT_NOISE_BYTES = 20 * 1024 * 1024;
 const HOSTILE_NOISE_BYTES = 10 * 1024 * 1024;
+const DEFAULT_NOISE_BYTES_PER_SECOND = 16 * 1024 * 1024;
 /** What the `hostile` variant prints: our section's end marker, HTML that would break out, mass mentions. */
 export const HOSTILE_TEXT = '<!-- smoke-test:end --> <script>alert(1)</script> </details></code></pre> @everyone @octocat #1';
 /** The orphan ends itself after this, so a failed test cannot leak it forever. */
@@ -64,12 +66,15 @@ export async function serve(payload, dataDir) {
   // Before the ready line, so a probe that saw "ready" has read the shim's pid in the same log.
   if (variant === 'orphan-child') log.info('runner shim started', { pid: await spawnOrphan() });
   log.info('ephemerd ready', { owner: config.owner });
+  if (variant === 'setsid-child') log.info('runner shim started', { pid: spawnEscapee('serve') });
   log.info('control socket ready', { path: join(dataDir, 'ephemerd.sock') });
-  server = await listenHealth(config.port, dataDir, log);
+  server = await listenHealth(config.port, dataDir, log, variant === 'endless-log');
+  if (variant === 'endless-log') await writeEndlessly(payload.noiseBytesPerSecond ?? DEFAULT_NOISE_BYTES_PER_SECOND);
 }
 
-async function listenHealth(port, dataDir, log) {
+async function listenHealth(port, dataDir, log, hang) {
   const server = createServer((req, res) => {
+    if (hang) return; // accepted, never answered: a health handler stuck on a lock
     const ok = req.method === 'GET' && req.url === '/healthz';
     res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
     res.end(ok ? '{"status":"ok"}\n' : '{"error":"not found"}\n');
@@ -119,5 +124,26 @@ async function writeNoise(total, lineOf) {
     while (chunk.length < 64 * 1024 && written + chunk.length < total) chunk += line(n++);
     written += chunk.length;
     if (!process.stderr.write(chunk)) await once(process.stderr, 'drain');
+  }
+}
+
+/**
+ * Debug lines at about `perSecond` bytes a second, for as long as the process runs (`endless-log`).
+ * A fixed amount per tick, never catching up: falling behind on a busy machine must not make
+ * each tick's work larger, or signals would wait behind it.
+ */
+async function writeEndlessly(perSecond) {
+  const tick = 100;
+  const perTick = Math.max(1, Math.round((perSecond * tick) / 1000));
+  for (let n = 0; ; ) {
+    const time = new Date().toISOString();
+    const lines = [];
+    for (let size = 0; size < perTick; ) {
+      const line = `time=${time} level=DEBUG msg="reconciling" item=${n++} state=${'x'.repeat(64)}\n`;
+      lines.push(line);
+      size += line.length;
+    }
+    if (!process.stderr.write(lines.join(''))) await once(process.stderr, 'drain');
+    await new Promise((resolve) => setTimeout(resolve, tick));
   }
 }

@@ -5,7 +5,7 @@ import type { HostsCliOptions } from '../cli.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';
-import { connectHost } from '../hosts/connect-host.ts';
+import { openRemote } from '../hosts/open-remote.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { plainTable } from '../report/plain-table.ts';
 import { shellFor } from '../shells/shell-for.ts';
@@ -36,7 +36,7 @@ export async function hostsCheckCommand(options: HostsCliOptions, io: CliIo): Pr
 async function checkOneHost(host: HostConfig): Promise<HostCheck> {
   let remote: Remote;
   try {
-    remote = await connectHost(host);
+    remote = await openRemote(host);
   } catch (error) {
     if (error instanceof HostError) return unreachableHost(host, error);
     throw error;

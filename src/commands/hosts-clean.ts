@@ -4,7 +4,7 @@ import type { HostsCliOptions } from '../cli.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';
-import { connectHost } from '../hosts/connect-host.ts';
+import { openRemote } from '../hosts/open-remote.ts';
 import type { StopReport } from '../shells/shell.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import { withoutHostPrefix } from '../stages/check-host.ts';
@@ -33,7 +33,7 @@ export async function hostsCleanCommand(options: HostsCliOptions, io: CliIo): Pr
 
 async function cleanOneHost(host: HostConfig): Promise<HostOutcome> {
   try {
-    const remote = await connectHost(host);
+    const remote = await openRemote(host);
     try {
       return { host: host.name, report: await cleanLeftovers(remote, shellFor(host)) };
     } finally {

@@ -6,6 +6,20 @@ import type { RawConfig, RawHost, RawJumpHop } from './schema.ts';
 import type { KeyPath, Locate } from './yaml-locator.ts';
 import { parsePublicKeyLine } from '../hosts/public-key.ts';
 
+/** Keys that only mean something for a host reached over SSH. */
+const SSH_ONLY_KEYS = [
+  'address',
+  'port',
+  'user',
+  'identityFile',
+  'agent',
+  'passphraseEnv',
+  'hostKey',
+  'knownHosts',
+  'insecureAcceptAnyHostKey',
+  'proxyJump',
+] as const satisfies readonly (keyof RawHost)[];
+
 /** Rules across hosts and across a host's keys, which the schema alone cannot state. */
 export function checkHosts(raw: RawConfig, expected: readonly PlatformId[], env: NodeJS.ProcessEnv, locate: Locate): Problem[] {
   const problems: Problem[] = [];
@@ -45,7 +59,17 @@ function checkHost(host: RawHost, i: number, expected: readonly PlatformId[], en
   const shell = host.shell ?? (host.platform.startsWith('windows/') ? 'powershell' : 'posix');
   if (host.sudo && shell === 'powershell') at('sudo', `${who}: sudo is for Unix hosts; on Windows log in as an Administrator`);
 
-  problems.push(...endpointProblems(host, ['hosts', i], who, env));
+  if (host.transport === 'local') {
+    for (const key of SSH_ONLY_KEYS.filter((k) => host[k] !== undefined)) {
+      at(key, `${who}: ${key} is for SSH hosts; transport: local runs on this machine without SSH (remove ${key})`);
+    }
+    return problems;
+  }
+  if (host.address === undefined) {
+    problems.push({ path: ['hosts', i], message: `${who}: address is missing: give a host name, IP address or ~/.ssh/config alias, or transport: local for this machine` });
+    return problems;
+  }
+  problems.push(...endpointProblems({ ...host, address: host.address }, ['hosts', i], who, env));
   host.proxyJump?.forEach((hop, j) => {
     problems.push(...endpointProblems(hop, ['hosts', i, 'proxyJump', j], `${who}, jump host ${hopName(hop)}`, env));
   });

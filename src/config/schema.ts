@@ -112,7 +112,10 @@ export const hostSchema = z.strictObject({
     .string({ error: 'expected a string' })
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, ".", "_" and "-"' }),
   platform: text,
+  transport: z.enum(['ssh', 'local'], { error: 'expected ssh or local' }).optional(),
   ...endpointKeys,
+  // Required for SSH (check-hosts.ts), absent for transport: local.
+  address: hostAddress.optional(),
   proxyJump: proxyJump.optional(),
   shell: z.enum(['posix', 'powershell'], { error: 'expected posix or powershell' }).optional(),
   workdir: text.optional(),

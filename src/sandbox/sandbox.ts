@@ -26,12 +26,18 @@ export interface SandboxOptions {
   sizeBytes?: Partial<Record<PlatformId, number>>;
   /** The push token the fake accepts and `env` carries (default SANDBOX_TOKEN); tests scan for it. */
   token?: string;
+  /**
+   * `local`: the hosts are `transport: local` (this machine, no sshd), as a CI runner is its own
+   * host; `hosts` is then empty. Default `ssh`: one sshd per platform.
+   */
+  transport?: 'ssh' | 'local';
   /** Hosts whose sshd shares this machine's PID namespace, as a real host's does (see `SshdOptions`). */
   sharePidNamespace?: boolean;
 }
 
 export interface Sandbox {
   fake: FakeGitHub;
+  /** Each platform's sshd; empty with `transport: local`. */
   hosts: Map<PlatformId, SshdHandle>;
   release: FixtureRelease;
   releaseId: number;
@@ -72,14 +78,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     fake.addAsset(draft.id, { name: basename(release.checksumsPath), file: release.checksumsPath });
 
     const hosts = new Map<PlatformId, SshdHandle>();
-    for (const platform of EPHEMERD_PLATFORMS) {
+    for (const platform of options.transport === 'local' ? [] : EPHEMERD_PLATFORMS) {
       const sshd = await startSshd({ sharePidNamespace: options.sharePidNamespace ?? false });
       closers.push(() => sshd.stop());
       hosts.set(platform, sshd);
     }
     const configPath = join(options.dir, 'hosts.yaml');
     await mkdir(join(options.dir, 'work'), { recursive: true });
-    const standIns = [...hosts].map(([platform, sshd]) => ({ name: `sandbox-${platform.replace('/', '-')}`, platform, sshd }));
+    const standIns =
+      options.transport === 'local'
+        ? EPHEMERD_PLATFORMS.map((platform) => ({ name: `sandbox-${platform.replace('/', '-')}`, platform }))
+        : [...hosts].map(([platform, sshd]) => ({ name: `sandbox-${platform.replace('/', '-')}`, platform, sshd }));
     await writeFile(configPath, standInConfigYaml({ hosts: standIns, workdir: join(options.dir, 'work'), probes: options.probes ?? {} }));
     return {
       fake,
@@ -114,7 +123,8 @@ function sizeOf(options: SandboxOptions, platform: PlatformId): { sizeBytes?: nu
 export interface StandInHost {
   name: string;
   platform: PlatformId;
-  sshd: SshdHandle;
+  /** Absent: a `transport: local` host, this machine without SSH. */
+  sshd?: SshdHandle;
 }
 
 export interface StandInConfig {
@@ -154,11 +164,9 @@ export function standInConfigYaml(input: StandInConfig): string {
     hosts: input.hosts.map(({ name, platform, sshd }) => ({
       name,
       platform,
-      address: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.clientKeyPath,
-      hostKey: sshd.hostKeyLine,
+      ...(sshd
+        ? { address: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, hostKey: sshd.hostKeyLine }
+        : { transport: 'local' }),
       // These hosts are this Linux machine, whatever platform they stand for.
       shell: 'posix',
       workdir: standInWorkdir(input.workdir, name),

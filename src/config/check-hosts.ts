@@ -61,14 +61,12 @@ function checkHost(host: RawHost, i: number, expected: readonly PlatformId[], en
 
   if (host.transport === 'local') {
     for (const key of SSH_ONLY_KEYS.filter((k) => host[k] !== undefined)) {
-      at(key, `${who}: ${key} is for SSH hosts; transport: local runs on this machine without SSH (remove ${key})`);
+      const message = `${who}: ${key} is for SSH hosts; transport: local runs on this machine without SSH (remove ${key})`;
+      problems.push({ path: ['hosts', i, key], at: 'key', message });
     }
     return problems;
   }
-  if (host.address === undefined) {
-    problems.push({ path: ['hosts', i], message: `${who}: address is missing: give a host name, IP address or ~/.ssh/config alias, or transport: local for this machine` });
-    return problems;
-  }
+  if (host.address === undefined) return problems; // the schema has said so
   problems.push(...endpointProblems({ ...host, address: host.address }, ['hosts', i], who, env));
   host.proxyJump?.forEach((hop, j) => {
     problems.push(...endpointProblems(hop, ['hosts', i, 'proxyJump', j], `${who}, jump host ${hopName(hop)}`, env));

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +50,16 @@ it('loads the example hosts.yaml: ephemerd four platforms, failover, pinned and 
       hostKey: { kind: 'knownHosts', file: join(home, '.ssh', 'known_hosts') },
     },
   ]);
+});
+
+it('the commented transport: local host of the example loads as written once uncommented', async () => {
+  const text = await readFile(EXAMPLE, 'utf8');
+  const start = text.indexOf('  # - name: runner-windows\n');
+  expect(start).toBeGreaterThan(0);
+  const rows = text.slice(start).split('\n');
+  const block = rows.slice(0, rows.findIndex((line) => !line.startsWith('  # '))).map((line) => line.replace(/^  # /, '  '));
+  const file = join(home, 'local.yaml');
+  await writeFile(file, ['platforms:', '  windows/amd64:', 'hosts:', ...block, ''].join('\n'));
+  const config = await loadConfig(file, { HOME: home });
+  expect(config.hosts).toMatchObject([{ name: 'runner-windows', transport: 'local', shell: 'powershell', workdir: 'C:\\smoke' }]);
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { HostError } from '../domain/errors.ts';
+import { localHostEnv } from './local-env.ts';
 import { OutputCap } from './output-cap.ts';
 import type { ExecOptions, ExecResult } from './remote.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './ssh-exec.ts';
@@ -29,7 +30,12 @@ export function execLocally(argv: string[], hostName: string, options: ExecOptio
   if (options.signal?.aborted) return step.fail(new HostError(hostName, 'command cancelled before it started'));
 
   const [program, ...args] = argv;
-  const child = spawn(program!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+  const child = spawn(program!, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: localHostEnv(process.env),
+    detached: process.platform !== 'win32',
+    windowsHide: true,
+  });
   let exit: { code: number | null; signal: string | null } | undefined;
   let closed = false;
   const timer = setTimeout(() => {

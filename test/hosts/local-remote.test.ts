@@ -69,6 +69,21 @@ describe('LocalRemote: dialect commands as local processes', () => {
     expect((await remote.exec('cat; echo eof', { timeoutMs: 10_000 })).stdout).toBe('eof\n');
   });
 
+  it('passes no GitHub token or other secret of smoke\'s environment to the host\'s commands', async () => {
+    const saved = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, GH_TOKEN: process.env.GH_TOKEN, SOME_SECRET: process.env.SOME_SECRET };
+    Object.assign(process.env, { GITHUB_TOKEN: 'ghp_local_secret', GH_TOKEN: 'gho_local_secret', SOME_SECRET: 'x' });
+    try {
+      const result = await remote.exec('env', { timeoutMs: 10_000 });
+      expect(result.stdout).not.toMatch(/local_secret|SOME_SECRET/);
+      expect(result.stdout).toMatch(/^PATH=/m);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('reports a command ended by a signal', async () => {
     const result = await remote.exec('kill -TERM $$', { timeoutMs: 10_000 });
     expect(result).toMatchObject({ exitCode: null, signal: 'SIGTERM', timedOut: false });

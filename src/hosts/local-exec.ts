@@ -38,10 +38,7 @@ export function execLocally(argv: string[], hostName: string, options: ExecOptio
   });
   let exit: { code: number | null; signal: string | null } | undefined;
   let closed = false;
-  const timer = setTimeout(() => {
-    killTree(child);
-    step.done(result(true, null, null));
-  }, options.timeoutMs);
+  const timer = setTimeout(() => step.done(result(true, null, null)), options.timeoutMs);
   step.onFinish(() => clearTimeout(timer));
   // Whoever settles the step (timeout, cancel, the connection closing) leaves nothing running.
   step.onFinish(() => {
@@ -57,6 +54,7 @@ export function execLocally(argv: string[], hostName: string, options: ExecOptio
   const consume = (name: 'stdout' | 'stderr', cap: OutputCap, stream: Readable) => {
     const decoder = new StringDecoder('utf8');
     stream.on('data', (chunk: Buffer) => {
+      if (step.finished) return; // the result is out; what the dying group still wrote is not ours
       cap.push(chunk);
       const later = options.onOutput?.(name, decoder.write(chunk));
       if (!later) return;

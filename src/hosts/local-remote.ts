@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LocalHostConfig } from '../config/types.ts';
 import { errorText, HostError } from '../domain/errors.ts';
-import { seconds } from './connect-error.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 import { localArgv } from './local-command.ts';
 import { execLocally } from './local-exec.ts';
 import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
@@ -89,7 +89,7 @@ export class LocalRemote implements Remote {
   private timeLimit(step: Step<void>, ms: number, what: string, abort: AbortController): void {
     const timer = setTimeout(() => {
       abort.abort();
-      step.fail(new HostError(this.host.name, `${what} timed out after ${seconds(ms)}`));
+      step.fail(new HostError(this.host.name, `${what} timed out after ${formatDuration(ms)}`));
     }, ms);
     step.onFinish(() => clearTimeout(timer));
     step.onFinish(() => abort.abort()); // closed meanwhile: stop the copy too

@@ -16,7 +16,7 @@ let step = 0;
 
 beforeAll(async () => {
   world = await faultWorld({ behaviours: { 'darwin/arm64': { variant: 'empty-kernel-exit' } } });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await world.close();
 });

@@ -13,7 +13,7 @@ import pkg from '../../package.json' with { type: 'json' };
 let world: FaultWorld;
 beforeAll(async () => {
   world = await faultWorld({ token: 'ghp_theRightOne0123456789' });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await world.close();
 });

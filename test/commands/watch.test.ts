@@ -98,7 +98,7 @@ beforeAll(async () => {
     }),
   );
   env = { GITHUB_API_URL: fake.url, GITHUB_TOKEN: 'push-token', SMOKE_CACHE_DIR: join(dir, 'cache') };
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await sshd?.stop();

@@ -103,5 +103,5 @@ describe('the download cache', () => {
     expect(asset?.detail).toMatch(new RegExp(`^download cache ${full}/\\d+-[0-9a-f]+: no space left while saving ephemerd_v0\\.0\\.1_linux_amd64\\.tar\\.gz`));
     expect(asset?.detail).not.toMatch(/GitHub/);
     expect(partials(full)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -8,7 +8,7 @@ import { entries, faultWorld, sectionData, standInProcesses, type FaultWorld } f
 let world: FaultWorld;
 beforeAll(async () => {
   world = await faultWorld();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await world.close();
 });

@@ -15,7 +15,7 @@ let runs = 0;
 
 beforeAll(async () => {
   world = await faultWorld();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await world.close();

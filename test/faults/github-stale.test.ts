@@ -9,7 +9,7 @@ import { runInProcess } from './github-in-process.ts';
 let world: FaultWorld;
 beforeAll(async () => {
   world = await faultWorld();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await world.close();
 });

@@ -84,14 +84,14 @@ describe('the token and plain http', () => {
     } finally {
       outward.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('accepts plain http to loopback in every spelling, and https anywhere', async () => {
     for (const url of [`http://localhost:1`, 'http://127.1:1', 'http://[::1]:1', 'https://192.0.2.1:1']) {
       const run = await runCli(['gate', 'v0.0.1', '--config', world.sb.configPath], { ...world.sb.env, GITHUB_API_URL: url, SMOKE_GITHUB_RETRY_BASE_MS: '1' });
       expect(run.stderr, url).not.toContain('cleartext');
     }
-  }, 60_000);
+  }, 180_000);
 
   it('a server echoing the token in any case, base64 or URL-encoded: no form of it in output or reports', async () => {
     const env = { ...world.sb.env, GITHUB_API_URL: echoUrl, SMOKE_GITHUB_RETRY_BASE_MS: '1' };
@@ -120,7 +120,7 @@ describe('the token and plain http', () => {
       expect(run.stdout).toContain('no draft release "[token]"');
       expect(leaks(`${run.stdout}\n${run.stderr}`)).toEqual([]);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('a token from `gh auth token` (in no variable) is not printed back either', async () => {
     const bin = join(world.dir, 'gh-bin');
@@ -132,5 +132,5 @@ describe('the token and plain http', () => {
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain('no draft release "[token]"');
     expect(leaks(`${run.stdout}\n${run.stderr}`)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -14,7 +14,7 @@ const TOKEN = 'ghp_TOKENSCAN0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c';
 let world: FaultWorld;
 beforeAll(async () => {
   world = await faultWorld({ token: TOKEN });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await world.close();
 });

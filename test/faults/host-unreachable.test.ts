@@ -29,7 +29,7 @@ beforeAll(async () => {
     socket.on('error', () => undefined);
   });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const s of held) s.destroy();
@@ -76,7 +76,7 @@ describe('hosts that cannot be reached', () => {
     expect((world.sb.fake.release(world.sb.releaseId).body ?? '').startsWith(SANDBOX_BODY)).toBe(true);
     expect(entries(join(world.dir, 'work'))).toEqual([]);
     for (const sshd of world.sb.hosts.values()) expect(standInProcesses(sshd.pid)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('a run that throws after announcing itself leaves no `pending` status and no "testing" section', async () => {
     const { fake } = world.sb;
@@ -103,5 +103,5 @@ describe('hosts that cannot be reached', () => {
     expect(sectionData(world.sb)).toMatchObject({ state: 'done', verdict: 'error' });
     expect((world.sb.fake.release(world.sb.releaseId).body ?? '').startsWith(SANDBOX_BODY)).toBe(true);
     expect(entries(join(world.dir, 'work'))).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

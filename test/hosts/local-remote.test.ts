@@ -156,7 +156,7 @@ describe('LocalRemote: dialect commands as local processes', () => {
     const result = await done;
     expect(result.exitCode).toBe(0);
     expect(received).toBe(1000 * 65536);
-  }, 60_000);
+  }, 180_000);
 
   it('copies an upload with progress and the requested mode, and names the target when it cannot', async () => {
     const source = join(scratch, 'archive.tar.gz');

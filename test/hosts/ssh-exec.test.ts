@@ -73,7 +73,7 @@ describe('exec over a real sshd (root)', () => {
     expect(result.exitCode).toBe(0);
     expect(received).toBe(1000 * 65536);
     await remote.exec(`rm -f ${progress}`, { timeoutMs: 10_000 });
-  }, 60_000);
+  }, 180_000);
 
   it('keeps the head and tail of 10 MB of output and says how much was elided', async () => {
     const result = await remote.exec(

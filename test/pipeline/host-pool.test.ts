@@ -10,7 +10,7 @@ let sshd: SshdHandle;
 
 beforeAll(async () => {
   sshd = await startSshd();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await sshd.stop();

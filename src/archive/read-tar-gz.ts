@@ -85,7 +85,11 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
       const wantHead = type === 'file' && options.wantHead(header.name);
       const sink = new EntrySink(wantHead ? options.headBytes : 0);
       // tar-stream always yields Buffers; its typings say unknown.
-      stream.on('data', (chunk: unknown) => Buffer.isBuffer(chunk) && sink.push(chunk));
+      stream.on('data', (chunk: unknown) => {
+        if (!Buffer.isBuffer(chunk)) return;
+        sink.push(chunk);
+        if (wantHead) options.onWantedBytes?.(chunk);
+      });
       // The extractor destroys the entry's stream with its own error too: same cause, same stop.
       stream.on('error', (err: Error) => finish(tarStop(err, entries.length, current)));
       stream.on('end', () => {

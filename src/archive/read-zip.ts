@@ -88,7 +88,8 @@ async function readContent(
     const why = raw.isEncrypted() ? 'encrypted' : `compression method ${raw.compressionMethod}`;
     return { kind: 'broken', what: 'unsupported', entry: entry.name, cause: why };
   }
-  const keep = entry.type === 'symlink' ? MAX_LINK_TARGET : options.wantHead(entry.name) ? options.headBytes : 0;
+  const wanted = entry.type === 'file' && options.wantHead(entry.name);
+  const keep = entry.type === 'symlink' ? MAX_LINK_TARGET : wanted ? options.headBytes : 0;
   const sink = new EntrySink(keep);
   let crc = 0;
   const stream = await entryBytes(path, zip, raw);
@@ -98,6 +99,7 @@ async function readContent(
       return { kind: 'size-cap', entry: entry.name, bytes: budget.total, cap: budget.cap };
     }
     sink.push(chunk);
+    if (wanted) options.onWantedBytes?.(chunk);
     crc = crc32(chunk, crc);
     if (sink.bytes > raw.uncompressedSize) {
       stream.destroy();

@@ -1,4 +1,3 @@
-import { inspectArchive } from '../stages/inspect-archive.ts';
 import type { HereCheck } from './check.ts';
 
 /**
@@ -10,8 +9,5 @@ export const archiveCheck: HereCheck = {
   name: 'archive',
   where: 'here',
   needs: ['verified-archive'],
-  run: async (job, { download }) => {
-    const inspection = download.inspection ?? (await inspectArchive(download.localPath!, job.archive.inspect));
-    return inspection.check;
-  },
+  run: async (_job, { inspection }) => (await inspection()).check,
 };

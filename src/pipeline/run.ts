@@ -64,6 +64,9 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
   if (draft.kind !== 'ready') return draft;
   const commit = draft.commit.sha;
   const jobs = planJobs(draft.match.platforms, { tag, runId, commit, config, keepOnFailure: input.keepOnFailure, plan: input.plan ?? PLAN });
+  for (const job of jobs.filter((j) => j.hosts.length === 0)) {
+    deps.onEvent({ kind: 'warning', platform: job.platform, message: `no host for ${job.platform} in hosts.yaml: its archive is fetched, verified and judged here only; its row is error unless a check fails` });
+  }
   return claimed(draft, input, deps, async () => {
     const startedAt = deps.now().toISOString();
     deps.onEvent({ kind: 'run-started', tag, repo: deps.github.repo, platforms: input.platforms });

@@ -3,13 +3,15 @@ import type { HostCheck } from './check.ts';
 import type { PlanSetup } from './platform-job.ts';
 
 /**
- * `signature` (darwin): signed, with the virtualization entitlement. Left out of the plan where
- * every host runs the build emulated (the sandbox's stand-ins): codesign cannot judge it there.
+ * `codesign` (darwin, on a real Mac): what macOS itself says of the signature and entitlements,
+ * Developer ID included. The static `signature` check has already verified the pages and the
+ * entitlements here; this one is left out where every host runs the build emulated (the
+ * sandbox's stand-ins): codesign cannot judge it there.
  */
-export const signatureCheck: HostCheck & { applies: (setup: PlanSetup) => boolean } = {
-  name: 'signature',
+export const codesignCheck: HostCheck & { applies: (setup: PlanSetup) => boolean } = {
+  name: 'codesign',
   where: 'host',
   needs: ['binary-on-host'],
   applies: ({ platform, hosts }) => platform.startsWith('darwin/') && hosts.some((h) => h.launcher.length === 0),
-  run: async (_job, { host }) => probeSignature(host.remote, host.shell, { binaryPath: host.binaryPath! }),
+  run: async (_job, { host }) => ({ ...(await probeSignature(host.remote, host.shell, { binaryPath: host.binaryPath! })), name: 'codesign' }),
 };

@@ -1,4 +1,4 @@
-import type { HostConfig, SmokeConfig } from '../config/types.ts';
+import type { HostConfig, ReleaseRules, SmokeConfig } from '../config/types.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import type { CheckName } from '../domain/verdict.ts';
 import { archiveKind, type ArchiveKind } from '../archive/scan-archive.ts';
@@ -24,6 +24,8 @@ export interface PlatformJob {
   archive: { name: string; format: ArchiveKind | null; inspect: InspectInput };
   hosts: readonly HostConfig[];
   binaryName: string;
+  /** What the static checks judge the binary by (version stamp, build info, cgo, entitlements). */
+  release: ReleaseRules;
   keepOnFailure: boolean;
   /** The checks in run order: the download's, then this machine's, then the host's. */
   plan: readonly Check[];
@@ -52,6 +54,7 @@ export function planJobs(platforms: readonly PlatformAsset[], input: JobsInput):
       archive: { name: expectedName, format: archiveKind(expectedName) ?? null, inspect: inspectInput(config, platform, expectedName) },
       hosts,
       binaryName: config.release.binaryName,
+      release: config.release,
       keepOnFailure: input.keepOnFailure,
       plan: planChecks(input.plan, { platform, hosts, config }),
     };

@@ -17,6 +17,8 @@ export interface StandInBuild {
   stamp: string;
   /** vcs.revision; left out (a build without git) when undefined. */
   commit?: string;
+  /** vcs.modified: true for a build from a tree with uncommitted changes. */
+  modified?: boolean;
 }
 
 /** The module info of an ephemerd release build (`go version -m`), as cmd/go writes it. */
@@ -30,7 +32,7 @@ export function standInModuleInfo(platform: PlatformId, build: StandInBuild): st
     `build\tGOARCH=${parsed?.arch ?? '?'}`,
     `build\tGOOS=${parsed?.os ?? '?'}`,
   ];
-  if (build.commit) lines.push('build\tvcs=git', `build\tvcs.revision=${build.commit}`, 'build\tvcs.modified=false');
+  if (build.commit) lines.push('build\tvcs=git', `build\tvcs.revision=${build.commit}`, `build\tvcs.modified=${build.modified === true}`);
   return lines.join('\n');
 }
 

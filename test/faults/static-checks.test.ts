@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,7 @@ async function expectStaticFail(platform: PlatformId, path: string, check: strin
   const run = await bad.run(platform);
   expect(run.stderr).not.toContain('internal error');
   expect(run.code, run.stderr).toBe(1);
-  expect(cell(run.report, platform, 'archive')?.status).toBe('pass');
+  if (check !== 'archive') expect(cell(run.report, platform, 'archive')?.status).toBe('pass');
   const failed = cell(run.report, platform, check);
   expect(failed?.status, failed?.detail).toBe('fail');
   for (const w of words) expect(`${failed?.detail}\n${failed?.excerpt ?? ''}`).toContain(w);
@@ -154,5 +154,29 @@ describe('platforms without a host', () => {
     const failedReport = JSON.parse(failed.stdout) as RunReport;
     expect(failedReport.platforms.find((p) => p.platform === 'windows/amd64')?.verdict).toBe('fail');
     expect(forbiddenWrites(bad.sb.fake)).toEqual([]);
+  });
+});
+
+describe('`archive` compares the size with the same platform in the last published release', () => {
+  it('fails an archive 100 MB larger than v0.0.0’s, naming both sizes; notes a platform v0.0.0 lacks', async () => {
+    const small = await archive('linux/amd64');
+    const published = bad.sb.fake.addRelease({ tag_name: 'v0.0.0', draft: false, target_commitish: 'main' });
+    published.addAsset({ name: 'ephemerd_v0.0.0_linux_amd64.tar.gz', file: small });
+    const smallSize = (await readFile(small)).length;
+
+    bad.setArchive('linux/amd64', small);
+    const same = await bad.run('linux/amd64');
+    expect(same.code, same.stderr).toBe(0);
+    expect(cell(same.report, 'linux/amd64', 'archive')?.excerpt).toContain('within ±25%');
+
+    // Random padding does not compress: the archive is as large as the binary.
+    const big = await archive('linux/amd64', { sizeBytes: 100 * 1024 * 1024, padding: 'random' });
+    const bigSize = (await stat(big)).size;
+    const report = await expectStaticFail('linux/amd64', big, 'archive', `(${bigSize} bytes)`, `v0.0.0's ephemerd_v0.0.0_linux_amd64.tar.gz was`, `(${smallSize} bytes)`, 'release.sizeChangeRatio');
+    expect(cell(report, 'linux/amd64', 'build')).toMatchObject({ status: 'skipped' });
+
+    bad.setArchive('linux/arm64', await archive('linux/arm64'));
+    const noted = await bad.run('linux/arm64');
+    expect(cell(noted.report, 'linux/arm64', 'archive')).toMatchObject({ status: 'pass', excerpt: 'v0.0.0 has no archive for this platform: size not compared' });
   });
 });

@@ -12,8 +12,9 @@ export const archiveCheck: HereCheck = {
   name: 'archive',
   where: 'here',
   needs: ['verified-archive'],
-  run: async (job, { inspection, download }) => {
-    const { check } = await inspection();
+  run: async (job, { inspection, download, found }) => {
+    const { check, binary } = await inspection();
+    found.binarySha256 = binary?.sha256 ?? null;
     if (check.status !== 'pass' || !download.asset) return check;
     const size = judgeArchiveSize({ asset: download.asset, previous: job.previous, maxChangeRatio: job.release.sizeChangeRatio });
     if (size.status === 'fail') return checkResult('archive', 'fail', size.detail[0]!, check.durationMs);

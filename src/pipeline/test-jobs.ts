@@ -48,7 +48,7 @@ export async function testJobs(jobs: readonly PlatformJob[], input: TestJobsInpu
     const platforms = await Promise.all(fetched.platforms.map(async (downloading) => {
       const download = await downloading;
       const job = jobOf.get(download.platform)!;
-      return limit(() => runJob(job, { ...common, download, inspection: once(() => download.inspection ?? inspectArchive(download.localPath!, job.archive.inspect)) }));
+      return limit(() => runJob(job, { ...common, download, found: { binarySha256: null }, inspection: once(() => download.inspection ?? inspectArchive(download.localPath!, job.archive.inspect)) }));
     }));
     return { platforms, checksumsSha256: fetched.checksumsSha256 };
   } finally {

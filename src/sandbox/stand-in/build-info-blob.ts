@@ -27,7 +27,8 @@ export function standInModuleInfo(platform: PlatformId, build: StandInBuild): st
   const lines = [
     'path\tgithub.com/ephemer-dev/ephemerd/cmd/ephemerd',
     'mod\tgithub.com/ephemer-dev/ephemerd\t(devel)\t',
-    `build\t-ldflags="-s -w -X main.version=${build.stamp}"`,
+    // cmd/go quotes a value with spaces or quotes as Go's strconv.Quote does (JSON agrees for these).
+    `build\t-ldflags=${JSON.stringify(`-s -w -X main.version=${build.stamp}`)}`,
     'build\tCGO_ENABLED=0',
     `build\tGOARCH=${parsed?.arch ?? '?'}`,
     `build\tGOOS=${parsed?.os ?? '?'}`,

@@ -36,6 +36,8 @@ export interface ScanOptions {
   headBytes: number;
   /** Which file entries to keep the head of and hash (by stored name). */
   wantHead: (name: string) => boolean;
+  /** Every decompressed chunk of a wanted entry, as it streams past (the static readers of the binary). */
+  onWantedBytes?: (chunk: Buffer) => void;
   /** Stop listing after this many entries (an entry flood is itself a finding). */
   maxEntries: number;
 }

@@ -87,7 +87,8 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
       current = header.name;
       const entry = entryOf(header);
       entries.push(entry);
-      readEntry(entry, stream, entry.type === 'file' && options.wantHead(header.name) ? options.headBytes : null, next);
+      const wanted = entry.type === 'file' && options.wantHead(header.name);
+      readEntry(entry, stream, wanted ? { headBytes: options.headBytes, onBytes: options.onWantedBytes } : null, next);
       // The extractor destroys the entry's stream with its own error too: same cause, same stop.
       stream.on('error', (err: Error) => finish(tarStop(err, entries.length, current)));
     });
@@ -98,13 +99,18 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
 }
 
 /** Reads an entry's bytes: its size, and for the binary (`headBytes` set) its head and SHA-256. */
-function readEntry(entry: ArchiveEntry, stream: EventEmitter, headBytes: number | null, next: () => void): void {
-  const sink = new EntrySink(headBytes ?? 0, { hash: headBytes !== null });
+/** `wanted`: the binary's entry, whose head is kept, hashed, and fed to the static readers. */
+function readEntry(entry: ArchiveEntry, stream: EventEmitter, wanted: { headBytes: number; onBytes: ((chunk: Buffer) => void) | undefined } | null, next: () => void): void {
+  const sink = new EntrySink(wanted?.headBytes ?? 0, { hash: wanted !== null });
   // tar-stream always yields Buffers; its typings say unknown.
-  stream.on('data', (chunk: unknown) => Buffer.isBuffer(chunk) && sink.push(chunk));
+  stream.on('data', (chunk: unknown) => {
+    if (!Buffer.isBuffer(chunk)) return;
+    sink.push(chunk);
+    wanted?.onBytes?.(chunk);
+  });
   stream.on('end', () => {
     if (entry.type === 'file') entry.size = sink.bytes;
-    if (headBytes !== null) {
+    if (wanted !== null) {
       entry.head = sink.head();
       entry.sha256 = sink.sha256();
     }

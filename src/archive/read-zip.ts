@@ -103,6 +103,7 @@ async function readContent(
       return { kind: 'size-cap', entry: entry.name, bytes: budget.total, cap: budget.cap };
     }
     sink.push(chunk);
+    if (wanted) options.onWantedBytes?.(chunk);
     crc = crc32(chunk, crc);
     if (sink.bytes > raw.uncompressedSize) {
       stream.destroy();

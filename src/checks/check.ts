@@ -3,6 +3,7 @@ import type { CheckName, CheckResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import type { Shell } from '../shells/shell.ts';
 import type { FetchedPlatform } from '../stages/fetch-assets.ts';
+import type { Inspection } from '../stages/inspect-archive.ts';
 import type { PlatformJob, PlanSetup } from './platform-job.ts';
 
 /**
@@ -20,6 +21,11 @@ export interface CommonDeps {
   signal?: AbortSignal;
   /** What the fetch stage verified for this platform. */
   download: FetchedPlatform;
+  /**
+   * The archive's inspection, done once for every check that reads it (`archive`, `build`,
+   * `signature`): during the download when it could be, else from the verified file.
+   */
+  inspection: () => Promise<Inspection>;
   /** What earlier checks found that later ones compare with; filled as the plan runs. */
   found: Findings;
 }

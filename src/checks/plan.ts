@@ -1,8 +1,10 @@
 import { archiveCheck } from './archive-check.ts';
 import { assetCheck } from './asset-check.ts';
 import { bootCheck } from './boot-check.ts';
+import { buildCheck } from './build-check.ts';
 import type { PlanItem } from './check.ts';
 import { checksumCheck } from './checksum-check.ts';
+import { codesignCheck } from './codesign-check.ts';
 import { extraProbeChecks } from './extra-probe-checks.ts';
 import { signatureCheck } from './signature-check.ts';
 import { uploadCheck } from './upload-check.ts';
@@ -17,8 +19,10 @@ export const PLAN: readonly PlanItem[] = [
   assetCheck,
   checksumCheck,
   archiveCheck,
-  uploadCheck,
+  buildCheck,
   signatureCheck,
+  uploadCheck,
+  codesignCheck,
   versionCheck,
   bootCheck,
   extraProbeChecks,

@@ -1,8 +1,9 @@
-import type { HostConfig, SmokeConfig } from '../config/types.ts';
+import type { HostConfig, ReleaseRules, SmokeConfig } from '../config/types.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import type { CheckName } from '../domain/verdict.ts';
 import { archiveKind, type ArchiveKind } from '../archive/scan-archive.ts';
 import type { PlatformAsset } from '../release/match-draft.ts';
+import { previousArchive, type ListedRelease, type PreviousArchive } from '../release/previous-release.ts';
 import type { InspectInput } from '../stages/inspect-archive.ts';
 import type { Check, PlanItem } from './check.ts';
 
@@ -24,6 +25,10 @@ export interface PlatformJob {
   archive: { name: string; format: ArchiveKind | null; inspect: InspectInput };
   hosts: readonly HostConfig[];
   binaryName: string;
+  /** What the static checks judge the binary by (version stamp, build info, cgo, entitlements, size change). */
+  release: ReleaseRules;
+  /** The same platform's archive in the last published release; null when none is published. */
+  previous: PreviousArchive | null;
   keepOnFailure: boolean;
   /** The checks in run order: the download's, then this machine's, then the host's. */
   plan: readonly Check[];
@@ -37,6 +42,8 @@ export interface JobsInput {
   keepOnFailure: boolean;
   /** The plan's definition: `PLAN` unless a test adds a check. */
   plan: readonly PlanItem[];
+  /** The latest published release of ours (the sizes are compared with it); null when there is none. */
+  published: ListedRelease | null;
 }
 
 /** The jobs of a run, one per platform of the draft, each with its plan. Pure. */
@@ -52,6 +59,8 @@ export function planJobs(platforms: readonly PlatformAsset[], input: JobsInput):
       archive: { name: expectedName, format: archiveKind(expectedName) ?? null, inspect: inspectInput(config, platform, expectedName) },
       hosts,
       binaryName: config.release.binaryName,
+      release: config.release,
+      previous: input.published ? previousArchive(input.published, config.release, platform) : null,
       keepOnFailure: input.keepOnFailure,
       plan: planChecks(input.plan, { platform, hosts, config }),
     };

@@ -34,6 +34,11 @@ export async function runJob(job: PlatformJob, deps: JobDeps): Promise<PlatformR
       progress.record(await check.run(job, deps));
     }
   }
+  if (job.hosts.length === 0 && hostChecks.length > 0 && !progress.blocker) {
+    // Judged here and nowhere else: the row is `error` unless a check above failed.
+    progress.record(checkResult(hostChecks[0]!.name, 'error', `no host for ${job.platform} in hosts.yaml`));
+    progress.skip(hostChecks.slice(1));
+  }
   const reached = hostChecks.length === 0 || progress.blocker ? null : await runOnSomeHost(job, hostChecks, progress, deps);
   if (progress.blocker && !reached) progress.skip(hostChecks.filter((c) => !progress.results.some((r) => r.name === c.name)));
   const result: PlatformResult = {

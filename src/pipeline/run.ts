@@ -8,6 +8,7 @@ import type { PlatformId } from '../domain/platform.ts';
 import type { RunReport } from '../domain/report.ts';
 import type { GitHub } from '../github/github.ts';
 import { assetDigests, buildReport } from '../report/build-report.ts';
+import { latestPublishedRelease } from '../release/previous-release.ts';
 import { tryWriteReports } from '../report/write-reports.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
@@ -63,7 +64,11 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
   if (draft.kind === 'waiting') deps.onEvent({ kind: 'draft-waiting', tag, missing: draft.missing });
   if (draft.kind !== 'ready') return draft;
   const commit = draft.commit.sha;
-  const jobs = planJobs(draft.match.platforms, { tag, runId, commit, config, keepOnFailure: input.keepOnFailure, plan: input.plan ?? PLAN });
+  const published = latestPublishedRelease(await deps.github.listReleases(), config.release, tag) ?? null;
+  const jobs = planJobs(draft.match.platforms, { tag, runId, commit, config, keepOnFailure: input.keepOnFailure, plan: input.plan ?? PLAN, published });
+  for (const job of jobs.filter((j) => j.hosts.length === 0)) {
+    deps.onEvent({ kind: 'warning', platform: job.platform, message: `no host for ${job.platform} in hosts.yaml: its archive is fetched, verified and judged here only; its row is error unless a check fails` });
+  }
   return claimed(draft, input, deps, async () => {
     const startedAt = deps.now().toISOString();
     deps.onEvent({ kind: 'run-started', tag, repo: deps.github.repo, platforms: input.platforms });

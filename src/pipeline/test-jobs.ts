@@ -9,6 +9,7 @@ import type { Release } from '../github/types.ts';
 import { startFetch } from '../stages/fetch-assets.ts';
 import { HostPool, type Connect } from './host-pool.ts';
 import { runJob } from './run-job.ts';
+import { inspectArchive, type Inspection } from '../stages/inspect-archive.ts';
 
 export interface TestJobsInput {
   release: Release;
@@ -46,10 +47,17 @@ export async function testJobs(jobs: readonly PlatformJob[], input: TestJobsInpu
     const common = { pool, retries: config.retries, onEvent: deps.onEvent, ...(deps.signal ? { signal: deps.signal } : {}) };
     const platforms = await Promise.all(fetched.platforms.map(async (downloading) => {
       const download = await downloading;
-      return limit(() => runJob(jobOf.get(download.platform)!, { ...common, download, found: { binarySha256: null } }));
+      const job = jobOf.get(download.platform)!;
+      return limit(() => runJob(job, { ...common, download, found: { binarySha256: null }, inspection: once(() => download.inspection ?? inspectArchive(download.localPath!, job.archive.inspect)) }));
     }));
     return { platforms, checksumsSha256: fetched.checksumsSha256 };
   } finally {
     await pool.closeAll();
   }
+}
+
+/** The inspection, read at most once however many checks ask. */
+function once(inspect: () => Inspection | Promise<Inspection>): () => Promise<Inspection> {
+  let result: Promise<Inspection> | undefined;
+  return () => (result ??= Promise.resolve().then(inspect));
 }

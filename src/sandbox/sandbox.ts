@@ -65,9 +65,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
+    const commit = createHash('sha1').update(`sandbox ${tag}`).digest('hex');
     const release = await buildFixtureRelease({
       dir: join(options.dir, 'release'),
       tag,
+      commit,
       platforms: EPHEMERD_PLATFORMS.map((platform) => ({
         platform,
         behaviour: { version: tag, variant: 'good', ...options.behaviours?.[platform] },
@@ -77,7 +79,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const token = options.token ?? SANDBOX_TOKEN;
     const fake = await startFakeGitHub(options.token ? { tokens: { [token]: 'push' } } : {});
     closers.push(() => fake.close());
-    const commit = createHash('sha1').update(`sandbox ${tag}`).digest('hex');
     fake.setBranch('main', commit);
     const draft = fake.addRelease({ tag_name: tag, draft: true, target_commitish: 'main', name: `ephemerd ${tag}`, body: SANDBOX_BODY });
     for (const asset of release.assets) fake.addAsset(draft.id, { name: asset.name, file: asset.path });

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ScanOptions, ScanResult } from '../archive/archive-entry.ts';
 import { checkBinary, type InspectedBinary } from '../archive/binary-rules.ts';
+import { BinaryScanner, type BinaryEvidence } from '../archive/binary-scanner.ts';
 import { describeStop } from '../archive/describe-stop.ts';
 import { checkEntries, normalizeEntryName } from '../archive/entry-rules.ts';
 import type { Finding } from '../archive/finding.ts';
@@ -30,6 +31,8 @@ export interface Inspection {
   findings: Finding[];
   /** Decompressed bytes that streamed past (at most one chunk over the cap). */
   extractedBytes: number;
+  /** What the static readers (Go build info, code signature) found in the binary's bytes, read in the same pass; null without a binary. */
+  evidence: BinaryEvidence | null;
 }
 
 /** Go headers sit in the first few KiB; 64 KiB also covers their program headers. */
@@ -49,7 +52,8 @@ export async function inspectArchive(path: string, input: InspectInput): Promise
   } catch (err) {
     throw new SmokeError(`inspect ${input.assetName}: cannot open ${path}: ${err instanceof Error ? err.message : String(err)}`, context, { cause: err });
   }
-  return inspectWith(input, started, (kind, options) => scanArchive(path, kind, options));
+  const scanner = new BinaryScanner();
+  return inspectWith(input, started, scanner, (kind, options) => scanArchive(path, kind, { ...options, onWantedBytes: (chunk) => scanner.push(chunk) }));
 }
 
 /**
@@ -59,19 +63,20 @@ export async function inspectArchive(path: string, input: InspectInput): Promise
  */
 export async function inspectArchiveStream(source: Readable, input: InspectInput): Promise<Inspection> {
   const started = performance.now();
-  const scanning = scanTarGzStream(source, scanOptions(input));
+  const scanner = new BinaryScanner();
+  const scanning = scanTarGzStream(source, { ...scanOptions(input), onWantedBytes: (chunk) => scanner.push(chunk) });
   const kind = archiveKind(input.assetName);
   if (kind !== 'tar.gz') {
     await scanning;
     throw new SmokeError(`inspect ${input.assetName}: only a .tar.gz can be inspected while it streams`, { asset: input.assetName, platform: input.platform });
   }
-  return inspectWith(input, started, () => scanning);
+  return inspectWith(input, started, scanner, () => scanning);
 }
 
 type Scan = (kind: ArchiveKind, options: ScanOptions) => Promise<ScanResult>;
 
 /** Everything after the bytes: the rules, the findings, the check. */
-async function inspectWith(input: InspectInput, started: number, scan: Scan): Promise<Inspection> {
+async function inspectWith(input: InspectInput, started: number, scanner: BinaryScanner, scan: Scan): Promise<Inspection> {
   const context = { asset: input.assetName, platform: input.platform };
   const platform = parsePlatform(input.platform);
   if (!platform) throw new SmokeError(`inspect ${input.assetName}: unknown platform '${input.platform}'`, context);
@@ -81,7 +86,7 @@ async function inspectWith(input: InspectInput, started: number, scan: Scan): Pr
     const check = first
       ? checkResult('archive', 'fail', first.message + (findings.length > 1 ? ` (and ${findings.length - 1} more)` : ''), ms)
       : checkResult('archive', 'pass', passDetail(binary), ms);
-    return { check, binary, findings, extractedBytes };
+    return { check, binary, findings, extractedBytes, evidence: binary ? scanner.result() : null };
   };
 
   const kind = archiveKind(input.assetName);

@@ -67,12 +67,12 @@ function matrixHeader(reportDir: string): string[] {
   return header.slice(2, -2).split(' | ');
 }
 
-const withChecks = (size: HereCheck): PlanItem[] => [...PLAN.slice(0, 3), size, ...PLAN.slice(3), onHostCheck];
+const withChecks = (size: HereCheck): PlanItem[] => [...PLAN.slice(0, 4), size, ...PLAN.slice(4), onHostCheck];
 
 it('a check added to the plan runs in its place and is a column of the report, in order', async () => {
   const { outcome, events } = await run(withChecks(sizeCheck(1 << 30)), 'pass');
   if (outcome.kind !== 'tested') throw new Error(`not tested: ${outcome.kind}`);
-  const columns = ['asset', 'checksum', 'archive', 'size', 'upload', 'version', 'boot', 'still-there'];
+  const columns = ['asset', 'checksum', 'archive', 'build', 'size', 'upload', 'version', 'boot', 'still-there'];
   expect(outcome.report.plan).toEqual(columns);
   const [linux] = outcome.report.platforms;
   expect(linux!.checks.map((c) => [c.name, c.status])).toEqual(columns.map((name) => [name, 'pass']));
@@ -91,6 +91,7 @@ it('a failing added check skips every later one, and no host sees the archive', 
     ['asset', 'pass'],
     ['checksum', 'pass'],
     ['archive', 'pass'],
+    ['build', 'pass'],
     ['size', 'fail'],
     ['upload', 'skipped'],
     ['version', 'skipped'],
@@ -100,6 +101,6 @@ it('a failing added check skips every later one, and no host sees the archive', 
   expect(linux!.checks.at(-1)!.detail).toBe('skipped: size failed');
   expect(linux!.host).toBeNull();
   expect(outcome.report.verdict).toBe('fail');
-  expect(matrixHeader(outcome.reportDir).slice(3)).toEqual(['asset', 'checksum', 'archive', 'size', 'upload', 'version', 'boot', 'still-there']);
+  expect(matrixHeader(outcome.reportDir).slice(3)).toEqual(['asset', 'checksum', 'archive', 'build', 'size', 'upload', 'version', 'boot', 'still-there']);
   expect(entries(join(dir, 'work'))).toEqual([]);
 });

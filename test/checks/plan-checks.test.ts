@@ -20,15 +20,16 @@ const extra = (name: string) => ({ name, command: 'true', expectExitCode: 0, tim
 
 describe('the plan', () => {
   it('holds the checks in run order, from the first host’s probes', () => {
-    expect(names(setup('linux/amd64'))).toEqual(['asset', 'checksum', 'archive', 'upload', 'version', 'boot']);
-    expect(names(setup('linux/amd64', { extra: [extra('zeta'), extra('alpha')] }))).toEqual(['asset', 'checksum', 'archive', 'upload', 'version', 'boot', 'zeta', 'alpha']);
-    expect(names(setup('linux/amd64', { version: { enabled: false, timeoutMs: 1 } }))).toEqual(['asset', 'checksum', 'archive', 'upload', 'boot']);
-    expect(names({ platform: 'linux/amd64', hosts: [], config })).toEqual(['asset', 'checksum', 'archive', 'upload', 'version', 'boot']);
+    expect(names(setup('linux/amd64'))).toEqual(['asset', 'checksum', 'archive', 'build', 'upload', 'version', 'boot']);
+    expect(names(setup('linux/amd64', { extra: [extra('zeta'), extra('alpha')] }))).toEqual(['asset', 'checksum', 'archive', 'build', 'upload', 'version', 'boot', 'zeta', 'alpha']);
+    expect(names(setup('linux/amd64', { version: { enabled: false, timeoutMs: 1 } }))).toEqual(['asset', 'checksum', 'archive', 'build', 'upload', 'boot']);
+    expect(names({ platform: 'linux/amd64', hosts: [], config })).toEqual(['asset', 'checksum', 'archive', 'build', 'upload', 'version', 'boot']);
   });
 
-  it('checks a darwin signature on a real Mac only, not where the build runs emulated', () => {
-    expect(names(setup('darwin/arm64'))).toEqual(['asset', 'checksum', 'archive', 'upload', 'signature', 'version', 'boot']);
-    expect(names(setup('darwin/arm64', {}, ['qemu']))).toEqual(['asset', 'checksum', 'archive', 'upload', 'version', 'boot']);
+  it('checks a darwin signature here always, and with codesign on a real Mac only, not where the build runs emulated', () => {
+    expect(names(setup('darwin/arm64'))).toEqual(['asset', 'checksum', 'archive', 'build', 'signature', 'upload', 'codesign', 'version', 'boot']);
+    expect(names(setup('darwin/arm64', {}, ['qemu']))).toEqual(['asset', 'checksum', 'archive', 'build', 'signature', 'upload', 'version', 'boot']);
+    expect(names({ platform: 'darwin/arm64', hosts: [], config })).toEqual(['asset', 'checksum', 'archive', 'build', 'signature', 'upload', 'version', 'boot']);
   });
 
   it('refuses a check on this machine placed after a host check: nothing reaches a host before them', () => {
@@ -40,6 +41,6 @@ describe('the plan', () => {
     const probe = (name: string): HostCheck => ({ name, where: 'host', needs: [], run: async () => checkResult(name, 'pass', '') });
     const linux = [...planChecks(PLAN, setup('linux/amd64')), probe('zeta')];
     const darwin = [...planChecks(PLAN, setup('darwin/arm64')), probe('alpha')];
-    expect(planColumns([linux, darwin])).toEqual(['asset', 'checksum', 'archive', 'upload', 'signature', 'version', 'boot', 'zeta', 'alpha']);
+    expect(planColumns([linux, darwin])).toEqual(['asset', 'checksum', 'archive', 'build', 'signature', 'upload', 'codesign', 'version', 'boot', 'zeta', 'alpha']);
   });
 });

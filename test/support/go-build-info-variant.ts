@@ -1,32 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import {
-  BUILD_INFO_HEADER_BYTES,
-  BUILD_INFO_MAGIC,
-  FLAG_INLINE_STRINGS,
-  MODINFO_END,
-  MODINFO_START,
-} from '../../src/archive/go-build-info/build-info-blob.ts';
+import { BUILD_INFO_HEADER_BYTES, BUILD_INFO_MAGIC } from '../../src/archive/go-build-info/build-info-blob.ts';
+import { encodeBuildInfoBlob } from '../../src/sandbox/stand-in/build-info-blob.ts';
 
-/** A build-info blob as Go's linker lays it out: header, then two varint-prefixed strings. */
-export function encodeBuildInfoBlob(goVersion: string, moduleInfo: string, flags = FLAG_INLINE_STRINGS): Buffer {
-  const header = Buffer.alloc(BUILD_INFO_HEADER_BYTES);
-  BUILD_INFO_MAGIC.copy(header, 0);
-  header[14] = 8;
-  header[15] = flags;
-  const info = moduleInfo === '' ? Buffer.alloc(0) : Buffer.concat([MODINFO_START, Buffer.from(moduleInfo), MODINFO_END]);
-  return Buffer.concat([header, uvarint(Buffer.byteLength(goVersion)), Buffer.from(goVersion), uvarint(info.length), info]);
-}
-
-function uvarint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest >>>= 7;
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
-}
+export { encodeBuildInfoBlob };
 
 /** Where the real blob sits and what it says, found with a plain search (not the code under test). */
 export function realBlob(binary: Buffer): { offset: number; length: number; goVersion: string; moduleInfo: string } {

@@ -6,6 +6,9 @@ import type { PlatformId } from '../../domain/platform.ts';
 import { PAYLOAD_MARKER, PAYLOAD_OFFSET, type StandInBehaviour, type StandInPayload } from './behaviour.ts';
 import { executableHeader } from './executable-header.ts';
 import { paddingChunks, type Padding } from './padding.ts';
+import { addCodeSignatureCommand, AdHocSigner } from './ad-hoc-signature.ts';
+import { encodeBuildInfoBlob, standInModuleInfo, type StandInBuild } from './build-info-blob.ts';
+import { parsePlatform } from '../../domain/platform.ts';
 
 export interface StandInBinaryOptions {
   platform: PlatformId;
@@ -14,6 +17,10 @@ export interface StandInBinaryOptions {
   sizeBytes?: number;
   /** Default `zeros`; `random` makes the archive as large as the binary (incompressible). */
   padding?: Padding;
+  /** What its Go build info says (default: stamped with `behaviour.version`, no vcs lines). */
+  build?: StandInBuild;
+  /** darwin: the entitlements its ad-hoc signature grants (default: the virtualization entitlement). */
+  entitlements?: readonly string[];
 }
 
 /** A stand-in binary as a size and a generator of its bytes, for streaming into archives. */
@@ -24,24 +31,46 @@ export interface StandInContent {
   chunks(): Generator<Buffer>;
 }
 
-/** Header, then the marker line and the JSON payload ephemerd.mjs reads, then padding. */
+/**
+ * Header, then the marker line and the JSON payload ephemerd.mjs reads, Go's build-info blob (at
+ * a 16-byte boundary, as the linker aligns it), then padding; a darwin one ends in an ad-hoc
+ * signature with the virtualization entitlement, as ephemerd's release builds are signed.
+ */
 export function standInContent(options: StandInBinaryOptions): StandInContent {
   const payload: StandInPayload = { ...options.behaviour, platform: options.platform };
   const tail = Buffer.from(`${PAYLOAD_MARKER}${JSON.stringify(payload)}\n`, 'utf8');
-  const minimum = PAYLOAD_OFFSET + tail.length;
-  const size = Math.max(options.sizeBytes ?? 0, minimum);
-  const head = Buffer.concat([executableHeader(options.platform, size), tail]);
+  const build = options.build ?? { stamp: options.behaviour.version };
+  const blob = encodeBuildInfoBlob('go1.24.2', standInModuleInfo(options.platform, build));
+  const blobAt = Math.ceil((PAYLOAD_OFFSET + tail.length) / 16) * 16;
+  const minimum = blobAt + blob.length;
+  const darwin = parsePlatform(options.platform)?.os === 'darwin';
+  const requested = Math.max(options.sizeBytes ?? 0, minimum);
+  const signer = darwin ? new AdHocSigner(requested, options.entitlements ?? [VIRTUALIZATION]) : undefined;
+  // The signature is part of the requested size: the code before it is what is left.
+  const codeSize = signer ? Math.max(minimum, requested - signer.size) : requested;
+  const sign = darwin ? new AdHocSigner(codeSize, options.entitlements ?? [VIRTUALIZATION]) : undefined;
+  const size = codeSize + (sign?.size ?? 0);
+  const header = executableHeader(options.platform, size);
+  if (sign) addCodeSignatureCommand(header, codeSize, sign.size);
+  const head = Buffer.alloc(minimum);
+  Buffer.concat([header, tail]).copy(head);
+  blob.copy(head, blobAt);
   const seed = `${options.platform}:${options.behaviour.variant}`;
   const padding = options.padding ?? 'zeros';
   return {
     size,
     compressionLevel: padding === 'random' ? 0 : 1,
     *chunks() {
-      yield head;
-      yield* paddingChunks(size - head.length, padding, seed);
+      for (const chunk of [head, ...paddingChunks(codeSize - head.length, padding, seed)]) {
+        sign?.push(chunk);
+        yield chunk;
+      }
+      if (sign) yield sign.signature();
     },
   };
 }
+
+const VIRTUALIZATION = 'com.apple.security.virtualization';
 
 /** The whole binary in memory: for small sizes. */
 export function makeStandInBinary(options: StandInBinaryOptions): Buffer {

@@ -8,6 +8,7 @@ import { DEFAULT_ASSET_PATTERN, DEFAULT_CHECKSUMS_ASSET, expectedAssetName } fro
 import type { StandInBehaviour } from './behaviour.ts';
 import { standInContent } from './binary.ts';
 import type { Padding } from './padding.ts';
+import type { StandInBuild } from './build-info-blob.ts';
 import { writeSingleFileTarGz } from './write-tar-gz.ts';
 import { writeSingleFileZip } from './write-zip.ts';
 
@@ -17,11 +18,15 @@ export interface FixturePlatform {
   sizeBytes?: number;
   /** Overrides the release's padding for this binary. */
   padding?: Padding;
+  /** What its Go build info says (default: stamped with the tag, built from `commit`). */
+  build?: StandInBuild;
 }
 
 export interface FixtureReleaseOptions {
   dir: string;
   tag: string;
+  /** The commit the stand-ins' build info names (vcs.revision); none (a build without git) when left out. */
+  commit?: string;
   platforms: FixturePlatform[];
   /** The binary's name inside each archive (`.exe` is added on windows). Default `ephemerd`. */
   binaryName?: string;
@@ -61,7 +66,8 @@ export async function buildFixtureRelease(options: FixtureReleaseOptions): Promi
     const name = expectedAssetName(options.assetPattern ?? DEFAULT_ASSET_PATTERN, options.tag, spec.platform);
     const path = join(options.dir, name);
     const entryName = `${options.binaryName ?? 'ephemerd'}${windows ? '.exe' : ''}`;
-    const content = standInContent({ ...spec, padding: spec.padding ?? options.padding ?? 'zeros' });
+    const build = spec.build ?? { stamp: options.tag, ...(options.commit ? { commit: options.commit } : {}) };
+    const content = standInContent({ ...spec, build, padding: spec.padding ?? options.padding ?? 'zeros' });
     const write = windows ? writeSingleFileZip : writeSingleFileTarGz;
     await write(path, entryName, content, options.mtime ?? FIXED_MTIME);
     const { sha256, size } = await hashFile(path);

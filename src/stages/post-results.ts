@@ -7,7 +7,7 @@ import { renderBodySection, renderRunningSection } from '../report/markdown/rend
 import type { SectionData } from '../posting/section-data.ts';
 import { staleAssets } from '../posting/stale-assets.ts';
 import { extractSection } from '../posting/body-section.ts';
-import { judgeDraft, rowsOf as rowsOfData, type DraftJudgement, type DraftNow } from '../posting/draft-verdict.ts';
+import { judgeDraft, rowsOf as rowsOfData, type DraftNow } from '../posting/draft-verdict.ts';
 import { lostRows, mergeRows, rowsFromReport, type PlatformRow } from '../posting/platform-rows.ts';
 import { parseSectionData, sectionDataFromReport } from '../posting/section-data.ts';
 import type { CommitState } from '../posting/status-description.ts';
@@ -56,8 +56,8 @@ export interface PostInput {
  */
 export type PostOutcome = { bodyOutcome: SectionEdit['outcome']; inBody: boolean; state: string; description: string; lostRows: string[] };
 
-/** Read back and merge again at most this often: two runs posting at once settle in two or three rounds. */
-const MERGE_ATTEMPTS = 5;
+/** Rounds of read back, merge again, post again: two runs posting at once settle in two or three. */
+const MERGE_ATTEMPTS = 6;
 
 /**
  * Writes the result into the draft's body (our section only; the rest stays byte for byte) and
@@ -69,83 +69,90 @@ export async function postResults(github: PostGitHub, input: PostInput): Promise
   const { report } = input;
   const mine = rowsFromReport(report);
   const order = input.draftPlatforms.map((p) => p.platform);
-  const judge = (release: Release) => judgeDraft(parseSectionData(extractSection(release.body ?? null) ?? ''), draftNow(release, input));
+  const staleSaid = report.stale && report.stale.length > 0 ? `stale: ${report.stale.join(', ')} changed during the test; run again` : null;
   const render = (budget: number, current: Release): string => {
     const rows = mergeRows(rowsOf(current, input), mine, { commit: report.commit, order });
     const judged = judgeDraft(sectionDataFromReport(report, rows), draftNow(current, input));
-    const stale = new Map(judged.platforms.flatMap((p) => (p.standing === 'stale' && p.reason ? [[p.platform, p.reason] as const] : [])));
+    const staleRows = new Map(judged.platforms.flatMap((p) => (p.standing === 'stale' && p.reason ? [[p.platform, p.reason] as const] : [])));
     const showGate = rows.some((r) => r.runId !== report.runId) || judged.state !== commitState(report.verdict);
-    return renderBodySection(report, { budget, expected: order, rows, stale, ...(showGate ? { gate: judged } : {}) });
+    return renderBodySection(report, { budget, expected: order, rows, stale: staleRows, ...(showGate ? { gate: judged } : {}) });
   };
-  const { edit, final, lost } = await writeMerged(github, report.releaseId, mine, render);
-  const bodyOutcome = edit.outcome;
-  const inBody = bodyOutcome === 'replaced' || bodyOutcome === 'appended';
-  const stale = report.stale && report.stale.length > 0;
-  if (inBody && !stale) {
-    const posted = report.commit ? await postJudgedStatus(github, report, input, final, judge) : judge(final);
-    return { bodyOutcome, inBody, state: posted.state, description: posted.description, lostRows: lost };
-  }
-  const said = stale ? `stale: ${report.stale!.join(', ')} changed during the test; run again` : statusDescription(report.platforms, input.expected);
-  const { state, description } = inBody ? { state: commitState(report.verdict), description: said } : noRoomStatus(report.verdict, said, bodyChars(edit.body));
-  if (report.commit) await postStatus(github, report, input, { state, description });
-  return { bodyOutcome, inBody, state, description, lostRows: lost };
+  // A result for bytes that changed during the run says so, whatever the rows say.
+  const statusOf = (current: Release): Status =>
+    staleSaid !== null
+      ? { state: 'error', description: staleSaid }
+      : judgeDraft(parseSectionData(extractSection(current.body ?? null) ?? ''), draftNow(current, input));
+  const { edit, status, lost } = await writeAndPost(github, input, { mine, render, statusOf });
+  const inBody = edit.outcome === 'replaced' || edit.outcome === 'appended';
+  if (status) return { bodyOutcome: edit.outcome, inBody, ...status, lostRows: lost };
+  const said = staleSaid ?? statusDescription(report.platforms, input.expected);
+  const noRoom = noRoomStatus(report.verdict, said, bodyChars(edit.body));
+  if (report.commit) await postStatus(github, report, input, noRoom);
+  return { bodyOutcome: edit.outcome, inBody, ...noRoom, lostRows: lost };
 }
 
-/**
- * Posts the judgement of the body as it reads now, then reads it again: when another run's
- * write changed it meanwhile, the judgement is posted again, so the last status posted is for
- * the last body written (the run that writes last also posts last).
- */
-async function postJudgedStatus(
-  github: PostGitHub,
-  report: RunReport,
-  input: PostInput,
-  first: Release,
-  judge: (release: Release) => DraftJudgement,
-): Promise<DraftJudgement> {
-  let judged = judge(first);
-  for (let attempt = 1; ; attempt += 1) {
-    await postStatus(github, report, input, judged);
-    if (attempt >= MERGE_ATTEMPTS) return judged;
-    const again = judge(await github.getRelease(report.releaseId));
-    if (again.state === judged.state && again.description === judged.description) return judged;
-    judged = again;
-  }
+interface Status {
+  state: CommitState;
+  description: string;
 }
 
-async function postStatus(github: PostGitHub, report: RunReport, input: PostInput, status: { state: string; description: string }): Promise<void> {
-  await github.createCommitStatus(report.commit!, {
-    state: status.state as CommitState,
-    context: input.statusContext,
-    description: status.description,
-    ...(report.runUrl ? { targetUrl: report.runUrl } : {}),
-  });
+interface Merging {
+  mine: readonly PlatformRow[];
+  render: (budget: number, current: Release) => string;
+  statusOf: (current: Release) => Status;
 }
 
 /**
  * GitHub's release update has no compare-and-swap: a run posting at the same moment can write
- * a body read before ours landed. So: read, merge, write, read back; while a row of ours is
- * missing, merge again (bounded).
+ * a body it read before ours landed. So each write is read back, and the status is posted for
+ * the body as read; after posting, the body is read once more (a whole round trip later, when
+ * a write racing ours has landed). Whenever a row of ours is missing, it is merged again; when
+ * the body's judgement moved, the status is posted again. Bounded: `MERGE_ATTEMPTS` rounds.
+ * `status` null: the section found no room (the caller posts the no-room status).
  */
-async function writeMerged(
-  github: PostGitHub,
-  releaseId: number,
-  mine: readonly PlatformRow[],
-  render: (budget: number, current: Release) => string,
-): Promise<{ edit: SectionEdit; final: Release; lost: string[] }> {
+async function writeAndPost(github: PostGitHub, input: PostInput, merging: Merging): Promise<{ edit: SectionEdit; status: Status | null; lost: string[] }> {
+  const { releaseId } = input.report;
   let current = await github.getRelease(releaseId);
-  for (let attempt = 1; ; attempt += 1) {
-    const before = current;
-    const edit = planSectionEdit(before.body ?? null, (budget) => render(budget, before));
-    // `over-limit` still writes: the body without an old section of ours that no longer holds.
-    if (edit.outcome === 'unplaceable' || edit.body === (before.body ?? '')) return { edit, final: before, lost: [] };
-    await github.updateReleaseBody(releaseId, edit.body);
-    if (edit.outcome === 'over-limit') return { edit, final: before, lost: [] };
+  let edit: SectionEdit | null = null;
+  let posted: Status | null = null;
+  const lost = (release: Release) => lostRows(rowsOf(release, input), merging.mine);
+  for (let attempt = 1; attempt <= MERGE_ATTEMPTS; attempt += 1) {
+    if (edit === null || lost(current).length > 0) {
+      const before = current;
+      edit = planSectionEdit(before.body ?? null, (budget) => merging.render(budget, before));
+      const changed = edit.outcome !== 'unplaceable' && edit.body !== (before.body ?? '');
+      // `over-limit` still writes: the body without an old section of ours that no longer holds.
+      if (changed) await github.updateReleaseBody(releaseId, edit.body);
+      if (edit.outcome === 'unplaceable' || edit.outcome === 'over-limit') return { edit, status: null, lost: [] };
+      if (changed) {
+        current = await github.getRelease(releaseId);
+        continue;
+      }
+    }
+    const status = merging.statusOf(current);
+    if (posted && sameStatus(posted, status)) return { edit, status, lost: [] };
+    await postStatus(github, input.report, input, status);
+    posted = status;
     current = await github.getRelease(releaseId);
-    const data = parseSectionData(extractSection(current.body ?? null) ?? '');
-    const lost = lostRows(data?.platforms ?? [], mine);
-    if (lost.length === 0 || attempt >= MERGE_ATTEMPTS) return { edit, final: current, lost };
   }
+  // Out of rounds: say what the body holds now, and which of our rows it lost.
+  const status = merging.statusOf(current);
+  if (!posted || !sameStatus(posted, status)) await postStatus(github, input.report, input, status);
+  return { edit: edit!, status, lost: lost(current) };
+}
+
+function sameStatus(a: Status, b: Status): boolean {
+  return a.state === b.state && a.description === b.description;
+}
+
+async function postStatus(github: PostGitHub, report: RunReport, input: PostInput, status: Status): Promise<void> {
+  if (!report.commit) return;
+  await github.createCommitStatus(report.commit, {
+    state: status.state,
+    context: input.statusContext,
+    description: status.description,
+    ...(report.runUrl ? { targetUrl: report.runUrl } : {}),
+  });
 }
 
 function draftNow(release: Release, input: PostInput): DraftNow {

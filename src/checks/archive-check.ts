@@ -10,8 +10,9 @@ export const archiveCheck: HereCheck = {
   name: 'archive',
   where: 'here',
   needs: ['verified-archive'],
-  run: async (job, { download }) => {
+  run: async (job, { download, found }) => {
     const inspection = download.inspection ?? (await inspectArchive(download.localPath!, job.archive.inspect));
+    found.binarySha256 = inspection.binary?.sha256 ?? null;
     return inspection.check;
   },
 };

@@ -20,6 +20,13 @@ export interface CommonDeps {
   signal?: AbortSignal;
   /** What the fetch stage verified for this platform. */
   download: FetchedPlatform;
+  /** What earlier checks found that later ones compare with; filled as the plan runs. */
+  found: Findings;
+}
+
+/** Set by `archive`: the SHA-256 of the binary entry it judged (the host's extracted file must match). */
+export interface Findings {
+  binarySha256: string | null;
 }
 
 /** The host a job's host checks share: one connection, one run directory. */

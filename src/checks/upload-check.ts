@@ -6,12 +6,13 @@ export const uploadCheck: HostCheck = {
   name: 'upload',
   where: 'host',
   needs: ['verified-archive'],
-  run: async (job, { download, host, onEvent }) => {
+  run: async (job, { download, found, host, onEvent }) => {
     const hostName = host.remote.host.name;
     const staged = await stageOnHost(host.remote, host.shell, {
       localArchive: download.localPath!,
       assetName: job.archive.name,
       expectedSha256: download.sha256!,
+      binarySha256: found.binarySha256,
       binaryName: job.binaryName,
       platform: job.platform,
       runId: job.runId,

@@ -46,7 +46,7 @@ export async function testJobs(jobs: readonly PlatformJob[], input: TestJobsInpu
     const common = { pool, retries: config.retries, onEvent: deps.onEvent, ...(deps.signal ? { signal: deps.signal } : {}) };
     const platforms = await Promise.all(fetched.platforms.map(async (downloading) => {
       const download = await downloading;
-      return limit(() => runJob(jobOf.get(download.platform)!, { ...common, download }));
+      return limit(() => runJob(jobOf.get(download.platform)!, { ...common, download, found: { binarySha256: null } }));
     }));
     return { platforms, checksumsSha256: fetched.checksumsSha256 };
   } finally {

@@ -2,11 +2,13 @@ import type { RunEvent } from '../domain/events.ts';
 import type { ProgressView } from './progress-view.ts';
 import { formatSize } from '../domain/format-size.ts';
 import { describeEvent } from './describe-event.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 /** Timestamped lines for logs: progress only at each quarter, so a CI log stays readable. */
 export function plainView(out: NodeJS.WritableStream, now: () => Date): ProgressView {
   const lastQuarter = new Map<string, number>();
-  const write = (line: string) => out.write(`${now().toISOString()} ${line}\n`);
+  // Every line may carry a host's or GitHub's words: made inert before it reaches the log.
+  const write = (line: string) => out.write(`${now().toISOString()} ${terminalSafe(line)}\n`);
   return {
     onEvent(event: RunEvent) {
       if (event.kind === 'download-progress' || event.kind === 'upload-progress') {

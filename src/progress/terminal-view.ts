@@ -3,6 +3,7 @@ import type { PlatformResult } from '../domain/verdict.ts';
 import type { ProgressView } from './progress-view.ts';
 import { formatSize } from '../domain/format-size.ts';
 import { describeEvent } from './describe-event.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 interface Line {
   platform: string;
@@ -13,7 +14,7 @@ interface Line {
 
 const REDRAW_MS = 100;
 
-/** A live line per platform (stage, bytes, elapsed) redrawn in place, settling into its verdict. */
+/** A live line per platform (stage, bytes, elapsed) redrawn in place, settling into its verdict. Only its own escape codes reach the terminal. */
 export function terminalView(out: NodeJS.WritableStream & { columns?: number }): ProgressView {
   const lines = new Map<string, Line>();
   let drawn = 0;
@@ -24,7 +25,7 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }):
     let text = drawn > 0 ? `\x1b[${drawn}F` : '';
     for (const line of lines.values()) {
       const elapsed = ((Date.now() - line.started) / 1000).toFixed(0);
-      const body = line.settled ?? `${line.platform.padEnd(14)} ${line.stage} (${elapsed}s)`;
+      const body = terminalSafe(line.settled ?? `${line.platform.padEnd(14)} ${line.stage} (${elapsed}s)`);
       text += `\x1b[2K${body.slice(0, width)}\n`;
     }
     drawn = lines.size;
@@ -42,7 +43,8 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }):
 
   const printAbove = (text: string) => {
     // Messages that are not per-platform go above the live block, which is then redrawn.
-    out.write(drawn > 0 ? `\x1b[${drawn}F\x1b[0J${text}\n` : `${text}\n`);
+    const safe = terminalSafe(text);
+    out.write(drawn > 0 ? `\x1b[${drawn}F\x1b[0J${safe}\n` : `${safe}\n`);
     drawn = 0;
     render();
   };

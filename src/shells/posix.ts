@@ -149,6 +149,8 @@ const FREE_PORT = [
 export const posixShell: Shell = {
   kind: 'posix',
   graceful: true,
+  // sshd's exit status is the command's on every POSIX host.
+  readExit: (result) => result,
   quote: quotePosix,
   joinPath: (dir, ...names) => [dir.replace(/\/+$/, '') || '/', ...names].join('/').replace(/^\/\//, '/'),
 
@@ -171,7 +173,10 @@ export const posixShell: Shell = {
       `printf 'sha256 %s\\n' "$h"`,
       `if [ "$h" != ${q(expectedSha256.toLowerCase())} ]; then echo mismatch; exit 0; fi`,
       ...extractInto(archive, destination, format),
-      `if [ -f ${q(binaryPath)} ]; then echo 'binary yes'; else echo 'binary no'; fi`,
+      `if [ ! -f ${q(binaryPath)} ]; then echo 'binary no'; exit 0; fi`,
+      "echo 'binary yes'",
+      ...hashFile(binaryPath),
+      `printf 'binary-sha256 %s\\n' "$h"`,
     ].join('\n');
   },
 

@@ -1,4 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
+import type { ExecResult } from '../hosts/remote.ts';
 
 /**
  * The boot probe's port is drawn from FREE_PORT_FLOOR up to the host's ephemeral range: below,
@@ -19,6 +20,11 @@ export interface Shell {
   readonly kind: 'posix' | 'powershell';
   /** True when stopping asks first (SIGTERM) and forces later; Windows can only force. */
   readonly graceful: boolean;
+  /**
+   * A command's result with the exit code the host reported in-band, where the dialect's
+   * commands report one (Windows' sshd may lose the SSH exit status); otherwise unchanged.
+   */
+  readExit(result: ExecResult): ExecResult;
   /** One argument, quoted so the host's shell passes it through byte for byte. */
   quote(arg: string): string;
   joinPath(dir: string, ...names: string[]): string;
@@ -39,7 +45,8 @@ export interface Shell {
   /**
    * Verifies and unpacks an uploaded archive in one exec. Prints `sha256 <64 hex>`; when that is
    * `expectedSha256`, extracts into `destination` (creating it) and prints `binary yes|no` (is
-   * `binaryPath` a regular file), otherwise prints `mismatch` and extracts nothing. Exits 0 in
+   * `binaryPath` a regular file), then for `yes` `binary-sha256 <64 hex>` (the extracted file's
+   * hash), otherwise prints `mismatch` and extracts nothing. Exits 0 in
    * those cases. A failing step exits non-zero with its message on stderr, and the lines printed
    * so far say which step it was (see `parseStageLines`); no hash tool at all is exit 127.
    */
@@ -169,6 +176,8 @@ export interface StagedArchive {
   mismatch: boolean;
   /** Whether the binary is there after extracting; unset when extracting failed (or was not tried). */
   binary?: boolean;
+  /** The host's hash of the extracted binary; unset when it is not there or hashing it failed. */
+  binarySha256?: string;
 }
 
 export function parseStageLines(stdout: string): StagedArchive {
@@ -189,6 +198,8 @@ export function otherStageLines(stdout: string): string {
 function stageLine(line: string): Partial<StagedArchive> | null {
   const hash = /^sha256 (.*)$/.exec(line);
   if (hash) return { sha256: hash[1]!.trim() };
+  const binaryHash = /^binary-sha256 (.*)$/.exec(line);
+  if (binaryHash) return { binarySha256: binaryHash[1]!.trim() };
   const binary = /^binary (yes|no)\s*$/.exec(line);
   if (binary) return { binary: binary[1] === 'yes' };
   return line.trim() === 'mismatch' ? { mismatch: true } : null;

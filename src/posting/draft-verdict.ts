@@ -75,7 +75,10 @@ function standingOf(expected: DraftNow['expected'][number], row: PlatformRow | n
   }
   const asset = now.assets.find((a) => a.name === name);
   const stale = (reason: string): JudgedPlatform => ({ platform, standing: 'stale', row, reason });
-  if (row.asset !== name || row.sha256 === null) return stale(`${platform} was tested with another asset than ${name}`);
+  if (row.asset !== name) return stale(`${platform} was tested with another asset than ${name}`);
+  // No digest: the asset never arrived whole (a cut download). A failure or error for this
+  // commit still stands; only a pass needs the bytes confirmed.
+  if (row.sha256 === null) return row.verdict === 'pass' ? stale(`${platform} passed without a digest to confirm`) : { platform, standing: 'current', row };
   if (!asset) return stale(`${name} is no longer on the draft`);
   // Without GitHub's digest the bytes cannot be confirmed unchanged: a gate must not pass on a guess.
   if (!asset.digest) return stale(`${name} has no GitHub digest, so it cannot be confirmed unchanged`);

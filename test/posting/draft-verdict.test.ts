@@ -66,6 +66,10 @@ describe('judgeDraft: the one rule of the commit status and the gate', () => {
     const errored = judgeDraft(data([row('linux/amd64', { verdict: 'error', checks: { upload: 'error' }, problem: { name: 'upload', detail: 'host unreachable' } })]), now());
     expect(errored.state).toBe('error');
     expect(errored.description).toContain('linux/amd64: host unreachable (error)');
+    // A download cut every time leaves no digest: the error still stands; a pass without one does not.
+    const cut = row('linux/amd64', { sha256: null, verdict: 'error', checks: { asset: 'error' }, problem: { name: 'asset', detail: 'ended after 5 of 9 bytes' } });
+    expect(judgeDraft(data([cut]), now()).state).toBe('error');
+    expect(judgeDraft(data([row('linux/amd64', { sha256: null })]), now()).state).toBe('pending');
   });
 
   it('never tested and running are pending', () => {

@@ -3,7 +3,7 @@ import { extractSection, parseSectionData } from '../posting/body-section.ts';
 import { parseNoRoom } from '../posting/status-description.ts';
 import { terminalSafe } from '../progress/terminal-safe.ts';
 import { expectedAssets } from '../release/asset-names.ts';
-import { testedState } from '../release/tested-state.ts';
+import { judgeDraft } from '../posting/draft-verdict.ts';
 import { commandContext } from './context.ts';
 import type { CliIo } from './io.ts';
 
@@ -13,8 +13,9 @@ export interface GateCliOptions {
 }
 
 /**
- * `smoke gate <tag>`: exit 0 only if the latest posted result passed and still matches the
- * draft's assets and commit. Reads only; what it says is what a publisher needs to know.
+ * `smoke gate <tag>`: exit 0 only when every configured platform has a current pass (a row for
+ * the draft's commit and its asset's current digest), from one run or several. Decided by
+ * `judgeDraft`, as the commit status is. Reads only; what it says is what a publisher needs to know.
  */
 export async function gateCommand(tag: string, options: GateCliOptions, io: CliIo): Promise<number> {
   const { config, github } = await commandContext(options, io);
@@ -27,9 +28,10 @@ export async function gateCommand(tag: string, options: GateCliOptions, io: CliI
   }
   const commit = await github.resolveCommit(release);
   const data = parseSectionData(extractSection(release.body ?? null) ?? '');
-  const names = expectedAssets(config.release, tag, [...config.platforms.keys()]).map((a) => a.name);
-  const state = testedState(data, { release, expectedAssets: names, commit: commit.sha });
-  if (state.kind === 'untested' || state.kind === 'running') {
+  const expected = expectedAssets(config.release, tag, [...config.platforms.keys()]);
+  // The rule the commit status is posted by: the gate and the status never disagree.
+  const judged = judgeDraft(data, { expected, assets: release.assets, commit: commit.sha });
+  if (!data || data.state === 'running') {
     // A finished run whose result found no room in the body says so in the commit status only.
     const [latest] = await github.listCommitStatuses(commit.sha, config.statusContext);
     const noRoom = parseNoRoom(latest?.description);
@@ -37,23 +39,15 @@ export async function gateCommand(tag: string, options: GateCliOptions, io: CliI
       say(`gate: closed: the last result is not in the draft's body: its ${noRoom.notesChars} characters of release notes leave no room for it (status ${latest.state}: ${noRoom.result}); shorten them and run again`);
       return EXIT.fail;
     }
+    say(data ? `gate: closed: ${tag} is still being tested (run ${data.runId}, started ${data.startedAt})` : `gate: closed: ${tag} was never tested`);
+    return EXIT.fail;
   }
-  switch (state.kind) {
-    case 'untested':
-      say(`gate: closed: ${tag} was never tested`);
-      return EXIT.fail;
-    case 'running':
-      say(`gate: closed: ${tag} is still being tested (run ${state.runId}, started ${state.startedAt})`);
-      return EXIT.fail;
-    case 'stale':
-      say(`gate: closed: the result of run ${state.data.runId} is stale: ${state.reasons.join('; ')}`);
-      return EXIT.fail;
-    case 'current':
-      if (state.data.verdict !== 'pass') {
-        say(`gate: closed: run ${state.data.runId} ended in ${state.data.verdict === 'fail' ? 'failure' : 'error'} (see the draft's smoke-test section)`);
-        return EXIT.fail;
-      }
-      say(`gate: open: run ${state.data.runId} passed every platform for commit ${commit.sha.slice(0, 12)} and the current assets`);
-      return EXIT.pass;
+  if (judged.state === 'success') {
+    const runs = judged.runIds.length === 1 ? `run ${judged.runIds[0]}` : `runs ${judged.runIds.join(', ')}`;
+    say(`gate: open: ${runs} passed every platform for commit ${commit.sha.slice(0, 12)} and the current assets (${judged.description})`);
+    return EXIT.pass;
   }
+  const outcome = judged.state === 'failure' ? 'ended in failure' : judged.state === 'error' ? 'ended in error' : 'leaves platforms untested or stale';
+  say(`gate: closed (status ${judged.state}: ${judged.description}): the draft's results ${outcome}: ${judged.reasons.join('; ')}`);
+  return EXIT.fail;
 }

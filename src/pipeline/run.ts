@@ -10,6 +10,7 @@ import type { GitHub } from '../github/github.ts';
 import { assetDigests, buildReport } from '../report/build-report.ts';
 import { latestPublishedRelease } from '../release/previous-release.ts';
 import { tryWriteReports } from '../report/write-reports.ts';
+import { expectedAssets } from '../release/asset-names.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
 import { DEFAULT_STALE_RUN_MS } from '../posting/section-data.ts';
@@ -87,7 +88,7 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
       const reports = await tryWriteReports(report, input.reportsDir, { expected: input.platforms, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) });
       if (!reports.ok) deps.onEvent({ kind: 'warning', message: reports.problem });
       // A cancelled run posts no partial matrix: its announcement is marked `error` (cancelled) instead.
-      const posted = input.post && !cancelled ? await postResults(deps.github, { report, tested: draft.release, statusContext: config.statusContext, expected: input.platforms }) : null;
+      const posted = input.post && !cancelled ? await post(report, draft, input, deps) : null;
       deps.onEvent({ kind: 'run-finished', verdict: report.verdict, ...(reports.ok ? { reportDir: reports.dir } : {}) });
       return { kind: 'tested', report, reportDir: reports.dir, ...(reports.ok ? {} : { reportProblem: reports.problem }), posted };
     });
@@ -111,6 +112,16 @@ async function claimed(draft: ReadyDraft, input: RunInput, deps: RunDeps, work: 
   } finally {
     await claim.release();
   }
+}
+
+/** Posts the result; the draft is judged over every configured platform, whatever this run narrowed to. */
+async function post(report: RunReport, draft: ReadyDraft, input: RunInput, deps: RunDeps): Promise<PostOutcome> {
+  const draftPlatforms = expectedAssets(input.config.release, input.tag, [...input.config.platforms.keys()]);
+  const posted = await postResults(deps.github, { report, tested: draft.release, statusContext: input.config.statusContext, expected: input.platforms, draftPlatforms });
+  if (posted.lostRows.length > 0) {
+    deps.onEvent({ kind: 'warning', message: `another run kept overwriting the draft's section: the rows of ${posted.lostRows.join(', ')} are not in it (see report.md); run again` });
+  }
+  return posted;
 }
 
 function runUrlOf(input: RunInput): { runUrl?: string } {

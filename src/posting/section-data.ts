@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RunReport } from '../domain/report.ts';
+import { digestsOfRows, loadRow, rowsFromReport, storeRow, storedRowSchema, type PlatformRow } from './platform-rows.ts';
 
 /**
  * What the release-body section says was tested, as JSON in an HTML comment, so `smoke watch`
@@ -20,14 +21,23 @@ const sectionDataSchema = z.object({
    * knows the run was killed. Optional, so schema 1 sections without it still read.
    */
   runner: z.object({ hostname: z.string(), pid: z.number().int() }).optional(),
+  /**
+   * Each platform's latest result, from this run or an earlier one for the same commit: what
+   * the gate and the status judge. Optional, so sections written before rows still read.
+   */
+  platforms: z.array(storedRowSchema).optional(),
 });
 
-export type SectionData = z.infer<typeof sectionDataSchema>;
+type StoredSectionData = z.infer<typeof sectionDataSchema>;
+
+/** The section's data, its rows complete (the stored form leaves out what the section says once). */
+export type SectionData = Omit<StoredSectionData, 'platforms'> & { platforms?: PlatformRow[] };
 
 export const DATA_PREFIX = '<!-- smoke-test:data ';
 const DATA_SUFFIX = ' -->';
 
-export function sectionDataFromReport(report: RunReport): SectionData {
+/** `rows`: this run's rows merged with the earlier ones kept (see `mergeRows`); this run's alone by default. */
+export function sectionDataFromReport(report: RunReport, rows: readonly PlatformRow[] = rowsFromReport(report)): SectionData {
   return {
     schema: 1,
     runId: report.runId,
@@ -35,9 +45,10 @@ export function sectionDataFromReport(report: RunReport): SectionData {
     verdict: report.verdict,
     tag: report.tag,
     commit: report.commit,
-    assetDigests: report.assetDigests,
+    assetDigests: { ...digestsOfRows(rows), ...report.assetDigests },
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
+    platforms: [...rows],
   };
 }
 
@@ -46,7 +57,9 @@ export function sectionDataFromReport(report: RunReport): SectionData {
  * the comment (`-->`, `--!>`) or open a marker (`<!--`); JSON.parse restores them.
  */
 export function renderSectionData(data: SectionData): string {
-  const json = JSON.stringify(data).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const { platforms, ...rest } = data;
+  const stored: StoredSectionData = platforms ? { ...rest, platforms: platforms.map((r) => storeRow(r, data)) } : rest;
+  const json = JSON.stringify(stored).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${DATA_PREFIX}${json}${DATA_SUFFIX}`;
 }
 
@@ -76,5 +89,7 @@ export function parseSectionData(section: string): SectionData | null {
     return null; // a hand-edited or truncated comment reads as "no data", never as a pass
   }
   const parsed = sectionDataSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  const { platforms, ...rest } = parsed.data;
+  return platforms ? { ...rest, platforms: platforms.map((r) => loadRow(r, rest)) } : rest;
 }

@@ -35,8 +35,12 @@ describe('two runs for one draft at once', () => {
     expect(body.match(/<!-- smoke-test:begin -->/g)).toHaveLength(1);
     expect(body.match(/<!-- smoke-test:end -->/g)).toHaveLength(1);
     expect(sectionData(sb)).toMatchObject({ state: 'done', verdict: 'pass', runId: report.runId });
-    // The refused run posted nothing: one pending and one success, both from the run that tested.
-    expect(sb.fake.statuses(sb.commit).map((s) => s.state)).toEqual(['success', 'pending']);
+    // The refused run posted nothing: two statuses, both from the run that tested. It tested one
+    // platform of the draft's four, so its result is `pending`, naming the untested three.
+    expect(sb.fake.statuses(sb.commit).map((s) => [s.state, s.description])).toEqual([
+      ['pending', '1/4 platforms passed; untested: linux/arm64, windows/amd64, darwin/arm64'],
+      ['pending', 'testing 1 platform'],
+    ]);
     expect(entries(join(world.dir, 'work'))).toEqual([]);
     for (const sshd of sb.hosts.values()) expect(standInProcesses(sshd.pid)).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import type { RunReport } from '../../domain/report.ts';
 import { renderSectionData, sectionDataFromReport, type SectionData } from '../../posting/section-data.ts';
+import { rowAsResult, rowsFromReport, type PlatformRow } from '../../posting/platform-rows.ts';
 import { missingPlatforms } from '../../domain/verdict-rules.ts';
 import { UNLIMITED, renderDetails, type DetailLimits } from './details.ts';
 import { codeIfHex, escapeInline } from './escape.ts';
@@ -10,6 +11,16 @@ import { statusLabel } from '../status-label.ts';
 export interface MarkdownOptions {
   /** Platforms the run should have covered; those without a result show as untested rows. */
   expected?: readonly string[];
+}
+
+export interface SectionOptions extends MarkdownOptions {
+  budget: number;
+  /** Every platform's latest row, this run's merged with earlier runs' (see `mergeRows`); this run's alone by default. */
+  rows?: readonly PlatformRow[];
+  /** Platform to why its kept row no longer speaks for the draft (its asset changed). */
+  stale?: ReadonlyMap<string, string>;
+  /** What the draft's gate says over every row (`judgeDraft`), shown when rows come from more than this run. */
+  gate?: { state: string; description: string };
 }
 
 /** report.md: the whole report, nothing shortened. */
@@ -43,12 +54,15 @@ function shapes(budget: number): Shape[] {
  * data comment (what `gate` and `watch` read) is in every form, so the result can exceed the
  * budget only when that comment and one line do.
  */
-export function renderBodySection(report: RunReport, opts: MarkdownOptions & { budget: number }): string {
-  const data = renderSectionData(sectionDataFromReport(report));
+export function renderBodySection(report: RunReport, opts: SectionOptions): string {
+  const rows = opts.rows ?? rowsFromReport(report);
+  const data = renderSectionData(sectionDataFromReport(report, rows));
   const heading = `${data}\n### Smoke test`;
+  const shown = withKeptRows(report, rows, opts.expected ?? []);
+  const kept = renderKeptRows(report, rows, opts);
   const forms = [
-    ...shapes(opts.budget).map((shape) => () => renderParts(report, opts, shape, heading)),
-    () => renderCompact(report, opts, heading),
+    ...shapes(opts.budget).map((shape) => () => renderParts(shown, opts, shape, heading, kept)),
+    () => renderCompact(shown, opts, heading, kept),
     () => `${data}\n${renderVerdictLine(report)}`,
   ];
   let rendered = '';
@@ -59,15 +73,38 @@ export function renderBodySection(report: RunReport, opts: MarkdownOptions & { b
   return rendered;
 }
 
+/** The report with the earlier runs' rows beside this run's, in the configured platforms' order. */
+function withKeptRows(report: RunReport, rows: readonly PlatformRow[], expected: readonly string[]): RunReport {
+  const earlier = rows.filter((r) => r.runId !== report.runId && !report.platforms.some((p) => p.platform === r.platform));
+  if (earlier.length === 0) return report;
+  const rank = (id: string) => (expected.includes(id) ? expected.indexOf(id) : expected.length);
+  const platforms = [...report.platforms, ...earlier.map((r) => rowAsResult(r, report.plan ?? []))].sort((a, b) => rank(a.platform) - rank(b.platform));
+  return { ...report, platforms };
+}
+
+/** Which rows come from earlier runs, and which of them are stale: null when all are this run's. */
+function renderKeptRows(report: RunReport, rows: readonly PlatformRow[], opts: SectionOptions): string | null {
+  const earlier = rows.filter((r) => r.runId !== report.runId);
+  const gate = opts.gate ? `Draft gate: **${escapeInline(opts.gate.state)}** · ${escapeInline(opts.gate.description)}` : null;
+  if (earlier.length === 0) return gate;
+  const stale = opts.stale ?? new Map<string, string>();
+  const lines = earlier.map((r) => {
+    const why = stale.get(r.platform);
+    const from = `${escapeInline(r.platform)}: ${statusLabel(r.verdict)} from run ${escapeInline(r.runId)} (finished ${escapeInline(r.finishedAt)})`;
+    return why ? `- ⚠️ **stale** ${from}: ${escapeInline(why)}` : `- ${from}`;
+  });
+  return [...(gate ? [gate, ''] : []), 'Kept from earlier runs for this commit:', ...lines].join('\n');
+}
+
 /** The matrix as one line per platform: its verdict and the checks that did not pass. */
-function renderCompact(report: RunReport, opts: MarkdownOptions, heading: string): string {
+function renderCompact(report: RunReport, opts: MarkdownOptions, heading: string, kept: string | null): string {
   const missing = missingPlatforms(report.platforms, opts.expected ?? []);
   const lines = report.platforms.map((p) => {
     const notPassed = p.checks.filter((c) => c.status !== 'pass').map((c) => `${escapeInline(c.name)} ${statusLabel(c.status)}`);
     return `- ${escapeInline(p.platform)}: ${statusLabel(p.verdict)}${notPassed.length > 0 ? ` (${notPassed.join(', ')})` : ''}`;
   });
   for (const id of missing) lines.push(`- ${escapeInline(id)}: ${statusLabel('error')} (not tested)`);
-  const parts = [heading, renderSummary(report), renderStale(report), lines.join('\n'), renderInsecureHosts(report), SHORTENED_NOTE];
+  const parts = [heading, renderSummary(report), renderStale(report), lines.join('\n'), kept, renderInsecureHosts(report), SHORTENED_NOTE];
   return parts.filter((p): p is string => p !== null).join('\n\n');
 }
 
@@ -91,13 +128,14 @@ export function renderRunningSection(data: SectionData & { state: 'running' }): 
   ].join('\n');
 }
 
-function renderParts(report: RunReport, opts: MarkdownOptions, shape: Shape, heading: string): string {
+function renderParts(report: RunReport, opts: MarkdownOptions, shape: Shape, heading: string, kept: string | null = null): string {
   const missing = missingPlatforms(report.platforms, opts.expected ?? []);
   const parts: (string | null)[] = [
     heading,
     renderSummary(report),
     renderStale(report),
     renderMatrix(report.platforms, { ...(report.plan ? { plan: report.plan } : {}), missing }),
+    kept,
     renderInsecureHosts(report),
     renderDigests(report, shape.fullDigests),
   ];

@@ -45,7 +45,7 @@ export interface UploadOptions {
 export interface Remote {
   readonly host: HostConfig;
   /**
-   * True when the host key was not checked (`hostKey: insecure`), so reports can say so.
+   * True when the host key was not checked (`insecureAcceptAnyHostKey: true`), so reports can say so.
    * Optional so test fakes need not set it; the SSH adapter always does.
    */
   readonly insecureHostKey?: boolean;

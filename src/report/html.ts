@@ -1,8 +1,9 @@
 import type { RunReport } from '../domain/report.ts';
-import type { CheckResult, PlatformResult } from '../domain/verdict.ts';
+import type { CheckName, CheckResult, PlatformResult } from '../domain/verdict.ts';
 import { checkColumns, findCheck } from './check-columns.ts';
 import { escapeHtml } from './html-escape.ts';
 import { NOT_RUN, statusLabel } from './status-label.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 /**
  * report.html: one self-contained file. A CSP forbids scripts and any fetch, styles are
@@ -23,7 +24,7 @@ export function toReportHtml(report: RunReport): string {
 <body>
 <h1>${title}</h1>
 ${summary(report)}
-${matrix(report.platforms)}
+${matrix(report.platforms, report.plan ?? [])}
 ${report.platforms.map(platformDetails).join('\n')}
 </body>
 </html>
@@ -57,8 +58,8 @@ function summary(report: RunReport): string {
   return `<ul>\n${items.join('\n')}\n</ul>`;
 }
 
-function matrix(platforms: readonly PlatformResult[]): string {
-  const columns = checkColumns(platforms);
+function matrix(platforms: readonly PlatformResult[], plan: readonly CheckName[]): string {
+  const columns = checkColumns(plan, platforms);
   const head = ['Platform', 'Host', 'Verdict', ...columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const rows = platforms.map((p, row) => {
     const cells = columns.map((name) => {
@@ -82,14 +83,10 @@ function checkDetails(check: CheckResult, id: string): string {
   const open = check.status === 'pass' ? '' : ' open';
   const excerpt = check.excerpt ? `\n<pre>${escapeHtml(check.excerpt)}</pre>` : '';
   return `<details id="${id}"${open}><summary>${escapeHtml(check.name)}: ${statusLabel(check.status)} (${escapeHtml(
-    seconds(check.durationMs),
+    formatDuration(check.durationMs),
   )})</summary>\n<p>${escapeHtml(check.detail)}</p>${excerpt}\n</details>`;
 }
 
 function checkId(row: number, index: number): string {
   return `check-${row}-${index}`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

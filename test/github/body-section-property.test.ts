@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { describe, expect, it } from 'vitest';
-import { SECTION_BEGIN as BEGIN, SECTION_END as END, extractSection, planSectionEdit } from '../../src/github/body-section.ts';
-import { DATA_PREFIX, parseSectionData, renderSectionData } from '../../src/report/section-data.ts';
+import { SECTION_BEGIN as BEGIN, SECTION_END as END, extractSection, planSectionEdit } from '../../src/posting/body-section.ts';
+import { DATA_PREFIX, parseSectionData, renderSectionData } from '../../src/posting/section-data.ts';
 
 /**
  * The round trip over generated bodies: random human text full of our markers (in fences, inline

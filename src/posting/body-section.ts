@@ -11,7 +11,9 @@ export { parseSectionData, type SectionData } from './section-data.ts';
  *
  * Rules (each one keeps human text byte for byte):
  * - The first section of ours is replaced in place; later ones (left by an older bug) are
- *   removed, markers included, and nothing around them.
+ *   removed, markers included, and nothing around them. Where that would let a person's
+ *   quoted example read as ours (it sat in the HTML block an old section of ours ended in), a
+ *   later one is replaced instead, or, failing all, the section goes on top.
  * - With none, the section is appended after the existing text, adding only the line breaks
  *   needed for one blank line between them (none for an empty body). Where the person's text
  *   would swallow it (an unclosed fence or comment at its end), it goes on top instead, followed
@@ -47,20 +49,23 @@ export function planSectionEdit(
 ): SectionEdit {
   const original = body ?? '';
   const max = opts.maxBodyChars ?? MAX_BODY_CHARS;
-  const [first, ...extra] = findSections(original);
-  const kept = first ? withoutSpans(original, first, extra) : { before: original, after: '' };
-  const human = `${kept.before}${kept.after}`;
+  const ours = findSections(original);
+  // Each old section of ours is a place to write in, the others removed: the first, unless
+  // removing another exposes a person's quoted example as a section (it was inside the HTML
+  // block our removed section ended), in which case a later one keeps the text as it was read.
+  const inPlace = ours.map((_, keep) => keepOne(original, ours, keep));
+  const human = inPlace[0] ? `${inPlace[0].before}${inPlace[0].after}` : original;
   // Follow the human text's line endings, not our old section's.
   const eol = human.includes('\r\n') ? '\r\n' : '\n';
-  const places: Place[] = [first ? kept : appendPoint(original, eol), onTop(human, eol)];
-  const removedDuplicates = first ? extra.length : 0;
+  const places: Place[] = [...(inPlace.length > 0 ? inPlace : [appendPoint(original, eol)]), onTop(human, eol)];
+  const removedDuplicates = Math.max(0, ours.length - 1);
   for (const place of places) {
     const next = fitSection(place, section, eol, max);
     if (next === null) return { body: human, outcome: 'over-limit', removedDuplicates };
     // Read back as CommonMark reads it: exactly our section, from our begin to our end marker.
     const found = findSections(next);
     if (found.length === 1 && found[0]!.start === place.before.length && found[0]!.end === next.length - place.after.length) {
-      return { body: next, outcome: first ? 'replaced' : 'appended', removedDuplicates };
+      return { body: next, outcome: ours.length > 0 ? 'replaced' : 'appended', removedDuplicates };
     }
   }
   return { body: original, outcome: 'unplaceable', removedDuplicates: 0 };
@@ -106,14 +111,19 @@ export function extractSection(body: string | null): string | null {
   return inner.replace(/^\r?\n/, '').replace(/\r?\n$/, '');
 }
 
-function withoutSpans(body: string, first: SectionSpan, extra: readonly SectionSpan[]): { before: string; after: string } {
-  let after = '';
-  let cursor = first.end;
-  for (const span of extra) {
-    after += body.slice(cursor, span.start);
-    cursor = span.end;
-  }
-  return { before: body.slice(0, first.start), after: after + body.slice(cursor) };
+/** The body around `spans[keep]`, every other span cut out (spans in order, not overlapping). */
+function keepOne(body: string, spans: readonly SectionSpan[], keep: number): Place {
+  const cut = (from: number, to: number, between: readonly SectionSpan[]): string => {
+    let text = '';
+    let cursor = from;
+    for (const span of between) {
+      text += body.slice(cursor, span.start);
+      cursor = span.end;
+    }
+    return text + body.slice(cursor, to);
+  };
+  const kept = spans[keep]!;
+  return { before: cut(0, kept.start, spans.slice(0, keep)), after: cut(kept.end, body.length, spans.slice(keep + 1)) };
 }
 
 /** Where a new section goes: after the human text, with just enough line breaks for one blank line. */

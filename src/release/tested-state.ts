@@ -1,4 +1,4 @@
-import type { Release } from '../github/types.ts';
+import type { Release } from '../domain/github-types.ts';
 import type { SectionData } from '../posting/section-data.ts';
 
 /** What the draft's body says about its last test, compared with the draft as it is now. */

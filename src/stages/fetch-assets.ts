@@ -12,7 +12,7 @@ import type { DraftMatch, PlatformAsset } from '../release/match-draft.ts';
 import { checksumsCoverage } from '../release/match-draft.ts';
 import { MAX_CHECKSUMS_BYTES, parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
 import { formatSize } from '../domain/format-size.ts';
-import { sweepStalePartials } from './sweep-stale-partials.ts';
+import { sweepStalePartials } from '../cache/sweep-stale-partials.ts';
 import { inspectArchiveStream, type InspectInput, type Inspection } from './inspect-archive.ts';
 
 export interface FetchAssetsInput {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { sweepStalePartials } from '../../src/stages/sweep-stale-partials.ts';
+import { sweepStalePartials } from '../../src/cache/sweep-stale-partials.ts';
 
 const cache = mkdtempSync(join(tmpdir(), 'smoke-sweep-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));

@@ -106,6 +106,21 @@ function without(body: string, spans: readonly { start: number; end: number }[])
 }
 
 describe('the body round trip, against micromark', () => {
+  it('keeps a quoted example hidden when the duplicate of ours that hid it is removed (found by the property below)', () => {
+    // Our old section ends in an HTML block (`</details>`) that runs on, without a blank line, over
+    // the person's quoted example; removing that section would let the example read as ours.
+    const ourOld = block(section('old-run', '<details>\n<summary>x</summary>\n\n</details>'));
+    const body = `${quotedSection}\n-->\n\ntext\n\n${ourOld}\n<!-- an example:\n${BEGIN}\n${quotedSection}\n-->`;
+    expect(sectionsByMicromark(body)).toHaveLength(2);
+    // As the full render does, the new section ends in a details block too, and hides it again.
+    const fresh = section('new-run', '**pass**\n\n<details>\n<summary>s</summary>\n\n</details>');
+    const edit = planSectionEdit(body, fresh);
+    expect(edit.outcome).toBe('replaced');
+    const after = sectionsByMicromark(edit.body);
+    expect(after).toHaveLength(1);
+    expect(without(edit.body, after)).toBe(without(body, sectionsByMicromark(body)));
+  });
+
   it('writes exactly one section where micromark sees it, and every other byte is the person’s', () => {
     const fresh = section('new-run', '### Smoke test\n\n**pass** · run new-run\n\n<details>\n<summary>s</summary>\n\n```text\nlog\n```\n\n</details>');
     fc.assert(
@@ -119,10 +134,14 @@ describe('the body round trip, against micromark', () => {
         expect(parseSectionData(edit.body.slice(ours.start, ours.end).split(/\r?\n/)[1] ?? '')?.runId).toBe('new-run');
         const human = without(edit.body, [ours]);
         if (before.length > 0) {
-          // Replaced where micromark saw the first one; the others (duplicates of ours) removed.
+          // Replaced where micromark saw one of ours (the first, unless removing another would
+          // expose a quoted example as a section), else on top; the others (duplicates) removed.
           expect(edit.outcome).toBe('replaced');
-          expect(ours.start).toBe(before[0]!.start);
-          expect(human).toBe(without(body, before));
+          const oldPlaces = ['', ...before.map((b, k) => without(body.slice(0, b.start), before.slice(0, k)))];
+          expect(oldPlaces).toContain(edit.body.slice(0, ours.start));
+          // On top, one blank line (in the body's line ending) parts ours from the person's text.
+          const onTop = ours.start === 0 && before[0]!.start !== 0;
+          expect(onTop ? human.replace(/^(\r?\n){2}/, '') : human).toBe(without(body, before));
         } else {
           expect(edit.outcome).toBe('appended');
           // After the person's text with only line breaks added, or on top when that text would swallow it.

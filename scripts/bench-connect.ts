@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { posixShell } from '../src/shells/posix.ts';
 import { randomFile } from './bench/throughput.ts';
-import type { HostConfig } from '../src/config/types.ts';
+import type { SshHostConfig as HostConfig } from '../src/config/types.ts';
 import { connectHost } from '../src/hosts/connect-host.ts';
 import { startSshd } from '../src/sandbox/sshd.ts';
 import { createTestNetwork } from '../test/support/netns.ts';

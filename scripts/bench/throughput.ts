@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
+import { sshHost } from '../../src/config/ssh-host.ts';
 import { posixShell } from '../../src/shells/posix.ts';
 import type { SshdHandle } from '../../src/sandbox/sshd.ts';
 import { MiB } from './world.ts';
@@ -85,5 +86,5 @@ async function hostFor(sshd: SshdHandle, dir: string) {
   const file = join(dir, 'throughput-hosts.yaml');
   const host = { name: 'bench', platform: 'linux/amd64', address: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, hostKey: sshd.hostKeyLine, shell: 'posix', workdir: dir };
   await writeFile(file, stringify({ repo: 'ephpm/ephemerd', platforms: { 'linux/amd64': {} }, hosts: [host] }));
-  return (await loadConfig(file, {})).hosts[0]!;
+  return sshHost((await loadConfig(file, {})).hosts[0]);
 }

@@ -4,7 +4,7 @@ import { formatSize } from '../domain/format-size.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';
-import { connectHost } from '../hosts/connect-host.ts';
+import { openRemote } from '../hosts/open-remote.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { plainTable } from '../report/plain-table.ts';
 import { shellFor } from '../shells/shell-for.ts';
@@ -42,7 +42,7 @@ export async function hostsCheckCommand(options: HostsCheckOptions, io: CliIo): 
 async function checkOneHost(host: HostConfig, onEvent: EventSink): Promise<HostSurvey> {
   let remote: Remote;
   try {
-    remote = await connectHost(host, { onEvent });
+    remote = await openRemote(host, { onEvent });
   } catch (error) {
     if (error instanceof HostError) return unreachableHost(host, error);
     throw error;

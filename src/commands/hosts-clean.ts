@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';
-import { connectHost } from '../hosts/connect-host.ts';
+import { openRemote } from '../hosts/open-remote.ts';
 import type { StopReport } from '../shells/shell.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import { withoutHostPrefix } from '../hosts-command/survey-host.ts';
@@ -39,7 +39,7 @@ export async function hostsCleanCommand(options: HostsCleanOptions, io: CliIo): 
 
 async function cleanOneHost(host: HostConfig, onEvent: EventSink): Promise<HostOutcome> {
   try {
-    const remote = await connectHost(host, { onEvent });
+    const remote = await openRemote(host, { onEvent });
     try {
       return { host: host.name, report: await cleanLeftovers(remote, shellFor(host)) };
     } finally {

@@ -4,7 +4,7 @@ import type { SmokeConfig } from '../config/types.ts';
 import type { EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import type { GitHub } from '../github/github.ts';
-import { connectHost } from '../hosts/connect-host.ts';
+import { openRemote } from '../hosts/open-remote.ts';
 import type { RunDeps, RunInput } from '../pipeline/run.ts';
 import { newRunId } from '../pipeline/run-id.ts';
 import { actionsRunUrl, cacheDir } from './context.ts';
@@ -35,5 +35,5 @@ export function runInputFor(tag: string, config: SmokeConfig, platforms: Platfor
 
 /** The real adapters: SSH to the configured hosts, the wall clock; `signal` cancels the run. */
 export function runDepsFor(github: GitHub, onEvent: EventSink, signal?: AbortSignal): RunDeps {
-  return { github, connect: (host) => connectHost(host, { onEvent }), onEvent, now: () => new Date(), ...(signal ? { signal } : {}) };
+  return { github, connect: (host) => openRemote(host, { onEvent }), onEvent, now: () => new Date(), ...(signal ? { signal } : {}) };
 }

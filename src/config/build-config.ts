@@ -23,7 +23,7 @@ export interface BuildContext {
   expected: readonly PlatformId[];
   locate: Locate;
   /** Each host's SSH settings with ssh_config and ssh's defaults applied, in hosts order. */
-  ssh: readonly ResolvedSshHost[];
+  ssh: readonly (ResolvedSshHost | null)[];
 }
 
 /** Fills in defaults and merges layers. Expects a config that passed every check. */
@@ -39,11 +39,12 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext): SmokeConfig {
     const platform = host.platform as PlatformId;
     const shell = host.shell ?? (platform.startsWith('windows/') ? 'powershell' : 'posix');
     const where = ctx.locate(['hosts', i]);
+    const ssh = ctx.ssh[i];
+    const reach = ssh ? { ...ssh.endpoint, ...(ssh.jumps.length > 0 ? { jumps: ssh.jumps } : {}) } : { transport: 'local' as const };
     return {
       name: host.name,
       platform,
-      ...ctx.ssh[i]!.endpoint,
-      ...(ctx.ssh[i]!.jumps.length > 0 ? { jumps: ctx.ssh[i]!.jumps } : {}),
+      ...reach,
       shell,
       ...(host.workdir === undefined ? {} : { workdir: host.workdir }),
       sudo: host.sudo ?? false,

@@ -13,7 +13,8 @@ export interface ResolvedSshHost {
   jumps: JumpHost[];
 }
 
-export type SshHostsResolution = { ok: true; hosts: ResolvedSshHost[] } | { ok: false; problems: Problem[] };
+/** In hosts order; null for a `transport: local` host, which has no SSH settings. */
+export type SshHostsResolution = { ok: true; hosts: (ResolvedSshHost | null)[] } | { ok: false; problems: Problem[] };
 
 /**
  * Every host's and jump host's address, port, user, keys and host-key policy, with
@@ -35,10 +36,14 @@ export async function resolveSshHosts(raw: RawConfig, configDir: string, env: No
   };
 
   const problems: Problem[] = [];
-  const hosts: ResolvedSshHost[] = [];
+  const hosts: (ResolvedSshHost | null)[] = [];
   for (const [i, host] of raw.hosts.entries()) {
+    if (host.transport === 'local' || host.address === undefined) {
+      hosts.push(null); // checkHosts has already refused an SSH host without an address
+      continue;
+    }
     const who = `host ${host.name}`;
-    const own = await resolveEndpoint(host, who, ctx);
+    const own = await resolveEndpoint({ ...host, address: host.address }, who, ctx);
     if (!own.ok) {
       problems.push(...own.problems.map((p) => ({ path: ['hosts', i, ...(p.key ? [p.key] : [])], message: p.message })));
       continue;

@@ -113,13 +113,22 @@ export const hostSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, ".", "_" and "-"' }),
   platform: text,
   ...endpointKeys,
+  // Required for SSH (the refinement below), absent for transport: local.
+  address: hostAddress.optional(),
   proxyJump: proxyJump.optional(),
+  /** `local`: this machine is the host (a CI runner of the platform), no SSH. */
+  transport: z.enum(['ssh', 'local'], { error: 'expected ssh or local' }).optional(),
   shell: z.enum(['posix', 'powershell'], { error: 'expected posix or powershell' }).optional(),
   workdir: text.optional(),
   sudo: bool.optional(),
   launcher: z.array(text, { error: 'expected a list of strings' }).optional(),
   timeouts: timeoutsSchema.optional(),
   probes: probesSchema.optional(),
+}).refine((host) => host.transport === 'local' || host.address !== undefined, {
+  path: ['address'],
+  message: 'missing required key "address"',
+  // Also when other keys are wrong, so every mistake of the host is reported at once.
+  when: (payload) => typeof payload.value === 'object' && payload.value !== null,
 });
 
 const platformSchema = z.strictObject({ minBinaryBytes: size, probes: probesSchema }).partial().nullable();

@@ -110,16 +110,10 @@ export interface JumpHost extends SshEndpoint {
   name: string;
 }
 
-export interface HostConfig {
+/** What every host has, however smoke reaches it. */
+export interface HostBase {
   name: string;
   platform: PlatformId;
-  address: string;
-  port: number;
-  user: string;
-  auth: HostAuth;
-  hostKey: HostKeyPolicy;
-  /** Jump hosts in order, the first reached directly; none or empty: a direct connection. */
-  jumps?: JumpHost[];
   shell: 'posix' | 'powershell';
   /** Parent of per-run directories; undefined means the host's temp dir. */
   workdir?: string;
@@ -135,6 +129,20 @@ export interface HostConfig {
   timeouts: { connectMs: number; uploadMs: number; commandMs: number };
   source: SourceRef;
 }
+
+/** A test host reached over SSH (`transport: ssh`, the default). */
+export interface SshHostConfig extends HostBase, SshEndpoint {
+  transport?: 'ssh';
+  /** Jump hosts in order, the first reached directly; none or empty: a direct connection. */
+  jumps?: JumpHost[];
+}
+
+/** `transport: local`: the machine running smoke is the host (e.g. a CI runner of that platform). */
+export interface LocalHostConfig extends HostBase {
+  transport: 'local';
+}
+
+export type HostConfig = SshHostConfig | LocalHostConfig;
 
 export interface SmokeConfig {
   /** The file it was read from (absolute). */

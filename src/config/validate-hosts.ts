@@ -6,6 +6,20 @@ import type { RawConfig, RawHost, RawJumpHop } from './schema.ts';
 import type { KeyPath, Locate } from './yaml-locator.ts';
 import { parsePublicKeyLine } from '../domain/public-key.ts';
 
+/** Keys that only mean something for a host reached over SSH. */
+const SSH_ONLY_KEYS = [
+  'address',
+  'port',
+  'user',
+  'identityFile',
+  'agent',
+  'passphraseEnv',
+  'hostKey',
+  'knownHosts',
+  'insecureAcceptAnyHostKey',
+  'proxyJump',
+] as const satisfies readonly (keyof RawHost)[];
+
 /** Rules across hosts and across a host's keys, which the schema alone cannot state. */
 export function validateHosts(raw: RawConfig, expected: readonly PlatformId[], env: NodeJS.ProcessEnv, locate: Locate): Problem[] {
   const problems: Problem[] = [];
@@ -45,7 +59,15 @@ function checkHost(host: RawHost, i: number, expected: readonly PlatformId[], en
   const shell = host.shell ?? (host.platform.startsWith('windows/') ? 'powershell' : 'posix');
   if (host.sudo && shell === 'powershell') at('sudo', `${who}: sudo is for Unix hosts; on Windows log in as an Administrator`);
 
-  problems.push(...endpointProblems(host, ['hosts', i], who, env));
+  if (host.transport === 'local') {
+    for (const key of SSH_ONLY_KEYS.filter((k) => host[k] !== undefined)) {
+      const message = `${who}: ${key} is for SSH hosts; transport: local runs on this machine without SSH (remove ${key})`;
+      problems.push({ path: ['hosts', i, key], at: 'key', message });
+    }
+    return problems;
+  }
+  if (host.address === undefined) return problems; // the schema has said so
+  problems.push(...endpointProblems({ ...host, address: host.address }, ['hosts', i], who, env));
   host.proxyJump?.forEach((hop, j) => {
     problems.push(...endpointProblems(hop, ['hosts', i, 'proxyJump', j], `${who}, jump host ${hopName(hop)}`, env));
   });

@@ -16,7 +16,8 @@ export interface HostSurvey {
   reported?: string;
   freeBytes?: number;
   sudo: 'works' | 'fails' | 'not asked' | 'unknown';
-  hostKey: 'verified' | 'INSECURE' | 'unknown';
+  /** `local`: a `transport: local` host, reached without SSH. */
+  hostKey: 'verified' | 'INSECURE' | 'unknown' | 'local';
   usable: boolean;
   /** Why the host cannot be used; empty when usable. */
   problems: string[];
@@ -60,7 +61,7 @@ export function judgeHost(
   }
   const workdir = host.workdir ?? 'the temp dir';
   if (facts.workdir === 'missing') problems.push(`workdir ${workdir} does not exist`);
-  if (facts.workdir === 'read-only') problems.push(`workdir ${workdir} is not writable by ${host.user}`);
+  if (facts.workdir === 'read-only') problems.push(`workdir ${workdir} is not writable by ${host.transport === 'local' ? 'the user running smoke' : host.user}`);
   if (context.sudo && !context.sudo.works) problems.push(`sudo -n fails: ${context.sudo.why}`);
   return {
     host: host.name,
@@ -68,7 +69,7 @@ export function judgeHost(
     reported,
     ...(facts.freeBytes === undefined ? {} : { freeBytes: facts.freeBytes }),
     sudo: context.sudo === undefined ? 'not asked' : context.sudo.works ? 'works' : 'fails',
-    hostKey: context.insecureHostKey ? 'INSECURE' : 'verified',
+    hostKey: host.transport === 'local' ? 'local' : context.insecureHostKey ? 'INSECURE' : 'verified',
     usable: problems.length === 0,
     problems,
     notes,
@@ -80,12 +81,12 @@ export function judgeHost(
  * is set when the connection (and so the host-key check) succeeded before the error.
  */
 export function unreachableHost(host: HostConfig, error: HostError, connected?: { insecureHostKey: boolean }): HostSurvey {
-  const insecure = connected ? connected.insecureHostKey : host.hostKey.kind === 'insecure';
+  const insecure = connected ? connected.insecureHostKey : host.transport !== 'local' && host.hostKey.kind === 'insecure';
   return {
     host: host.name,
     platform: host.platform,
     sudo: host.sudo ? 'unknown' : 'not asked',
-    hostKey: insecure ? 'INSECURE' : connected ? 'verified' : 'unknown',
+    hostKey: host.transport === 'local' ? 'local' : insecure ? 'INSECURE' : connected ? 'verified' : 'unknown',
     usable: false,
     problems: [withoutHostPrefix(error.message, host.name)],
     notes: [],

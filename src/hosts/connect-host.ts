@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import ssh2, { type Client as SshClient } from 'ssh2';
-import type { HostConfig, SshEndpoint } from '../config/types.ts';
+import type { SshEndpoint, SshHostConfig } from '../config/types.ts';
 import { ignoreEvents, type EventSink } from '../domain/events.ts';
 import { formatDuration } from '../domain/format-duration.ts';
 import { connectError } from './connect-error.ts';
@@ -31,7 +31,7 @@ interface Hop {
  * hosts, as ssh's ProxyJump: each hop is reached through a forwarded channel of the one
  * before it, and every hop's own host key is checked.
  */
-export async function connectHost(host: HostConfig, options: ConnectOptions = {}): Promise<Remote> {
+export async function connectHost(host: SshHostConfig, options: ConnectOptions = {}): Promise<Remote> {
   const onEvent = options.onEvent ?? ignoreEvents;
   const hops: Hop[] = [
     ...(host.jumps ?? []).map((jump) => ({ endpoint: jump, label: hopLabel(host.name, jump.name, onEvent) })),

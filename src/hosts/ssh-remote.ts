@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Client, SFTPWrapper } from 'ssh2';
-import type { HostConfig } from '../config/types.ts';
+import type { SshHostConfig } from '../config/types.ts';
 import { errorText, HostError } from '../domain/errors.ts';
 import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
 import { execPut } from './exec-put.ts';
@@ -21,7 +21,7 @@ export class SshRemote implements Remote {
   private readonly steps = new StepTracker();
 
   constructor(
-    readonly host: HostConfig,
+    readonly host: SshHostConfig,
     private readonly client: Client,
     readonly insecureHostKey: boolean,
   ) {

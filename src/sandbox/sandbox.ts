@@ -28,6 +28,11 @@ export interface SandboxOptions {
   /** The push token the fake accepts and `env` carries (default SANDBOX_TOKEN); tests scan for it. */
   token?: string;
   /**
+   * `local`: the hosts are `transport: local` (this machine, no sshd), as a CI runner is its own
+   * host; `hosts` is then empty. Default `ssh`: one sshd per platform.
+   */
+  transport?: 'ssh' | 'local';
+  /**
    * windows/amd64's host: `powershell` (default), a real sshd whose commands run in PowerShell
    * (powershell-host.ts), or `posix` like the others, for tests about POSIX mechanics.
    */
@@ -38,6 +43,7 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   fake: FakeGitHub;
+  /** Each platform's sshd; empty with `transport: local`. */
   hosts: Map<PlatformId, SshdHandle>;
   release: FixtureRelease;
   releaseId: number;
@@ -79,7 +85,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const hosts = new Map<PlatformId, SshdHandle>();
     const powerShellOn = (platform: PlatformId) => platform.startsWith('windows/') && (options.windowsShell ?? 'powershell') === 'powershell';
-    for (const platform of EPHEMERD_PLATFORMS) {
+    for (const platform of options.transport === 'local' ? [] : EPHEMERD_PLATFORMS) {
       // The stand-in's pretend service manager keeps its state in the sandbox, not in root's home.
       const sshdOptions = { sharePidNamespace: options.sharePidNamespace ?? false };
       const sshd = powerShellOn(platform)
@@ -90,12 +96,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     const configPath = join(options.dir, 'hosts.yaml');
     await mkdir(join(options.dir, 'work'), { recursive: true });
-    const standIns = [...hosts].map(([platform, sshd]) => ({
-      name: `sandbox-${platform.replace('/', '-')}`,
-      platform,
-      sshd,
-      shell: powerShellOn(platform) ? ('powershell' as const) : ('posix' as const),
-    }));
+    // Local hosts are this Linux machine, whatever platform they stand for: POSIX all of them.
+    const standIns: StandInHost[] =
+      options.transport === 'local'
+        ? EPHEMERD_PLATFORMS.map((platform) => ({ name: `sandbox-${platform.replace('/', '-')}`, platform }))
+        : [...hosts].map(([platform, sshd]) => ({
+            name: `sandbox-${platform.replace('/', '-')}`,
+            platform,
+            sshd,
+            shell: powerShellOn(platform) ? ('powershell' as const) : ('posix' as const),
+          }));
     await writeFile(configPath, standInConfigYaml({ hosts: standIns, workdir: join(options.dir, 'work'), probes: options.probes ?? {} }));
     return {
       fake,
@@ -136,7 +146,8 @@ const POWERSHELL_BOOT_SECONDS = 90;
 export interface StandInHost {
   name: string;
   platform: PlatformId;
-  sshd: SshdHandle;
+  /** Absent: a `transport: local` host, this machine without SSH. */
+  sshd?: SshdHandle;
   /** Default posix: this Linux machine, whatever platform it stands for. */
   shell?: 'posix' | 'powershell';
 }
@@ -179,11 +190,9 @@ export function standInConfigYaml(input: StandInConfig): string {
     hosts: input.hosts.map(({ name, platform, sshd, shell }) => ({
       name,
       platform,
-      address: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.clientKeyPath,
-      hostKey: sshd.hostKeyLine,
+      ...(sshd
+        ? { address: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, hostKey: sshd.hostKeyLine }
+        : { transport: 'local' }),
       // A Linux machine, whatever platform it stands for; the PowerShell host speaks PowerShell.
       shell: shell ?? 'posix',
       workdir: standInWorkdir(input.workdir, name),

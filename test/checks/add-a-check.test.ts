@@ -8,7 +8,7 @@ import { PLAN } from '../../src/checks/plan.ts';
 import { commandContext } from '../../src/commands/context.ts';
 import type { RunEvent } from '../../src/domain/events.ts';
 import { checkResult } from '../../src/domain/verdict.ts';
-import { connectHost } from '../../src/hosts/connect-host.ts';
+import { openRemote } from '../../src/hosts/open-remote.ts';
 import { runSmoke, type RunOutcome } from '../../src/pipeline/run.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { entries } from '../faults/fault-world.ts';
@@ -56,7 +56,7 @@ async function run(plan: readonly PlanItem[], reports: string): Promise<{ outcom
   const { config, github } = await commandContext({ config: sb.configPath }, { stdout: process.stdout, stderr: process.stderr, env: sb.env });
   const outcome = await runSmoke(
     { tag: 'v0.0.1', runId: `add-${reports}`, config, platforms: ['linux/amd64'], reportsDir: join(dir, reports), cacheDir: join(dir, 'cache'), post: false, keepOnFailure: false, plan },
-    { github, connect: (host) => connectHost(host), onEvent: (e) => events.push(e), now: () => new Date() },
+    { github, connect: (host) => openRemote(host), onEvent: (e) => events.push(e), now: () => new Date() },
   );
   return { outcome, events };
 }

@@ -1,9 +1,10 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
+import { sshHost } from '../../src/config/ssh-host.ts';
 
 // The repository's hosts.yaml is documentation: load it so it never drifts from the loader.
 const EXAMPLE = fileURLToPath(new URL('../../hosts.yaml', import.meta.url));
@@ -26,9 +27,9 @@ it('loads the example hosts.yaml: ephemerd four platforms, failover, pinned and 
   expect(config.repo).toBe('ephpm/ephemerd');
   expect([...config.platforms.keys()]).toEqual(['linux/amd64', 'linux/arm64', 'windows/amd64', 'darwin/arm64']);
   expect(config.hosts.filter((h) => h.platform === 'linux/amd64').map((h) => h.name)).toEqual(['lin-amd64-1', 'lin-amd64-2']);
-  expect(config.hosts.every((h) => h.auth.kind === 'key' && h.auth.identityFile === join(home, '.ssh', 'smoke_ed25519'))).toBe(true);
-  expect(config.hosts.map((h) => h.hostKey.kind)).toEqual(['knownHosts', 'knownHosts', 'pinned', 'knownHosts', 'knownHosts']);
-  for (const host of config.hosts) {
+  expect(config.hosts.map(sshHost).every((h) => h.auth.kind === 'key' && h.auth.identityFile === join(home, '.ssh', 'smoke_ed25519'))).toBe(true);
+  expect(config.hosts.map(sshHost).map((h) => h.hostKey.kind)).toEqual(['knownHosts', 'knownHosts', 'pinned', 'knownHosts', 'knownHosts']);
+  for (const host of config.hosts.map(sshHost)) {
     expect(host.shell).toBe(host.platform === 'windows/amd64' ? 'powershell' : 'posix');
     // Every address is from the documentation ranges: the example must never name a real machine.
     expect(host.address).toMatch(/^(192\.0\.2|198\.51\.100)\.\d+$/);
@@ -39,7 +40,7 @@ it('loads the example hosts.yaml: ephemerd four platforms, failover, pinned and 
   const mac = config.hosts.find((h) => h.platform === 'darwin/arm64');
   expect(mac?.probes.extra.map((p) => p.name)).toEqual(['doctor']);
   expect(mac?.probes.extra[0]?.command).toBe('{binary} doctor --check');
-  expect(mac?.jumps).toEqual([
+  expect(sshHost(mac).jumps).toEqual([
     {
       name: 'jump@198.51.100.1',
       address: '198.51.100.1',
@@ -49,4 +50,16 @@ it('loads the example hosts.yaml: ephemerd four platforms, failover, pinned and 
       hostKey: { kind: 'knownHosts', file: join(home, '.ssh', 'known_hosts') },
     },
   ]);
+});
+
+it('the commented transport: local host of the example loads as written once uncommented', async () => {
+  const text = await readFile(EXAMPLE, 'utf8');
+  const start = text.indexOf('  # - name: runner-windows\n');
+  expect(start).toBeGreaterThan(0);
+  const rows = text.slice(start).split('\n');
+  const block = rows.slice(0, rows.findIndex((line) => !line.startsWith('  # '))).map((line) => line.replace(/^  # /, '  '));
+  const file = join(home, 'local.yaml');
+  await writeFile(file, ['platforms:', '  windows/amd64:', 'hosts:', ...block, ''].join('\n'));
+  const config = await loadConfig(file, { HOME: home });
+  expect(config.hosts).toMatchObject([{ name: 'runner-windows', transport: 'local', shell: 'powershell', workdir: 'C:\\smoke' }]);
 });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { defaultProbes, DEFAULT_RELEASE } from '../../src/config/defaults.ts';
 import { goodHost, lines, makeConfigDir, type ConfigDir } from './config-fixture.ts';
+import { sshHost } from '../../src/config/ssh-host.ts';
 
 let tmp: ConfigDir;
 beforeEach(async () => {
@@ -136,7 +137,7 @@ describe('loadConfig on a valid file', () => {
       ),
     );
     const config = await loadConfig(fixed, {});
-    expect(config.hosts.map((h) => [h.name, h.user, h.address])).toEqual([
+    expect(config.hosts.map(sshHost).map((h) => [h.name, h.user, h.address])).toEqual([
       ['a', 'smoke', '192.0.2.1'],
       ['b', 'other', '192.0.2.1'],
     ]);

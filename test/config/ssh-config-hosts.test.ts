@@ -5,6 +5,7 @@ import { parseJumpList, parseJumpSpec } from '../../src/config/jump-spec.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { expandSshTokens } from '../../src/config/ssh-tokens.ts';
 import { configError, lines, makeConfigDir, type ConfigDir } from './config-fixture.ts';
+import { sshHost } from '../../src/config/ssh-host.ts';
 
 // hosts.yaml against an ssh_config and a HOME of the test's own; the machine's ~/.ssh is never read.
 
@@ -83,7 +84,7 @@ describe('a host named by its ~/.ssh/config alias', () => {
     await userFile('config', lines('Host box', '  HostName 192.0.2.1', '  Port 2200', '  User deploy', '  ProxyJump bastion'));
     const config = await load([...head, '    address: box', '    port: 22', '    user: smoke', '    identityFile: key', '    insecureAcceptAnyHostKey: true', '    proxyJump: none']);
     expect(config.hosts[0]).toMatchObject({ address: '192.0.2.1', port: 22, user: 'smoke', auth: { kind: 'key', identityFile: tmp.keyPath }, hostKey: { kind: 'insecure' } });
-    expect(config.hosts[0]?.jumps).toBeUndefined();
+    expect(sshHost(config.hosts[0]).jumps).toBeUndefined();
   });
 
   it('uses the agent first when SSH_AUTH_SOCK is set, then the default keys that exist; the local user by default', async () => {
@@ -97,7 +98,7 @@ describe('a host named by its ~/.ssh/config alias', () => {
     await userFile('config', lines('Host box', '  HostName 192.0.2.1'));
     await tmp.write(lines('Host box', '  HostName 192.0.2.2'), 'my_ssh_config');
     const rows = [...head, '    address: box', '    identityFile: key', '    insecureAcceptAnyHostKey: true'];
-    expect((await load(['sshConfig: my_ssh_config', ...rows])).hosts[0]?.address).toBe('192.0.2.2');
+    expect(sshHost((await load(['sshConfig: my_ssh_config', ...rows])).hosts[0]).address).toBe('192.0.2.2');
     expect(await errorLines(['sshConfig: nope', ...rows])).toEqual([`hosts.yaml:1:12 (sshConfig): sshConfig DIR/nope does not exist`]);
   });
 
@@ -135,7 +136,7 @@ describe('proxyJump in hosts.yaml', () => {
       '        hostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIADm5BODNu8ylom5xx4EvbuwjKjDb5fqSBQegjyakZve',
       '        identityFile: key',
     ]);
-    expect(config.hosts[0]?.jumps?.map((j) => [j.name, j.address, j.port, j.hostKey.kind, j.auth.kind])).toEqual([
+    expect(sshHost(config.hosts[0]).jumps?.map((j) => [j.name, j.address, j.port, j.hostKey.kind, j.auth.kind])).toEqual([
       ['ops@gw1:2222', 'gw1', 2222, 'knownHosts', 'openssh'],
       ['gw2', 'gw2', 22, 'knownHosts', 'openssh'],
       ['192.0.2.3', '192.0.2.3', 22, 'pinned', 'key'],

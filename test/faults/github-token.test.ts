@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostConfig } from '../../src/config/types.ts';
-import { connectHost } from '../../src/hosts/connect-host.ts';
+import { openRemote } from '../../src/hosts/open-remote.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
 import { runCli, type CliRun } from '../support/cli-io.ts';
 import { faultWorld, type FaultWorld } from './fault-world.ts';
@@ -74,7 +74,7 @@ describe('the GitHub token goes nowhere', () => {
     // The pipeline in-process, its SSH wrapped to see every command the hosts get.
     const inProcess = await runInProcess(sb, world.dir, {
       platforms: ['linux/amd64'],
-      connect: async (host: HostConfig) => recording(await connectHost(host), sent),
+      connect: async (host: HostConfig) => recording(await openRemote(host), sent),
     });
     if (inProcess.outcome.kind !== 'tested') throw new Error(`expected a tested run, got ${inProcess.outcome.kind}`);
     expect(inProcess.outcome.report.verdict, JSON.stringify(inProcess.outcome.report.platforms)).toBe('pass');

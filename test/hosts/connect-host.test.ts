@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostConfig } from '../../src/config/types.ts';
+import type { SshHostConfig } from '../../src/config/types.ts';
 import { HostError } from '../../src/domain/errors.ts';
 import type { RunEvent } from '../../src/domain/events.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
@@ -27,7 +27,7 @@ describe('connectHost against a real sshd', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  async function connectsWith(overrides: Partial<HostConfig>, events: RunEvent[] = []) {
+  async function connectsWith(overrides: Partial<SshHostConfig>, events: RunEvent[] = []) {
     const remote = await connectHost(hostConfigFor(sshd, overrides), { onEvent: (e) => events.push(e) });
     try {
       return { insecure: remote.insecureHostKey, whoami: (await remote.exec('id -un', { timeoutMs: 10_000 })).stdout };
@@ -35,7 +35,7 @@ describe('connectHost against a real sshd', () => {
       await remote.close();
     }
   }
-  async function failure(overrides: Partial<HostConfig>, events: RunEvent[] = []): Promise<HostError> {
+  async function failure(overrides: Partial<SshHostConfig>, events: RunEvent[] = []): Promise<HostError> {
     const err = await connectsWith(overrides, events).then(
       () => undefined,
       (e: unknown) => e,

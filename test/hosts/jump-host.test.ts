@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import type { HostConfig } from '../../src/config/types.ts';
+import { sshHost } from '../../src/config/ssh-host.ts';
+import type { SshHostConfig as HostConfig } from '../../src/config/types.ts';
 import { HostError } from '../../src/domain/errors.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
 import { fingerprint, parsePublicKeyLine } from '../../src/domain/public-key.ts';
@@ -57,7 +58,7 @@ async function hostFrom(name: string, host: string[], top: string[] = [], env: N
     [...top, 'platforms:', '  linux/amd64:', 'hosts:', '  - name: t', '    platform: linux/amd64', ...host.map((r) => `    ${r}`), ''].join('\n'),
   );
   const config = await loadConfig(file, { HOME: home, ...env });
-  return config.hosts[0]!;
+  return sshHost(config.hosts[0]);
 }
 
 /** What the login shell on the far end says about its connection: `server-address server-port`. */

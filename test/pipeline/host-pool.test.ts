@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HostConfig } from '../../src/config/types.ts';
-import { connectHost } from '../../src/hosts/connect-host.ts';
+import { openRemote } from '../../src/hosts/open-remote.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
 import { HostPool } from '../../src/pipeline/host-pool.ts';
 import { hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
@@ -23,7 +23,7 @@ function counting(): { connect: (host: HostConfig) => Promise<Remote>; dials: Ma
     dials,
     connect: (host) => {
       dials.set(host.name, (dials.get(host.name) ?? 0) + 1);
-      return connectHost(host);
+      return openRemote(host);
     },
   };
 }
@@ -70,7 +70,7 @@ it('a prepared connection that failed is the reason run gives, without a second 
 function recordingPool(): { pool: HostPool; opened: Remote[] } {
   const opened: Remote[] = [];
   const pool = new HostPool([hostConfigFor(sshd, { name: 'box' })], async (host) => {
-    const remote = await connectHost(host);
+    const remote = await openRemote(host);
     opened.push(remote);
     return remote;
   });

@@ -1,4 +1,4 @@
-import type { HostConfig } from '../../src/config/types.ts';
+import type { SshHostConfig } from '../../src/config/types.ts';
 import type { ExecOptions, ExecResult, Remote } from '../../src/hosts/remote.ts';
 import { hostConfigFor } from '../support/test-host-config.ts';
 
@@ -6,7 +6,7 @@ import { hostConfigFor } from '../support/test-host-config.ts';
  * A Remote for testing a stage's decisions only (never the SSH path): each command is answered
  * by the first rule whose pattern it contains, and every command is recorded.
  */
-export function fakeRemote(rules: [RegExp, (nth: number) => Partial<ExecResult>][], host: Partial<HostConfig> = {}): Remote & { commands: string[] } {
+export function fakeRemote(rules: [RegExp, (nth: number) => Partial<ExecResult>][], host: Partial<SshHostConfig> = {}): Remote & { commands: string[] } {
   const commands: string[] = [];
   const seen = new Map<RegExp, number>();
   return {

@@ -1,4 +1,4 @@
-import type { HostConfig, ProbeSettings } from '../../src/config/types.ts';
+import type { ProbeSettings, SshHostConfig as HostConfig } from '../../src/config/types.ts';
 
 /** Probe settings small enough for tests; a test overrides what it exercises. */
 export function defaultTestProbes(): ProbeSettings {

@@ -59,6 +59,9 @@ function describeOutcome(outcome: HostOutcome): string {
   const lines = runs.length === 0 ? [`${head}no leftover run directories`] : [`${head}found ${runs.length} leftover run(s)`];
   for (const { run, cleanup } of runs) {
     const stops = cleanup.stopped.map(describeStop).filter((s) => s !== undefined);
+    // What cleaning the run found outside its groups (on Windows: by the processes recorded in it).
+    const outside = cleanup.swept.filter((p) => !p.survived);
+    if (outside.length > 0) stops.push(`stopped ${outside.length} process(es) left running outside its process groups: ${describeSwept(outside)}`);
     const removed = cleanup.removed ? 'removed' : 'NOT removed';
     lines.push(`  ${run.runDir}: ${[...stops, removed].join(', ')}`);
   }

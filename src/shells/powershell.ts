@@ -1,6 +1,7 @@
 import { SmokeError } from '../domain/errors.ts';
 import type { ExecResult } from '../domain/exec-result.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+import { FAMILY_FUNCTIONS, sweepFamiliesScript } from './powershell-family.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell, type SweepScope } from './shell.ts';
 import { windowsCommandLine } from './windows-command-line.ts';
 
 /**
@@ -130,12 +131,45 @@ const READ_PID = [
   '}',
 ].join('\n');
 
+/**
+ * `Save-FamilySafely <pid file>` records the daemon's family (powershell-family.ts). A failure
+ * to record is said on stderr and does not stop what the script is for (starting, following,
+ * stopping the daemon).
+ */
+const RECORD_FAMILY = [
+  FAMILY_FUNCTIONS,
+  "function Save-FamilySafely($f) { try { Save-Family $f } catch { [Console]::Error.WriteLine('could not record the processes of ' + $f + ': ' + $_.Exception.Message) } }",
+].join('\n');
+
+/** The `.tree` files of the runs in `scope` (see powershell-family.ts), as a PowerShell expression's lines. */
+function treeFiles(scope: SweepScope): string {
+  const dirs =
+    'runDir' in scope
+      ? `$dirs = @(${q(scope.runDir)})`
+      : [
+          baseDir(scope.workdir),
+          '$dirs = @()',
+          `if ([System.IO.Directory]::Exists($base)) { $dirs = @([System.IO.Directory]::GetDirectories($base, 'smoke-*') | Where-Object { [System.IO.File]::Exists([System.IO.Path]::Combine($_, '${RUN_MARKER}')) }) }`,
+        ].join('\n');
+  return [
+    dirs,
+    `$treeFiles = @(foreach ($d in $dirs) { $p = [System.IO.Path]::Combine($d, '${PID_DIR}'); if ([System.IO.Directory]::Exists($p)) { [System.IO.Directory]::GetFiles($p, '*.tree') } })`,
+  ].join('\n');
+}
+
+function sweepScript(scope: SweepScope): string {
+  return [treeFiles(scope), sweepFamiliesScript('$treeFiles')].join('\n');
+}
+
 /** Windows has no SIGTERM for a console process: taskkill /T /F is the only stop, so outcomes are `kill`. */
 const STOP_FUNCTION = [
   READ_PID,
   KILL_TREE,
+  RECORD_FAMILY,
   'function Stop-Recorded($f) {',
   '  if (-not (Read-Pid $f)) { [Console]::Out.WriteLine("stop no-pid - $f"); return }',
+  // What runs now joins the record: a child whose parent dies in the stop is still found by the sweep.
+  '  Save-FamilySafely $f',
   '  $kids = @(Get-CimInstance Win32_Process -Filter "ParentProcessId=$id" -ErrorAction SilentlyContinue)',
   '  if (@(Get-Tree $id).Count -eq 0) { [Console]::Out.WriteLine("stop not-running $id $f"); return }',
   '  Stop-Tree $id',
@@ -164,6 +198,7 @@ const script = {
     return [
       // One PowerShell for the whole boot: starting one per read costs more than the read.
       READ_PID,
+      RECORD_FAMILY,
       `$m = ${q(o.marker)}; $off = [long]${Math.trunc(o.offset)}; $naps = 0`,
       '$so = [Console]::OpenStandardOutput()',
       'while ($true) {',
@@ -181,6 +216,10 @@ const script = {
       '    } finally { $fs.Dispose() }',
       '  }',
       '  $off += $read',
+      // The family is recorded before the frame goes out: whatever the daemon had started when it
+      // wrote these lines is on record once the probe reads them. After each read that was not
+      // full (a daemon starting something usually says so), and every tenth quiet one.
+      `  if (($read -gt 0 -and $read -lt ${max}) -or ($naps % 10 -eq 9)) { Save-FamilySafely ${q(o.pidFile)} }`,
       // A closed channel ends the loop here: the write throws.
       '  $t = [System.Text.Encoding]::ASCII.GetBytes("`n$m $alive $off`n")',
       '  $so.Write($bytes, 0, $read); $so.Write($t, 0, $t.Length); $so.Flush()',
@@ -304,6 +343,10 @@ export const powerShell: Shell = {
       [
         `$p = Start-Process -FilePath ${q(file)}${argumentList} -WorkingDirectory ${q(cwd)} -RedirectStandardError ${q(logFile)} -RedirectStandardOutput ${q(`${logFile}.stdout`)} -NoNewWindow -PassThru`,
         `[System.IO.File]::WriteAllText(${q(pidFile)}, [string]$p.Id)`,
+        // The daemon itself on record with its creation time: its children are known by it even after it died.
+        READ_PID,
+        RECORD_FAMILY,
+        `Save-FamilySafely ${q(pidFile)}`,
         '[Console]::Out.WriteLine($p.Id)',
       ].join('\n'),
     );
@@ -317,13 +360,15 @@ export const powerShell: Shell = {
         STOP_FUNCTION,
         `$pids = [System.IO.Path]::Combine(${q(runDir)}, '${PID_DIR}')`,
         "if ([System.IO.Directory]::Exists($pids)) { foreach ($f in [System.IO.Directory]::GetFiles($pids, '*.pid')) { Stop-Recorded $f } }",
+        // In the same exec: what a probe left when it could not sweep after itself (it errored).
+        sweepScript({ runDir }),
         ...(remove ? [script.removeRun(runDir)] : []),
         'Exit-Smoke 0',
       ].join('\n'),
     ),
   // Windows cannot read another process's environment from PowerShell: a run's processes are
-  // found there another way (the parent chain recorded while the run goes), not by a mark.
-  sweepMarked: () => null,
+  // found by the family recorded while the run went (powershell-family.ts), not by a mark.
+  sweepMarked: ({ scope }) => encodePowerShell([READ_PID, KILL_TREE, FAMILY_FUNCTIONS, sweepScript(scope), 'Exit-Smoke 0'].join('\n')),
   listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
 
   hostFacts: ({ workdir, program }) => encodePowerShell(script.hostFacts(workdir, program)),

@@ -100,8 +100,9 @@ export interface Shell {
    * `runDir`'s or, with `workdir`, that of any run under that workdir (whose directory may be gone),
    * and stops them: SIGTERM, up to `graceMs`, SIGKILL, looking again for any they started meanwhile.
    * Prints `swept <pid> <command>` once per process found, then `survived <pid>` for each still
-   * running at the end (see `parseSweepLines`). Null where the dialect cannot find processes by
-   * their environment.
+   * running at the end (see `parseSweepLines`). Null where the dialect cannot find a run's
+   * processes. PowerShell has no mark: it finds the processes recorded in the runs' directories
+   * while they went (powershell-family.ts), so a run whose directory is gone is out of its reach.
    */
   sweepMarked(options: { scope: SweepScope; graceMs: number; sudo: boolean }): string | null;
   /** Prints one line per run directory left in `workdir`: `run <path>` then `pid <pid> <alive>` lines. */

@@ -14,7 +14,7 @@ import { leftovers, startStandInHost, TAG, type StandInHost } from './stand-in-h
 // The Windows path for real: every stand-in variant as a windows/amd64 zip, pushed over SFTP to
 // a real sshd whose `powershell` is PowerShell 7, staged, probed and cleaned up by the
 // PowerShell dialect's scripts. After each the host holds no process and no file of the run.
-const VARIANTS: StandInVariant[] = ['good', 'no-stamp', 'wrong-version', 'empty-kernel-exit', 'vm-not-started', 'never-ready', 'ignore-sigterm', 'orphan-child', 'noisy'];
+const VARIANTS: StandInVariant[] = ['good', 'no-stamp', 'wrong-version', 'empty-kernel-exit', 'vm-not-started', 'never-ready', 'ignore-sigterm', 'orphan-child', 'setsid-child', 'launcher-child', 'noisy'];
 /**
  * Each command starts a PowerShell (a second of CPU, several on a busy machine) and a boot
  * probe runs about ten: the boot timeout is the host's default, and a test waits its turn.
@@ -134,6 +134,23 @@ describe.concurrent('version and boot on the PowerShell host, one stand-in build
     expect(r.boot.status, r.boot.detail).toBe('pass');
     const shim = /runner shim started" pid=(\d+)/.exec(r.boot.excerpt ?? '');
     expect(shim, r.boot.excerpt).not.toBeNull();
+    expect(await aliveOnHost(Number(shim![1]))).toBe(false);
+  });
+
+  it('setsid-child: Windows has no session to leave; taskkill /T takes the child whose parent lives', async () => {
+    const r = await runVariant('setsid-child');
+    expect(r.boot.status, r.boot.detail).toBe('pass');
+    const shim = /runner shim started" pid=(\d+)/.exec(r.boot.excerpt ?? '');
+    expect(shim, r.boot.excerpt).not.toBeNull();
+    expect(await aliveOnHost(Number(shim![1]))).toBe(false);
+  });
+
+  it('launcher-child: a shim whose launcher exited is found by the recorded family, boot fails naming it, and it is killed', async () => {
+    const r = await runVariant('launcher-child');
+    const shim = /runner shim started" pid=(\d+)/.exec(r.boot.excerpt ?? '');
+    expect(shim, r.boot.excerpt).not.toBeNull();
+    expect(r.boot.status, r.boot.detail).toBe('fail');
+    expect(r.boot.detail).toMatch(new RegExp(`^ephemerd serve left 1 process running outside its process group: ${shim![1]} \\(\\S*node -e .* stand-in-escapee serve\\); killed$`));
     expect(await aliveOnHost(Number(shim![1]))).toBe(false);
   });
 

@@ -9,7 +9,7 @@ import { connectHost } from '../../src/hosts/connect-host.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
 import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import { powerShell as ps } from '../../src/shells/powershell.ts';
-import { CLEAN_REFUSED, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { CLEAN_REFUSED, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER } from '../../src/shells/shell.ts';
 import { parseHostFacts } from '../../src/shells/host-facts.ts';
 import { hostConfigFor, type SshdHandle } from '../support/sshd.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
@@ -140,6 +140,36 @@ describe('the PowerShell dialect on the PowerShell host', TIMEOUT, () => {
     expect(parseStopLines(cleaned.stdout)).toEqual([{ outcome: 'kill', pid: String(pid), pidFile }]);
     expect(cleaned.stdout).toMatch(/^removed$/m);
     expect(leftovers(runDir)).toEqual([]);
+  });
+
+  it('records the started process with its creation time, and the sweep kills it, not a live process whose pid the record names with another creation time', async () => {
+    const runDir = (await run(ps.makeRunDir({ workdir: work, runId: 'sweep' }))).stdout.trim();
+    const pidFile = join(runDir, 'pids', 'serve.pid');
+    const started = await run(ps.startBackground({ argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)', runDir], cwd: runDir, logFile: join(runDir, 'serve.log'), pidFile, sudo: false }));
+    expect(started.exitCode, started.stderr).toBe(0);
+    const pid = Number(started.stdout.trim());
+    const tree = `${pidFile}.tree`;
+    const [line, ...more] = readFileSync(tree, 'utf8').split('\n').filter(Boolean);
+    expect(more).toEqual([]);
+    expect(line).toMatch(new RegExp(`^${pid} [1-9]\\d+ .*setInterval`));
+    // A live process under a recorded pid with another creation time: a reused pid, someone else's.
+    const other = join(work, 'other');
+    mkdirSync(other, { recursive: true });
+    const bystander = await run(ps.startBackground({ argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)', other], cwd: other, logFile: join(other, 'log'), pidFile: join(other, 'pid'), sudo: false }));
+    expect(bystander.exitCode, bystander.stderr).toBe(0);
+    const bystanderPid = Number(bystander.stdout.trim());
+    try {
+      writeFileSync(tree, `${line}\n${bystanderPid} 5 node\n`);
+      const res = await run(ps.sweepMarked({ scope: { runDir }, graceMs: 1000, sudo: false })!);
+      expect(res.exitCode, res.stderr).toBe(0);
+      expect(parseSweepLines(res.stdout)).toEqual([{ pid, command: expect.stringMatching(/ -e setInterval/), survived: false }]);
+      expect(leftovers(runDir)).toEqual([`dir ${runDir}`]);
+      expect(leftovers(other)).toEqual([expect.stringMatching(/^process \d+$/), `dir ${other}`]);
+    } finally {
+      await run(ps.stopGroups({ pidFiles: [join(other, 'pid')], graceMs: 1000, sudo: false }));
+      rmSync(runDir, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('refuses to clean a directory without the run marker, and leaves it', async () => {

@@ -15,6 +15,9 @@ export const STAND_IN_VARIANTS = [
   'orphan-child',
   // A child that leaves the daemon's process group and session (`setsid`), and outlives a stop.
   'setsid-child',
+  // A child whose parent (a launcher) is gone before the stop: the chain daemon → launcher → shim
+  // is broken, so no walk of the daemon's tree reaches the shim (Windows' taskkill /T included).
+  'launcher-child',
   // `--version` prints, then leaves a child in its own session with its streams closed.
   'version-child',
   // Ready, then logs without end while /healthz accepts and never answers.

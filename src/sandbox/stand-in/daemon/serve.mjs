@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { loadConfig } from './config.mjs';
-import { spawnEscapee } from './escapee.mjs';
+import { spawnEscapee, spawnEscapeeThroughLauncher } from './escapee.mjs';
 import { createLogger } from './log.mjs';
 
 const DEFAULT_NOISE_BYTES = 20 * 1024 * 1024;
@@ -72,16 +72,23 @@ export async function serve(payload, dataDir) {
   if (payload.readyAfterMs) await new Promise((resolve) => setTimeout(resolve, payload.readyAfterMs));
   // Before the ready line, so a probe that saw "ready" has read the shim's pid in the same log.
   if (variant === 'orphan-child') log.info('runner shim started', { pid: await spawnOrphan() });
+  // Before the ready line, so the shim's launcher is alive (and the chain to the shim whole) until
+  // the first /healthz: a probe reads the ready line before it asks.
+  const launched = variant === 'launcher-child' ? await spawnEscapeeThroughLauncher('serve') : undefined;
+  if (launched) log.info('runner shim started', { pid: launched.pid });
   log.info('ephemerd ready', { owner: config.owner });
   if (variant === 'setsid-child') log.info('runner shim started', { pid: spawnEscapee('serve') });
   log.info('control socket ready', { path: join(dataDir, 'ephemerd.sock') });
-  server = await listenHealth(config.port, dataDir, log, variant === 'endless-log');
+  server = await listenHealth(config.port, dataDir, log, variant === 'endless-log', launched?.endLauncher);
   if (variant === 'endless-log') await writeEndlessly(payload.noiseBytesPerSecond ?? DEFAULT_NOISE_BYTES_PER_SECOND);
 }
 
-async function listenHealth(port, dataDir, log, hang) {
-  const server = createServer((req, res) => {
+/** `beforeFirstAnswer` runs (once) before the first request is answered. */
+async function listenHealth(port, dataDir, log, hang, beforeFirstAnswer) {
+  let first;
+  const server = createServer(async (req, res) => {
     if (hang) return; // accepted, never answered: a health handler stuck on a lock
+    if (beforeFirstAnswer) await (first ??= beforeFirstAnswer());
     const ok = req.method === 'GET' && req.url === '/healthz';
     res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
     res.end(ok ? '{"status":"ok"}\n' : '{"error":"not found"}\n');

@@ -3,6 +3,9 @@
 
 # Get-CimInstance Win32_Process: every process, or those with a given ParentProcessId or
 # ProcessId, read from /proc. Zombies are left out: Windows lists no process that has ended.
+# CreationDate is the start time /proc gives (boot time plus clock ticks of 10 ms), local time
+# as CIM gives it. Unlike Windows, Linux hands a process whose parent exited to init, so its
+# ParentProcessId does not keep naming the dead parent.
 function Get-CimInstance {
   [CmdletBinding()]
   param([Parameter(Mandatory = $true, Position = 0)][string]$ClassName, [string]$Filter)
@@ -12,16 +15,23 @@ function Get-CimInstance {
     if ($Filter -notmatch '^\s*(ParentProcessId|ProcessId)\s*=\s*(\d+)\s*$') { throw "the Get-CimInstance stand-in cannot read the filter: $Filter" }
     $field = $Matches[1]; $value = [int]$Matches[2]
   }
+  $boot = 0
+  foreach ($line in [System.IO.File]::ReadAllLines('/proc/stat')) { if ($line -match '^btime (\d+)') { $boot = [long]$Matches[1] } }
+  $epoch = New-Object DateTime 1970, 1, 1, 0, 0, 0, ([DateTimeKind]::Utc)
   foreach ($dir in [System.IO.Directory]::GetDirectories('/proc')) {
     $id = 0
     if (-not [int]::TryParse([System.IO.Path]::GetFileName($dir), [ref]$id)) { continue }
     try { $stat = [System.IO.File]::ReadAllText("$dir/stat") } catch { continue }
     $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
     if ($fields[0] -eq 'Z') { continue }
+    if ($null -ne $field -and $(if ($field -eq 'ProcessId') { $id } else { [int]$fields[1] }) -ne $value) { continue }
+    try { $cmdline = [System.IO.File]::ReadAllText("$dir/cmdline").TrimEnd([char]0).Replace([char]0, ' ') } catch { $cmdline = '' }
     $process = [pscustomobject]@{
       ProcessId = $id
       ParentProcessId = [int]$fields[1]
       Name = $stat.Substring($stat.IndexOf('(') + 1, $stat.LastIndexOf(')') - $stat.IndexOf('(') - 1)
+      CreationDate = $epoch.AddSeconds($boot).AddTicks([long]$fields[19] * 100000).ToLocalTime()
+      CommandLine = $(if ($cmdline) { $cmdline } else { $null })
     }
     if ($null -eq $field -or $process.$field -eq $value) { $process }
   }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { writeSuperBlob } from '../../src/sandbox/stand-in/ad-hoc-signature.ts';
 
 /**
  * A small ad-hoc signer for tests, laid out as codesign writes a signature: SuperBlob →
@@ -71,18 +72,7 @@ export function signMachO(binary: Buffer, options: SignOptions = {}): Buffer {
     hash(algorithm, out.subarray(page * PAGE, Math.min(offset, (page + 1) * PAGE)), 'buffer').copy(cd, hashOffset + page * hashSize);
   }
 
-  const all = [{ type: 0, bytes: cd }, ...blobs];
-  const sig = out.subarray(offset);
-  sig.writeUInt32BE(0xfade0cc0, 0);
-  sig.writeUInt32BE(sigLength, 4);
-  sig.writeUInt32BE(all.length, 8);
-  let at = 12 + 8 * all.length;
-  all.forEach(({ type, bytes }, i) => {
-    sig.writeUInt32BE(type, 12 + 8 * i);
-    sig.writeUInt32BE(at, 16 + 8 * i);
-    bytes.copy(sig, at);
-    at += bytes.length;
-  });
+  writeSuperBlob(out.subarray(offset, offset + sigLength), [{ type: 0, bytes: cd }, ...blobs]);
   return out;
 }
 

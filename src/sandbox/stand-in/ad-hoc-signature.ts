@@ -67,18 +67,8 @@ export class AdHocSigner {
     cd.write(this.identifier, 88, 'utf8');
     for (const { type, bytes } of this.blobs) hash('sha256', bytes, 'buffer').copy(cd, hashOffset - type * 32);
     this.digests.forEach((d, i) => d.copy(cd, hashOffset + i * 32));
-    const all = [{ type: 0, bytes: cd }, ...this.blobs];
     const sig = Buffer.alloc(this.size);
-    sig.writeUInt32BE(0xfade0cc0, 0);
-    sig.writeUInt32BE(this.size, 4);
-    sig.writeUInt32BE(all.length, 8);
-    let at = 12 + 8 * all.length;
-    all.forEach(({ type, bytes }, i) => {
-      sig.writeUInt32BE(type, 12 + 8 * i);
-      sig.writeUInt32BE(at, 16 + 8 * i);
-      bytes.copy(sig, at);
-      at += bytes.length;
-    });
+    writeSuperBlob(sig, [{ type: 0, bytes: cd }, ...this.blobs]);
     return sig;
   }
 
@@ -87,6 +77,20 @@ export class AdHocSigner {
     this.page = createHash('sha256');
     this.inPage = 0;
   }
+}
+
+/** Writes a SuperBlob (its index, then each blob in order) over the whole of `into`. */
+export function writeSuperBlob(into: Buffer, blobs: readonly { type: number; bytes: Buffer }[]): void {
+  into.writeUInt32BE(0xfade0cc0, 0);
+  into.writeUInt32BE(into.length, 4);
+  into.writeUInt32BE(blobs.length, 8);
+  let at = 12 + 8 * blobs.length;
+  blobs.forEach(({ type, bytes }, i) => {
+    into.writeUInt32BE(type, 12 + 8 * i);
+    into.writeUInt32BE(at, 16 + 8 * i);
+    bytes.copy(into, at);
+    at += bytes.length;
+  });
 }
 
 /** Adds LC_CODE_SIGNATURE as the only load command of a stand-in's thin 64-bit Mach-O header. */

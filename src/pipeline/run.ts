@@ -6,6 +6,7 @@ import type { PlatformId } from '../domain/platform.ts';
 import type { RunReport } from '../domain/report.ts';
 import type { PlatformResult } from '../domain/verdict.ts';
 import type { GitHub } from '../github/github.ts';
+import { draftLinks } from '../report/draft-links.ts';
 import { runVerdict } from '../report/verdict-rules.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { startFetch, type FetchingAssets } from '../stages/fetch-assets.ts';
@@ -14,6 +15,7 @@ import { abandonRun } from '../stages/abandon-run.ts';
 import { announceRun, postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
 import { DEFAULT_STALE_RUN_MS } from '../stages/pick-drafts.ts';
 import { claimDraft, type LockHolder } from './draft-lock.ts';
+import { checkClock, type CheckClock } from './check-clock.ts';
 import { HostPool, type Connect } from './host-pool.ts';
 import { inspectInput } from './inspect-input.ts';
 import { testPlatform } from './test-platform.ts';
@@ -79,7 +81,8 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
 
 async function testDraft(draft: Extract<FindDraftResult, { kind: 'ready' }>, input: RunInput, deps: RunDeps): Promise<RunOutcome> {
   const { config } = input;
-  const { onEvent } = deps;
+  const clock = checkClock({ now: () => performance.now() });
+  const onEvent = clock.watch(deps.onEvent);
   const startedAt = deps.now().toISOString();
   onEvent({ kind: 'run-started', tag: input.tag, repo: deps.github.repo, platforms: input.platforms });
   const data = { schema: 1, runId: input.runId, state: 'running', verdict: null, tag: input.tag, commit: draft.commit.sha, assetDigests: {}, startedAt, finishedAt: null, ...(input.runner ? { runner: input.runner } : {}) } as const;
@@ -99,7 +102,7 @@ async function testDraft(draft: Extract<FindDraftResult, { kind: 'ready' }>, inp
   }
   // Announced: from here on the status must not stay `pending`, whatever happens.
   try {
-    const outcome = await testAnnounced(draft, input, deps, startedAt);
+    const outcome = await testAnnounced(draft, input, { ...deps, onEvent }, { startedAt, clock });
     if (input.post && deps.signal?.aborted) await abandon(cancelledReason(deps.signal));
     return outcome;
   } catch (error) {
@@ -112,7 +115,13 @@ function cancelledReason(signal: AbortSignal): string {
   return typeof signal.reason === 'string' ? `cancelled by ${signal.reason}` : 'cancelled';
 }
 
-async function testAnnounced(draft: Extract<FindDraftResult, { kind: 'ready' }>, input: RunInput, deps: RunDeps, startedAt: string): Promise<RunOutcome> {
+async function testAnnounced(
+  draft: Extract<FindDraftResult, { kind: 'ready' }>,
+  input: RunInput,
+  deps: RunDeps,
+  timing: { startedAt: string; clock: CheckClock },
+): Promise<RunOutcome> {
+  const { startedAt } = timing;
   const { config } = input;
   const { onEvent } = deps;
   const pool = new HostPool(config.hosts, deps.connect);
@@ -131,10 +140,10 @@ async function testAnnounced(draft: Extract<FindDraftResult, { kind: 'ready' }>,
       onDownloadStart: (platform) => pool.prepare(platform),
     });
     const common = { tag: input.tag, runId: input.runId, config, pool, keepOnFailure: input.keepOnFailure, onEvent, ...(deps.signal ? { signal: deps.signal } : {}) };
-    platforms = await Promise.all(fetched.platforms.map(async (f) => {
+    platforms = timing.clock.stamp(await Promise.all(fetched.platforms.map(async (f) => {
       const got = await f;
       return limit(() => testPlatform(got, common));
-    }));
+    })));
   } finally {
     await pool.closeAll();
   }
@@ -156,6 +165,7 @@ async function testAnnounced(draft: Extract<FindDraftResult, { kind: 'ready' }>,
     platforms,
     insecureHosts: [...new Set(platforms.filter((p) => p.insecureHostKey && p.host).map((p) => p.host!))],
     ...(input.runUrl ? { runUrl: input.runUrl } : {}),
+    ...draftLinks(draft.release.html_url, draft.commit.sha),
   };
 
   if (deps.signal?.aborted) {

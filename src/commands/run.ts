@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { RunCliOptions } from '../cli.ts';
 import type { SmokeConfig } from '../config/types.ts';
 import { ConfigError, EXIT } from '../domain/errors.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
 import { toReportJson } from '../report/json.ts';
+import { matrixTable } from '../report/matrix-table.ts';
 import { chooseView } from '../progress/choose-view.ts';
 import { commandContext, retryLine } from './context.ts';
 import type { CliIo } from './io.ts';
@@ -53,7 +55,13 @@ function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number 
       break;
     case 'tested':
       if (options.json) io.stdout.write(toReportJson(outcome.report));
-      else io.stderr.write(`smoke: ${outcome.report.verdict}; reports in ${outcome.reportDir}\n`);
+      else {
+        // The compact matrix for the screen; the Markdown (with its data comment and entities) stays in a file.
+        io.stdout.write(`\n${matrixTable(outcome.report)}`);
+        io.stderr.write(
+          `smoke: ${outcome.report.verdict}; reports in ${outcome.reportDir} (report.html to view, report.md is the Markdown; all runs: ${join(outcome.reportDir, '..', '..', 'index.html')})\n`,
+        );
+      }
       break;
   }
   return exitCodeFor(outcome);

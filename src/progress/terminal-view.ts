@@ -1,6 +1,7 @@
 import type { RunEvent } from '../domain/events.ts';
 import type { ProgressView } from './choose-view.ts';
-import { describeEvent, formatBytes } from './describe-event.ts';
+import { describeEvent } from './describe-event.ts';
+import { transferText } from './transfer-text.ts';
 
 interface Line {
   platform: string;
@@ -12,8 +13,19 @@ interface Line {
 const REDRAW_MS = 100;
 
 /** A live line per platform (stage, bytes, elapsed) redrawn in place, settling into its verdict. */
-export function terminalView(out: NodeJS.WritableStream & { columns?: number }): ProgressView {
+export function terminalView(out: NodeJS.WritableStream & { columns?: number }, clock: { now: () => number }): ProgressView {
   const lines = new Map<string, Line>();
+  // When each transfer's first progress came, and how far it was then: the rate is measured from there.
+  const transfers = new Map<string, { at: number; bytes: number }>();
+  const transfer = (key: string, bytes: number, total: number): string => {
+    const now = clock.now();
+    let first = transfers.get(key);
+    if (!first || bytes < first.bytes) {
+      first = { at: now, bytes };
+      transfers.set(key, first);
+    }
+    return transferText({ bytes, total, movedBytes: bytes - first.bytes, elapsedMs: now - first.at });
+  };
   let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
 
@@ -58,9 +70,10 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }):
           line(event.platform).stage = event.host ? `${event.stage} on ${event.host}` : event.stage;
           return;
         case 'upload-progress':
-          line(event.platform).stage = `upload to ${event.host} ${formatBytes(event.bytes)}/${formatBytes(event.total)}`;
+          line(event.platform).stage = `upload to ${event.host} ${transfer(`upload ${event.platform}`, event.bytes, event.total)}`;
           return;
         case 'download-progress':
+          if (event.platform !== undefined) line(event.platform).stage = `download ${transfer(`download ${event.platform}`, event.bytes, event.total)}`;
           return;
         case 'check':
           line(event.platform).stage = `${event.result.name} ${event.result.status}`;

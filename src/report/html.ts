@@ -44,8 +44,8 @@ td a{color:inherit;text-decoration:none;display:block}
 pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
 .warn{color:#9a6700;font-weight:600}code{font-family:ui-monospace,monospace}
 nav.links a{margin-right:1rem}
-figure.timeline{margin:1rem 0;overflow-x:auto}
-ul.legend{list-style:none;padding:0;margin:.4rem 0 0 140px;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
+figure.timeline{margin:1rem 0;overflow-x:auto}figcaption{color:#57606a;font-size:.85rem;margin-left:140px}
+ul.legend{list-style:none;padding:0;margin:.4rem 0 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
 .swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:3px;margin-right:.3rem;vertical-align:-2px}
 .outline-fail{border:3px solid #cf222e;box-sizing:border-box}.outline-error{border:3px solid #9a6700;box-sizing:border-box}
 `;

@@ -31,9 +31,9 @@ export function timelineHtml(platforms: readonly PlatformResult[]): string {
     .map((lane) => {
       const top = lane.y + (TIMELINE.laneHeight - TIMELINE.barHeight) / 2;
       const bars = lane.bars.map((bar) => barSvg(bar, top, colour(bar.check))).join('\n');
-      const label = `<text x="${TIMELINE.labelWidth - 10}" y="${top + TIMELINE.barHeight / 2 + 4}" text-anchor="end" class="lane">${escapeHtml(lane.platform)}</text>`;
+      const label = `<text x="${TIMELINE.labelWidth - 10}" y="${top + TIMELINE.barHeight / 2 + 4}" text-anchor="end" class="lane-name">${escapeHtml(lane.platform)}</text>`;
       const endX = layout.axisX + lane.endMs * layout.scale + 6;
-      const total = `<text x="${Math.round(endX)}" y="${top + TIMELINE.barHeight / 2 + 4}" class="total">${escapeHtml(formatSeconds(lane.endMs))}</text>`;
+      const total = `<text x="${Math.round(endX)}" y="${top + TIMELINE.barHeight / 2 + 4}" class="total">${escapeHtml(laneTotal(lane.endMs))}</text>`;
       return `<g class="lane">${label}\n${bars}\n${total}</g>`;
     })
     .join('\n');
@@ -41,11 +41,11 @@ export function timelineHtml(platforms: readonly PlatformResult[]): string {
   const legend = names.map((n) => `<li><span class="swatch" style="background:${colour(n)}"></span>${escapeHtml(n)}</li>`).join('');
   return `<figure class="timeline">
 <svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="img" aria-label="Timeline of each platform's checks">
-<style>text{font:12px system-ui,sans-serif;fill:#1f2328}.tick{stroke:#d0d7de}.lane{font-weight:600}.total{fill:#57606a}.bar-label{fill:#fff;font-size:11px}</style>
+<style>text{font:12px system-ui,sans-serif;fill:#1f2328}.tick{stroke:#d0d7de}.lane-name{font-weight:600;font-size:13px}.total{fill:#57606a}.bar-label{fill:#fff;font-size:11px}</style>
 ${ticks}
 ${lanes}
 </svg>
-<figcaption><ul class="legend">${legend}<li><span class="swatch outline-fail"></span>failed</li><li><span class="swatch outline-error"></span>error</li></ul></figcaption>
+<figcaption>0 s is the run's start; finding the draft and reading checksums.txt come before the first check.<ul class="legend">${legend}<li><span class="swatch outline-fail"></span>failed</li><li><span class="swatch outline-error"></span>error</li></ul></figcaption>
 </figure>`;
 }
 
@@ -63,4 +63,9 @@ function barSvg(bar: TimelineBar, top: number, fill: string): string {
 function colourFor(platforms: readonly PlatformResult[]): (check: string) => string {
   const extras = [...new Set(platforms.flatMap((p) => p.checks.map((c) => c.name)).filter((n) => !Object.hasOwn(CHECK_COLOURS, n)))];
   return (check) => (Object.hasOwn(CHECK_COLOURS, check) ? CHECK_COLOURS[check] : undefined) ?? EXTRA_COLOURS[Math.max(0, extras.indexOf(check)) % EXTRA_COLOURS.length] ?? '#6e7781';
+}
+
+/** A lane's end, always with a tenth under a minute so the totals line up by eye. */
+function laneTotal(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatSeconds(ms);
 }

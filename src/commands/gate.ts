@@ -1,6 +1,7 @@
 import type { GateCliOptions } from '../cli.ts';
 import { EXIT } from '../domain/errors.ts';
 import { extractSection, parseSectionData } from '../github/body-section.ts';
+import { parseNoRoom } from '../github/status-description.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { testedState } from '../release/tested-state.ts';
 import { commandContext } from './context.ts';
@@ -22,6 +23,15 @@ export async function gateCommand(tag: string, options: GateCliOptions, io: CliI
   const data = parseSectionData(extractSection(release.body ?? null) ?? '');
   const names = expectedAssets(config.release, tag, [...config.platforms.keys()]).map((a) => a.name);
   const state = testedState(data, { release, expectedAssets: names, commit: commit.sha });
+  if (state.kind === 'untested' || state.kind === 'running') {
+    // A finished run whose result found no room in the body says so in the commit status only.
+    const [latest] = await github.listCommitStatuses(commit.sha, config.statusContext);
+    const noRoom = parseNoRoom(latest?.description);
+    if (latest && noRoom) {
+      say(`gate: closed: the last result is not in the draft's body: its ${noRoom.notesChars} characters of release notes leave no room for it (status ${latest.state}: ${noRoom.result}); shorten them and run again`);
+      return EXIT.fail;
+    }
+  }
   switch (state.kind) {
     case 'untested':
       say(`gate: closed: ${tag} was never tested`);

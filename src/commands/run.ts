@@ -36,6 +36,8 @@ export async function runCommand(tag: string, options: RunCliOptions, io: CliIo)
 
 export function exitCodeFor(outcome: RunOutcome): number {
   if (outcome.kind !== 'tested') return outcome.kind === 'not-release-tag' ? EXIT.usage : EXIT.noVerdict;
+  // A pass nobody can read from the draft leaves the gate closed: no verdict, like the status.
+  if (outcome.posted && !outcome.posted.inBody && outcome.report.verdict === 'pass') return EXIT.noVerdict;
   return outcome.report.verdict === 'pass' ? EXIT.pass : outcome.report.verdict === 'fail' ? EXIT.fail : EXIT.noVerdict;
 }
 
@@ -55,12 +57,15 @@ function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number 
       break;
     case 'tested':
       if (options.json) io.stdout.write(toReportJson(outcome.report));
-      else {
+      if (outcome.reportProblem !== undefined) io.stderr.write(`smoke: local error: ${outcome.reportProblem}\n`);
+      if (outcome.posted && !outcome.posted.inBody) {
+        io.stderr.write(`smoke: the release notes leave no room in the draft's body for even a one-line result; commit status: ${outcome.posted.state} "${outcome.posted.description}"\n`);
+      }
+      if (!options.json) {
         // The compact matrix for the screen; the Markdown (with its data comment and entities) stays in a file.
         io.stdout.write(`\n${matrixTable(outcome.report)}`);
-        io.stderr.write(
-          `smoke: ${outcome.report.verdict}; reports in ${outcome.reportDir} (report.html to view, report.md is the Markdown; all runs: ${join(outcome.reportDir, '..', '..', 'index.html')})\n`,
-        );
+        const where = `; reports in ${outcome.reportDir} (report.html to view, report.md is the Markdown; all runs: ${join(outcome.reportDir, '..', '..', 'index.html')})`;
+        io.stderr.write(`smoke: ${outcome.report.verdict}${outcome.reportProblem === undefined ? where : ''}\n`);
       }
       break;
   }

@@ -30,7 +30,7 @@ export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise
     signal: stop.signal,
     ...(options.tag && options.tag.length > 0 ? { onlyTags: options.tag } : {}),
   };
-  const state: WatchState = { etag: null, recheckAt: null, testedHere: new Map() };
+  const state: WatchState = { pages: null, recheckAt: null, testedHere: new Map() };
   try {
     if (options.once) return onceExitCode(await watchPass(ctx, state));
     log.onEvent({ kind: 'info', message: `watching ${github.repo} for drafts every ${options.interval}s` });

@@ -1,25 +1,27 @@
 import { neutraliseCommentMarkers } from '../report/text-safety.ts';
+import { findSections, SECTION_BEGIN, SECTION_END, type SectionSpan } from './find-sections.ts';
+
+export { findSections, SECTION_BEGIN, SECTION_END, type SectionSpan } from './find-sections.ts';
 
 export { parseSectionData, type SectionData } from '../report/section-data.ts';
 
 /**
- * The release body belongs to people; we own only the text between these markers.
+ * The release body belongs to people; we own only our section (see `findSections` for how it is
+ * told apart from a person quoting our markers).
  *
  * Rules (each one keeps human text byte for byte):
- * - Our section is a well-formed pair: a begin marker whose next marker is an end marker.
- *   A begin marker followed by another begin marker (or by nothing) is stray and is left as
- *   it is: treating it as ours could swallow everything a person wrote after it.
- * - The first pair is replaced in place; later pairs (left by an older bug) are removed,
- *   markers included, and nothing around them.
- * - With no pair, the section is appended after the existing text, adding only the line
- *   breaks needed for one blank line between them (none for an empty body).
+ * - The first section of ours is replaced in place; later ones (left by an older bug) are
+ *   removed, markers included, and nothing around them.
+ * - With none, the section is appended after the existing text, adding only the line breaks
+ *   needed for one blank line between them (none for an empty body). Where the person's text
+ *   would swallow it (an unclosed fence or comment at its end), it goes on top instead, followed
+ *   by one blank line: a section nobody (us included) can find would be written again and again.
  * - Our block uses the body's line ending: CRLF when the human text has a CRLF.
- * - GitHub caps a body at about 125,000 characters; when the human text leaves too little
- *   room the section is rendered smaller, and if even that does not fit the body is returned
- *   unchanged with `outcome: 'over-limit'`.
+ * - GitHub caps a body at 125,000 characters (code points, see `bodyChars`); when the human
+ *   text leaves too little room the section is rendered smaller. If even that does not fit, the
+ *   outcome is `over-limit` and the body is the human text alone: an old section of ours (a
+ *   "testing" one, say) is removed rather than left to say something no longer true.
  */
-export const SECTION_BEGIN = '<!-- smoke-test:begin -->';
-export const SECTION_END = '<!-- smoke-test:end -->';
 export const MAX_BODY_CHARS = 125_000;
 
 /** A section, or a renderer that produces one in at most `budget` characters when it can. */
@@ -27,14 +29,15 @@ export type SectionSource = string | ((budget: number) => string);
 
 export interface SectionEdit {
   body: string;
-  outcome: 'replaced' | 'appended' | 'over-limit';
-  /** Extra well-formed sections removed (an older bug could have left duplicates). */
+  /** `over-limit`: no room; `unplaceable`: written anywhere, CommonMark would not read it as ours. */
+  outcome: 'replaced' | 'appended' | 'over-limit' | 'unplaceable';
+  /** Extra sections of ours removed (an older bug could have left duplicates). */
   removedDuplicates: number;
 }
 
-interface Span {
-  start: number;
-  end: number; // just past the end marker
+interface Place {
+  before: string;
+  after: string;
 }
 
 export function planSectionEdit(
@@ -46,31 +49,56 @@ export function planSectionEdit(
   const max = opts.maxBodyChars ?? MAX_BODY_CHARS;
   const [first, ...extra] = findSections(original);
   const kept = first ? withoutSpans(original, first, extra) : { before: original, after: '' };
+  const human = `${kept.before}${kept.after}`;
   // Follow the human text's line endings, not our old section's.
-  const eol = `${kept.before}${kept.after}`.includes('\r\n') ? '\r\n' : '\n';
-  const { before, after } = first ? kept : appendPoint(original, eol);
-  const frame = SECTION_BEGIN.length + SECTION_END.length + 2 * eol.length;
-  const unchanged: SectionEdit = { body: original, outcome: 'over-limit', removedDuplicates: 0 };
-
-  let budget = max - before.length - after.length - frame;
-  for (let attempt = 0; attempt < 3 && budget > 0; attempt += 1) {
-    const inner = toEol(sanitise(typeof section === 'string' ? section : section(budget)), eol);
-    const next = `${before}${SECTION_BEGIN}${eol}${inner}${eol}${SECTION_END}${after}`;
-    if (next.length <= max) {
-      return { body: next, outcome: first ? 'replaced' : 'appended', removedDuplicates: extra.length };
+  const eol = human.includes('\r\n') ? '\r\n' : '\n';
+  const places: Place[] = [first ? kept : appendPoint(original, eol), onTop(human, eol)];
+  const removedDuplicates = first ? extra.length : 0;
+  for (const place of places) {
+    const next = fitSection(place, section, eol, max);
+    if (next === null) return { body: human, outcome: 'over-limit', removedDuplicates };
+    // Read back as CommonMark reads it: exactly our section, from our begin to our end marker.
+    const found = findSections(next);
+    if (found.length === 1 && found[0]!.start === place.before.length && found[0]!.end === next.length - place.after.length) {
+      return { body: next, outcome: first ? 'replaced' : 'appended', removedDuplicates };
     }
-    if (typeof section === 'string') return unchanged;
-    budget -= next.length - max; // CRLF conversion can push a section just over: ask for less
   }
-  return unchanged;
+  return { body: original, outcome: 'unplaceable', removedDuplicates: 0 };
 }
 
-/** The body with our section written in; unchanged when it cannot fit (see `planSectionEdit`). */
+/** The body with our section written at `place`, or null when it cannot be made to fit. */
+function fitSection(place: Place, section: SectionSource, eol: string, max: number): string | null {
+  const { before, after } = place;
+  const frame = SECTION_BEGIN.length + SECTION_END.length + 2 * eol.length;
+  const human = bodyChars(before) + bodyChars(after);
+  // The renderer counts UTF-16 units, never fewer than characters: what it makes fits.
+  let budget = max - human - frame;
+  for (let attempt = 0; attempt < 3 && budget > 0; attempt += 1) {
+    const inner = toEol(sanitise(typeof section === 'string' ? section : section(budget)), eol);
+    const chars = human + frame + bodyChars(inner);
+    if (chars <= max) return `${before}${SECTION_BEGIN}${eol}${inner}${eol}${SECTION_END}${after}`;
+    if (typeof section === 'string') return null;
+    budget -= chars - max; // CRLF conversion can push a section just over: ask for less
+  }
+  return null;
+}
+
+/**
+ * Characters as GitHub counts a body's length: code points, so an emoji is one (two UTF-16
+ * units in JavaScript). A person's 100,000 emoji leave GitHub room for 25,000 more characters.
+ */
+export function bodyChars(text: string): number {
+  let pairs = 0;
+  for (const _ of text.matchAll(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)) pairs += 1;
+  return text.length - pairs;
+}
+
+/** The body with our section written in; without it when it cannot fit (see `planSectionEdit`). */
 export function replaceSection(body: string | null, section: SectionSource, opts: { maxBodyChars?: number } = {}): string {
   return planSectionEdit(body, section, opts).body;
 }
 
-/** The text between the first well-formed pair of markers, without the line breaks around it. */
+/** The text of our first section, without its markers and the line breaks around it. */
 export function extractSection(body: string | null): string | null {
   const [first] = findSections(body ?? '');
   if (!first) return null;
@@ -78,27 +106,7 @@ export function extractSection(body: string | null): string | null {
   return inner.replace(/^\r?\n/, '').replace(/\r?\n$/, '');
 }
 
-/** Well-formed begin..end pairs in order: a begin counts only when the next marker is an end. */
-export function findSections(body: string): Span[] {
-  const markers: { at: number; kind: 'begin' | 'end' }[] = [];
-  for (const [marker, kind] of [
-    [SECTION_BEGIN, 'begin'],
-    [SECTION_END, 'end'],
-  ] as const) {
-    for (let at = body.indexOf(marker); at !== -1; at = body.indexOf(marker, at + marker.length)) {
-      markers.push({ at, kind });
-    }
-  }
-  markers.sort((a, b) => a.at - b.at);
-  const spans: Span[] = [];
-  markers.forEach((m, i) => {
-    const next = markers[i + 1];
-    if (m.kind === 'begin' && next?.kind === 'end') spans.push({ start: m.at, end: next.at + SECTION_END.length });
-  });
-  return spans;
-}
-
-function withoutSpans(body: string, first: Span, extra: readonly Span[]): { before: string; after: string } {
+function withoutSpans(body: string, first: SectionSpan, extra: readonly SectionSpan[]): { before: string; after: string } {
   let after = '';
   let cursor = first.end;
   for (const span of extra) {
@@ -109,11 +117,16 @@ function withoutSpans(body: string, first: Span, extra: readonly Span[]): { befo
 }
 
 /** Where a new section goes: after the human text, with just enough line breaks for one blank line. */
-function appendPoint(body: string, eol: string): { before: string; after: string } {
+function appendPoint(body: string, eol: string): Place {
   if (body === '') return { before: '', after: '' };
   const endsWith = (n: number): boolean => body.endsWith(eol.repeat(n));
   const separator = endsWith(2) ? '' : endsWith(1) ? eol : eol + eol;
   return { before: body + separator, after: '' };
+}
+
+/** On top of the human text, with one blank line between: nothing before it can swallow it. */
+function onTop(human: string, eol: string): Place {
+  return { before: '', after: human === '' ? '' : `${eol}${eol}${human}` };
 }
 
 /** Our own text must never carry a marker: a stray one would confuse the next edit. */

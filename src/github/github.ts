@@ -5,7 +5,7 @@ import { downloadAsset, type DownloadOptions, type Downloaded } from './download
 import { findDraftByTag } from './find-draft-by-tag.ts';
 import { getRelease } from './get-release.ts';
 import { listReleases } from './list-releases.ts';
-import { listReleasesIfChanged, type ReleasesIfChanged } from './list-releases-if-changed.ts';
+import { listReleasesIfChanged, type ListedPage, type ReleasesIfChanged } from './list-releases-if-changed.ts';
 import { resolveCommit, type ResolvedCommit } from './resolve-commit.ts';
 import type { CommitStatus, Release, ReleaseAsset } from './types.ts';
 import { updateReleaseBody } from './update-release-body.ts';
@@ -14,8 +14,8 @@ import { updateReleaseBody } from './update-release-body.ts';
 export interface GitHub {
   readonly repo: string;
   listReleases(): Promise<Release[]>;
-  /** The releases unless the first page still matches `etag` (a free 304): one request per idle poll. */
-  listReleasesIfChanged(etag: string | null): Promise<ReleasesIfChanged>;
+  /** The releases unless every page still matches its ETag in `previous` (free 304s): one request a page per idle poll. */
+  listReleasesIfChanged(previous: readonly ListedPage[] | null): Promise<ReleasesIfChanged>;
   findDraftByTag(tag: string): Promise<Release | null>;
   getRelease(releaseId: number): Promise<Release>;
   resolveCommit(release: Pick<Release, 'tag_name' | 'target_commitish'>): Promise<ResolvedCommit>;
@@ -45,7 +45,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
   return {
     repo: options.repo,
     listReleases: () => listReleases(client),
-    listReleasesIfChanged: (etag) => listReleasesIfChanged(client, etag),
+    listReleasesIfChanged: (previous) => listReleasesIfChanged(client, previous),
     findDraftByTag: (tag) => findDraftByTag(client, tag),
     getRelease: (releaseId) => getRelease(client, releaseId),
     resolveCommit: (release) => resolveCommit(client, release),

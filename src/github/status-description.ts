@@ -27,6 +27,31 @@ export function statusDescription(platforms: readonly PlatformResult[], expected
   return clean(describe(failed, errored, platforms.length + missing.length));
 }
 
+/**
+ * The status of a finished run whose result found no room in the draft's body starts so, with
+ * the length of the release notes that filled it: `gate` closes with it, and `watch` tests the
+ * draft again only once the notes are shorter or an asset changed.
+ */
+const NO_ROOM = /^not in the release body \(no room; notes (\d+) characters\): /;
+
+/** The status of a result that is not in the body: `error` for a pass (the gate cannot open on it), as it was otherwise. */
+export function noRoomStatus(
+  verdict: Verdict,
+  description: string,
+  notesChars: number,
+): { state: Exclude<CommitState, 'pending'>; description: string } {
+  return {
+    state: verdict === 'pass' ? 'error' : commitState(verdict),
+    description: truncateEnd(`not in the release body (no room; notes ${notesChars} characters): ${description}`, MAX_STATUS_DESCRIPTION),
+  };
+}
+
+/** From a status `noRoomStatus` wrote: the notes' length then and what the run found; null for any other. */
+export function parseNoRoom(description: string | null | undefined): { notesChars: number; result: string } | null {
+  const m = NO_ROOM.exec(description ?? '');
+  return m ? { notesChars: Number(m[1]), result: description!.slice(m[0].length) } : null;
+}
+
 /** The description while a run is under way. */
 export function runningDescription(platformCount: number): string {
   return `testing ${platformCount} platform${platformCount === 1 ? '' : 's'}`;

@@ -8,7 +8,7 @@ import type { PlatformResult } from '../domain/verdict.ts';
 import type { GitHub } from '../github/github.ts';
 import { draftLinks } from '../report/draft-links.ts';
 import { runVerdict } from '../report/verdict-rules.ts';
-import { writeReports } from '../report/write-reports.ts';
+import { tryWriteReports } from '../report/write-reports.ts';
 import { startFetch, type FetchingAssets } from '../stages/fetch-assets.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { abandonRun } from '../stages/abandon-run.ts';
@@ -51,7 +51,8 @@ export type RunOutcome =
   | Exclude<FindDraftResult, { kind: 'ready' }>
   /** Another run is testing this draft: nothing was tested or posted. */
   | { kind: 'busy'; tag: string; holder: LockHolder }
-  | { kind: 'tested'; report: RunReport; reportDir: string; posted: PostOutcome | null };
+  /** `reportProblem`: the reports could not be written to `reportDir` (a full disk); the verdict stands and was posted. */
+  | { kind: 'tested'; report: RunReport; reportDir: string; reportProblem?: string; posted: PostOutcome | null };
 
 /** The spine: find the draft, fetch and verify, test each platform on its host, report, post. */
 export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutcome> {
@@ -182,14 +183,16 @@ async function testAnnounced(
     }
   }
 
-  const reportDir = await writeReports(report, input.reportsDir, {
+  // A full reports disk is a local problem: the verdict is known and is still posted.
+  const reports = await tryWriteReports(report, input.reportsDir, {
     expected: input.platforms,
     ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}),
   });
+  if (!reports.ok) onEvent({ kind: 'warning', message: reports.problem });
   // A cancelled run posts no partial matrix: the caller marks it `error` (cancelled) instead.
   const posted = input.post && !deps.signal?.aborted
     ? await postResults(deps.github, { report, tested: draft.release, statusContext: config.statusContext, expected: input.platforms })
     : null;
-  onEvent({ kind: 'run-finished', verdict: report.verdict, reportDir });
-  return { kind: 'tested', report, reportDir, posted };
+  onEvent({ kind: 'run-finished', verdict: report.verdict, ...(reports.ok ? { reportDir: reports.dir } : {}) });
+  return { kind: 'tested', report, reportDir: reports.dir, ...(reports.ok ? {} : { reportProblem: reports.problem }), posted };
 }

@@ -24,7 +24,7 @@ const sectionDataSchema = z.object({
 
 export type SectionData = z.infer<typeof sectionDataSchema>;
 
-const DATA_PREFIX = '<!-- smoke-test:data ';
+export const DATA_PREFIX = '<!-- smoke-test:data ';
 const DATA_SUFFIX = ' -->';
 
 export function sectionDataFromReport(report: RunReport): SectionData {

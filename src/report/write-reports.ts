@@ -1,4 +1,4 @@
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunReport } from '../domain/report.ts';
 import { toReportHtml } from './html.ts';
@@ -39,4 +39,37 @@ export async function writeReports(
   if (options.stepSummary) await appendFile(options.stepSummary, `${markdown}\n`);
   await writeRunIndex(reportsDir);
   return dir;
+}
+
+/** Where the reports went, or why they could not be written there (the run's verdict stands either way). */
+export type ReportsOutcome = { ok: true; dir: string } | { ok: false; dir: string; problem: string };
+
+/**
+ * `writeReports` as a value: a full or read-only reports disk is a local problem, not the end of
+ * a run whose verdict is known. What was half written is removed, so no empty report lies around.
+ */
+export async function tryWriteReports(
+  report: RunReport,
+  reportsDir: string,
+  options: { expected: string[]; stepSummary?: string },
+): Promise<ReportsOutcome> {
+  const dir = join(reportsDir, tagFolder(report.tag), report.runId);
+  try {
+    await writeReports(report, reportsDir, { expected: options.expected });
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    const removed = await rm(dir, { recursive: true, force: true }).then(
+      () => 'nothing half written was kept',
+      (rmError: unknown) => `and could not remove what was half written: ${rmError instanceof Error ? rmError.message : String(rmError)}`,
+    );
+    return { ok: false, dir, problem: `could not write the reports to ${dir}: ${cause}; ${removed}` };
+  }
+  if (!options.stepSummary) return { ok: true, dir };
+  try {
+    await appendFile(options.stepSummary, `${renderReportMarkdown(report, { expected: options.expected })}\n`);
+    return { ok: true, dir };
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return { ok: false, dir, problem: `wrote the reports to ${dir} but could not append to the step summary ${options.stepSummary}: ${cause}` };
+  }
 }

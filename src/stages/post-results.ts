@@ -1,7 +1,7 @@
 import type { RunReport } from '../domain/report.ts';
-import { planSectionEdit } from '../github/body-section.ts';
+import { bodyChars, planSectionEdit, type SectionEdit } from '../github/body-section.ts';
 import type { GitHub } from '../github/github.ts';
-import { commitState, runningDescription, statusDescription } from '../github/status-description.ts';
+import { commitState, noRoomStatus, runningDescription, statusDescription } from '../github/status-description.ts';
 import type { Release } from '../github/types.ts';
 import { renderBodySection, renderRunningSection } from '../report/markdown/render.ts';
 import type { SectionData } from '../report/section-data.ts';
@@ -37,7 +37,8 @@ export interface PostInput {
   expected: string[];
 }
 
-export type PostOutcome = { bodyOutcome: 'replaced' | 'appended' | 'over-limit'; state: string; description: string };
+/** `inBody` false: the release notes left no room for even a one-line result; the status says so. */
+export type PostOutcome = { bodyOutcome: SectionEdit['outcome']; inBody: boolean; state: string; description: string };
 
 /**
  * Writes the result into the draft's body (our section only; the rest stays byte for byte) and
@@ -45,14 +46,16 @@ export type PostOutcome = { bodyOutcome: 'replaced' | 'appended' | 'over-limit';
  */
 export async function postResults(github: PostGitHub, input: PostInput): Promise<PostOutcome> {
   const { report } = input;
-  const bodyOutcome = await writeSection(github, report.releaseId, (budget) =>
-    renderBodySection(report, { budget, expected: input.expected }),
-  );
+  const edit = await writeSection(github, report.releaseId, (budget) => renderBodySection(report, { budget, expected: input.expected }));
+  const bodyOutcome = edit.outcome;
   const stale = report.stale && report.stale.length > 0;
-  const state = commitState(report.verdict);
-  const description = stale
+  const inBody = bodyOutcome === 'replaced' || bodyOutcome === 'appended';
+  const said = stale
     ? `stale: ${report.stale!.join(', ')} changed during the test; run again`
     : statusDescription(report.platforms, input.expected);
+  const { state, description } = inBody
+    ? { state: commitState(report.verdict), description: said }
+    : noRoomStatus(report.verdict, said, bodyChars(edit.body));
   if (report.commit) {
     await github.createCommitStatus(report.commit, {
       state,
@@ -61,7 +64,7 @@ export async function postResults(github: PostGitHub, input: PostInput): Promise
       ...(report.runUrl ? { targetUrl: report.runUrl } : {}),
     });
   }
-  return { bodyOutcome, state, description };
+  return { bodyOutcome, inBody, state, description };
 }
 
 /** Reads the body just before writing it, so a person's edit made during the run is kept. */
@@ -69,13 +72,14 @@ export async function writeSection(
   github: PostGitHub,
   releaseId: number,
   render: (budget: number) => string,
-): Promise<'replaced' | 'appended' | 'over-limit'> {
+): Promise<SectionEdit> {
   const current = await github.getRelease(releaseId);
   const edit = planSectionEdit(current.body ?? null, render);
-  if (edit.outcome !== 'over-limit' && edit.body !== (current.body ?? '')) {
+  // `over-limit` still writes: the body without an old section of ours that no longer holds.
+  if (edit.outcome !== 'unplaceable' && edit.body !== (current.body ?? '')) {
     await github.updateReleaseBody(releaseId, edit.body);
   }
-  return edit.outcome;
+  return edit;
 }
 
 export { staleAssets };

@@ -79,14 +79,27 @@ describe('hosts that cannot be reached', () => {
   }, 60_000);
 
   it('a run that throws after announcing itself leaves no `pending` status and no "testing" section', async () => {
-    // The reports folder cannot be made (a file is in the way): the spine throws after testing.
+    const { fake } = world.sb;
+    // The reports folder cannot be made (a file is in the way): only reported, the run goes on.
     const blocker = join(world.dir, 'not-a-dir');
     writeFileSync(blocker, 'a file');
-    const run = await runCli(['run', 'v0.0.1', '--config', world.sb.configPath, '--reports', join(blocker, 'reports'), '--platform', 'linux/amd64'], world.sb.env);
+    // Once the run has announced itself, posting its result fails beyond the retries: the spine throws.
+    const from = fake.requests.length;
+    const arm = setInterval(() => {
+      if (!fake.requests.slice(from).some((r) => r.operationId === 'repos/update-release')) return;
+      clearInterval(arm);
+      fake.fault({ kind: 'status', status: 502, times: 4, match: /^PATCH \/repos\/ephpm\/ephemerd\/releases\/\d+$/ });
+    }, 10);
+    const run = await runCli(['run', 'v0.0.1', '--config', world.sb.configPath, '--reports', join(blocker, 'reports'), '--platform', 'linux/amd64'], { ...world.sb.env, SMOKE_GITHUB_RETRY_BASE_MS: '5' }).finally(() =>
+      clearInterval(arm),
+    );
+    // A pass whose posting failed too: no verdict.
     expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`could not write the reports to ${join(blocker, 'reports', 'v0.0.1')}`);
+    expect(run.stderr).toMatch(/smoke: GitHub: could not update the body of release \d+ .*502/);
     const status = world.sb.fake.statuses(world.sb.commit)[0];
     expect(status).toMatchObject({ state: 'error', context: 'smoke-test' });
-    expect(status?.description).toMatch(/^no verdict: .*not-a-dir/);
+    expect(status?.description).toMatch(/^no verdict: GitHub: could not update the body/);
     expect(sectionData(world.sb)).toMatchObject({ state: 'done', verdict: 'error' });
     expect((world.sb.fake.release(world.sb.releaseId).body ?? '').startsWith(SANDBOX_BODY)).toBe(true);
     expect(entries(join(world.dir, 'work'))).toEqual([]);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
+import { renderSectionData } from '../../src/report/section-data.ts';
 import { SANDBOX_BODY, startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { forbiddenWrites } from '../e2e/publish-guard.ts';
 import { runCli, type CliRun } from '../support/cli-io.ts';
@@ -14,6 +15,9 @@ import { runCli, type CliRun } from '../support/cli-io.ts';
 // HTML, mass mentions and 10 MB of log. The escaping helpers are unit-tested in test/report;
 // here the whole run goes through the CLI and every output a person reads is checked.
 
+const EARLIER_DATA = renderSectionData({
+  schema: 1, runId: 'earlier', state: 'done', verdict: 'pass', tag: 'v0.0.1', commit: null, assetDigests: {}, startedAt: 't0', finishedAt: 't1',
+});
 const AFTER = '\n\n## Checksums\n\nWritten by a person after the smoke section. <!-- keep me -->\n';
 let dir: string;
 let sb: Sandbox;
@@ -36,7 +40,7 @@ beforeAll(async () => {
     method: 'PATCH',
     headers: { authorization: `token ${sb.env.GITHUB_TOKEN}`, 'content-type': 'application/json' },
     // An earlier section between the person's text, so the new one must land between them.
-    body: JSON.stringify({ body: `${SANDBOX_BODY}<!-- smoke-test:begin -->\nan earlier result\n<!-- smoke-test:end -->${AFTER}` }),
+    body: JSON.stringify({ body: `${SANDBOX_BODY}<!-- smoke-test:begin -->\n${EARLIER_DATA}\nan earlier result\n<!-- smoke-test:end -->${AFTER}` }),
   });
   expect(res.status).toBe(200);
   run = await runCli(['run', 'v0.0.1', '--config', sb.configPath, '--reports', join(dir, 'reports'), '--json', '--platform', 'linux/amd64', '--platform', 'linux/arm64'], sb.env);

@@ -25,11 +25,11 @@ describe('listReleasesIfChanged', () => {
     expect(first.changed).toBe(true);
     if (!first.changed) return;
     expect(first.releases.map((r) => r.id)).toEqual([draft.id]);
-    expect(first.etag).toMatch(/^W\/"[0-9a-f]+"$/);
+    expect(first.pages.map((p) => p.etag)).toEqual([expect.stringMatching(/^W\/"[0-9a-f]+"$/)]);
 
     const before = await remaining();
     const count = fake.requests.length;
-    expect(await github.listReleasesIfChanged(first.etag)).toEqual({ changed: false });
+    expect(await github.listReleasesIfChanged(first.pages)).toEqual({ changed: false });
     // before - 1 is the probe request of remaining() itself: the 304 spent nothing.
     expect(await remaining()).toBe(before - 1);
     const poll = fake.requests.slice(count).filter((r) => r.operationId === 'repos/list-releases');
@@ -43,22 +43,32 @@ describe('listReleasesIfChanged', () => {
     const first = await github.listReleasesIfChanged(null);
     if (!first.changed) throw new Error('the first listing must be a change');
     fake.addAsset(draft.id, { name: 'checksums.txt', content: 'x' });
-    const second = await github.listReleasesIfChanged(first.etag);
+    const second = await github.listReleasesIfChanged(first.pages);
     expect(second.changed).toBe(true);
     if (!second.changed) return;
-    expect(second.etag).not.toBe(first.etag);
+    expect(second.pages[0]?.etag).not.toBe(first.pages[0]?.etag);
     expect(second.releases[0]?.assets.map((a) => a.name)).toEqual(['checksums.txt']);
   });
 
-  it('fetches every page after a change, and only the first page when unchanged', async () => {
+  it('conditions every page: unchanged is one 304 a page, and a change on page 2 alone is seen', async () => {
+    const draft = fake.addRelease({ tag_name: 'v0.9.0', draft: true });
     for (let i = 0; i < 130; i++) fake.addRelease({ tag_name: `v1.0.${i}` });
     const github = gitHubFor(fake, 'push-token');
     const first = await github.listReleasesIfChanged(null);
     if (!first.changed) throw new Error('the first listing must be a change');
-    expect(first.releases).toHaveLength(130);
-    const count = fake.requests.length;
-    expect((await github.listReleasesIfChanged(first.etag)).changed).toBe(false);
-    expect(fake.requests.slice(count).map((r) => r.status)).toEqual([304]);
+    expect(first.releases).toHaveLength(131);
+    let count = fake.requests.length;
+    expect((await github.listReleasesIfChanged(first.pages)).changed).toBe(false);
+    expect(fake.requests.slice(count).map((r) => r.status)).toEqual([304, 304]);
+
+    // The oldest release, a draft, is on page 2: only that page changes.
+    fake.addAsset(draft.id, { name: 'checksums.txt', content: 'x' });
+    count = fake.requests.length;
+    const second = await github.listReleasesIfChanged(first.pages);
+    expect(fake.requests.slice(count).map((r) => r.status)).toEqual([304, 200]);
+    if (!second.changed) throw new Error('a change on page 2 must be seen');
+    expect(second.releases).toHaveLength(131);
+    expect(second.releases.find((r) => r.id === draft.id)?.assets.map((a) => a.name)).toEqual(['checksums.txt']);
   });
 
   it('turns a refused listing into a one-line GitHubError', async () => {

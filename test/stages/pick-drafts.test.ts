@@ -68,7 +68,7 @@ function bodyWith(data: Partial<SectionData>): string {
     finishedAt: '2025-07-01T10:05:00Z',
     ...data,
   };
-  return `Release notes by a person.\n\n${SECTION_BEGIN}\n| matrix |\n${renderSectionData(full)}\n${SECTION_END}`;
+  return `Release notes by a person.\n\n${SECTION_BEGIN}\n${renderSectionData(full)}\n| matrix |\n${SECTION_END}`;
 }
 
 const running = { state: 'running' as const, verdict: null, assetDigests: {}, finishedAt: null };

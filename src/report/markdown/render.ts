@@ -5,6 +5,7 @@ import { UNLIMITED, renderDetails, type DetailLimits } from './details.ts';
 import { codeIfHex, escapeInline } from './escape.ts';
 import { renderMatrix } from './matrix.ts';
 import { renderDigests, renderInsecureHosts, renderStale, renderSummary } from './summary.ts';
+import { statusLabel } from '../status-label.ts';
 
 export interface MarkdownOptions {
   /** Platforms the run should have covered; those without a result show as untested rows. */
@@ -36,19 +37,48 @@ function shapes(budget: number): Shape[] {
 }
 
 /**
- * The section for the draft's body, at most `budget` characters when that is possible at all:
- * evidence is shortened before anything else and the matrix is never dropped, so the result
- * can only exceed the budget when the matrix and the summary alone do.
+ * The section for the draft's body, at most `budget` characters when that is possible at all.
+ * It shrinks only itself, in this order: evidence, then details, then the full digests, then the
+ * matrix becomes one line per platform, and last a single verdict line with the run id. The
+ * data comment (what `gate` and `watch` read) is in every form, so the result can exceed the
+ * budget only when that comment and one line do.
  */
 export function renderBodySection(report: RunReport, opts: MarkdownOptions & { budget: number }): string {
-  const heading = `${renderSectionData(sectionDataFromReport(report))}\n### Smoke test`;
+  const data = renderSectionData(sectionDataFromReport(report));
+  const heading = `${data}\n### Smoke test`;
+  const forms = [
+    ...shapes(opts.budget).map((shape) => () => renderParts(report, opts, shape, heading)),
+    () => renderCompact(report, opts, heading),
+    () => `${data}\n${renderVerdictLine(report)}`,
+  ];
   let rendered = '';
-  for (const shape of shapes(opts.budget)) {
-    rendered = renderParts(report, opts, shape, heading);
+  for (const form of forms) {
+    rendered = form();
     if (rendered.length <= opts.budget) return rendered;
   }
   return rendered;
 }
+
+/** The matrix as one line per platform: its verdict and the checks that did not pass. */
+function renderCompact(report: RunReport, opts: MarkdownOptions, heading: string): string {
+  const missing = missingPlatforms(report.platforms, opts.expected ?? []);
+  const lines = report.platforms.map((p) => {
+    const notPassed = p.checks.filter((c) => c.status !== 'pass').map((c) => `${escapeInline(c.name)} ${statusLabel(c.status)}`);
+    return `- ${escapeInline(p.platform)}: ${statusLabel(p.verdict)}${notPassed.length > 0 ? ` (${notPassed.join(', ')})` : ''}`;
+  });
+  for (const id of missing) lines.push(`- ${escapeInline(id)}: ${statusLabel('error')} (not tested)`);
+  const parts = [heading, renderSummary(report), renderStale(report), lines.join('\n'), renderInsecureHosts(report), SHORTENED_NOTE];
+  return parts.filter((p): p is string => p !== null).join('\n\n');
+}
+
+/** The smallest form: the verdict and where to find the rest. */
+function renderVerdictLine(report: RunReport): string {
+  const stale = report.stale && report.stale.length > 0 ? ' (stale result)' : '';
+  return `Smoke test: **${statusLabel(report.verdict)}**${stale} · ${escapeInline(report.tag)} · run ${escapeInline(report.runId)} · ${FULL_REPORT_NOTE}`;
+}
+
+const FULL_REPORT_NOTE = '_The matrix did not fit in the release body; see report.md._';
+const SHORTENED_NOTE = '_Shortened to fit the release body; the full matrix and details are in report.md._';
 
 /** The section while a run is under way: what is being tested, no verdict yet. */
 export function renderRunningSection(data: SectionData & { state: 'running' }): string {

@@ -88,16 +88,31 @@ describe('renderBodySection', () => {
     expect(section).toMatch(/\[… \d+ characters omitted\]/);
   });
 
-  it('drops excerpts, then details, but never the matrix when the budget is tiny', () => {
+  it('shrinks only itself: excerpts, then details, then one line per platform, then one verdict line', () => {
     const report = sampleReport();
     const roomy = renderBodySection(report, { budget: 100_000 });
     const tight = renderBodySection(report, { budget: roomy.length - 1 });
     expect(tight.length).toBeLessThan(roomy.length);
     expect(tight).toContain('| darwin/arm64 |');
-    const tiny = renderBodySection(report, { budget: 10 });
-    expect(tiny).toContain('| darwin/arm64 |');
-    expect(tiny).toContain('Details omitted');
-    expect(parseSectionData(tiny)?.verdict).toBe('fail');
+    const noDetails = renderBodySection(report, { budget: 1200 });
+    expect(noDetails).toContain('| darwin/arm64 |');
+    expect(noDetails).toContain('Details omitted');
+    expect(noDetails.length).toBeLessThanOrEqual(1200);
+
+    const compact = renderBodySection(report, { budget: 800 });
+    expect(compact.length).toBeLessThanOrEqual(800);
+    expect(compact).not.toContain('| darwin/arm64 |');
+    expect(compact).toContain('- darwin/arm64: ❌ fail (boot ❌ fail)');
+    expect(compact).toContain('- linux/amd64: ✅ pass');
+
+    const oneLine = renderBodySection(report, { budget: 600 });
+    expect(oneLine.length).toBeLessThanOrEqual(600);
+    expect(oneLine.split('\n')).toHaveLength(2);
+    expect(oneLine.split('\n')[1]).toMatch(/^Smoke test: \*\*❌ fail\*\* · v1\.2\.3 · run run-42 · /);
+    for (const form of [tight, noDetails, compact, oneLine]) expect(parseSectionData(form)).toMatchObject({ verdict: 'fail', runId: 'run-42' });
+
+    // Below the data comment and one line nothing fits: the smallest form comes back, over budget.
+    expect(renderBodySection(report, { budget: 10 })).toBe(oneLine);
   });
 });
 

@@ -108,6 +108,12 @@ describe('fake GitHub releases', () => {
     const draft = fake.addRelease({ tag_name: 'v1.1.0', draft: true });
     const long = await callJson(fake, `/releases/${draft.id}`, { token: PUSH, method: 'PATCH', body: { body: 'x'.repeat(125_001) } });
     expect(long.status).toBe(422);
+    expect(long.json).toMatchObject({ errors: [{ field: 'body', message: 'body is too long (maximum is 125000 characters)' }] });
+    // Characters as GitHub counts them: 125,000 emoji (250,000 UTF-16 units) fit, one more does not.
+    const emoji = await callJson(fake, `/releases/${draft.id}`, { token: PUSH, method: 'PATCH', body: { body: '😀'.repeat(125_000) } });
+    expect(emoji.status).toBe(200);
+    const over = await callJson(fake, `/releases/${draft.id}`, { token: PUSH, method: 'PATCH', body: { body: '😀'.repeat(125_000) + 'x' } });
+    expect(over.status).toBe(422);
     const published = await callJson<Release>(fake, `/releases/${draft.id}`, { token: PUSH, method: 'PATCH', body: { draft: false } });
     expect(published.json.published_at).not.toBeNull();
     expect(await tags(READ)).toEqual(['v1.1.0']);

@@ -99,7 +99,8 @@ function checkFields(fields: Record<string, unknown>): { field: string; message:
       (field === 'make_latest' && (value === 'true' || value === 'false' || value === 'legacy'));
     if (!ok) return { field, message: `${field} is invalid` };
   }
-  if (typeof fields.body === 'string' && fields.body.length > MAX_BODY_CHARS) {
+  // GitHub counts characters (code points): an emoji is one, though two UTF-16 units here.
+  if (typeof fields.body === 'string' && [...fields.body].length > MAX_BODY_CHARS) {
     return { field: 'body', message: `body is too long (maximum is ${MAX_BODY_CHARS} characters)` };
   }
   return undefined;

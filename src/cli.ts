@@ -2,11 +2,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, SmokeError } from './domain/errors.ts';
 import { helpAfter } from './cli-help.ts';
 import type { CliIo } from './commands/io.ts';
+import { scrubbingIo } from './commands/scrubbing-io.ts';
 import { sourceStack } from './source-stack.ts';
+import { terminalSafe } from './progress/terminal-safe.ts';
 import { VERSION } from './version.ts';
 
 /** Parses arguments, runs one command, and is the one place errors become exit codes. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = scrubbingIo(rawIo);
   let exitCode: number = EXIT.pass;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -25,7 +28,8 @@ function reportError(error: unknown, io: CliIo): number {
     return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
   }
   if (error instanceof SmokeError) {
-    io.stderr.write(`smoke: ${error.message}\n`);
+    // A message may quote GitHub or a host: no escape sequence of theirs reaches the terminal.
+    io.stderr.write(`smoke: ${terminalSafe(error.message)}\n`);
     return error.exitCode;
   }
   // A bug of ours, not a user's mistake: the stack, in src/ lines, helps whoever fixes it.

@@ -2,7 +2,9 @@
 // sshd hosts on loopback, and a hosts.yaml for the CLI. Like src/sandbox/sandbox.ts, but with
 // archive sizes and host layouts the sandbox does not offer.
 import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EPHEMERD_PLATFORMS, type PlatformId } from '../../src/domain/platform.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
@@ -23,6 +25,8 @@ export interface WorldOptions {
   hostsPer?: Partial<Record<PlatformId, number>>;
   /** A world with no draft: only a published release (an idle watch). */
   noDraft?: boolean;
+  /** Lines for archives that do not exist appended to checksums.txt until it is this large (a hostile or broken pipeline). */
+  checksumsBytes?: number;
   /** How every platform's stand-in behaves beyond its version (default: a good build). */
   behaviour?: Omit<StandInBehaviour, 'version'>;
   /** The boot probe's timeout (default 60 s). */
@@ -71,7 +75,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       releaseId = draft.id;
       // The digest is known already: spare the fake a second pass over a 700 MiB file.
       for (const a of release.assets) fake.addAsset(draft.id, { name: a.name, file: a.path, digest: `sha256:${a.sha256}` });
-      fake.addAsset(draft.id, { name: basename(release.checksumsPath), file: release.checksumsPath });
+      const checksums = options.checksumsBytes ? await paddedChecksums(release.checksumsPath, options.checksumsBytes) : release.checksumsPath;
+      fake.addAsset(draft.id, { name: basename(release.checksumsPath), file: checksums });
     }
     const hosts: World['hosts'] = [];
     for (const platform of EPHEMERD_PLATFORMS) {
@@ -108,4 +113,24 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     await close();
     throw error;
   }
+}
+
+/** checksums.txt with junk lines after the real ones up to `bytes`, written in pieces (never whole in memory). */
+async function paddedChecksums(path: string, bytes: number): Promise<string> {
+  const padded = `${path}.padded`;
+  const out = createWriteStream(padded);
+  let written = 0;
+  const write = (text: string) => {
+    written += Buffer.byteLength(text);
+    return out.write(text) ? Promise.resolve() : once(out, 'drain').then(() => undefined);
+  };
+  await write(await readFile(path, 'utf8'));
+  for (let n = 0; written < bytes; ) {
+    let piece = '';
+    for (let i = 0; i < 10_000; i++, n++) piece += `${'ab'.repeat(32)}  ephemerd_${TAG}_junk_${n}.tar.gz\n`;
+    await write(piece);
+  }
+  out.end();
+  await once(out, 'close');
+  return padded;
 }

@@ -12,6 +12,13 @@ export interface ArchiveEntry {
   linkTarget?: string;
   /** The first bytes of a file entry, when the caller asked for them. */
   head?: Buffer;
+  /** SHA-256 (hex) of a wanted file entry's decompressed bytes: what the host must find once it extracted. */
+  sha256?: string;
+  /**
+   * Another name a different reader gives this entry (a zip's Info-ZIP Unicode Path field that
+   * differs from the stored name): which one lands on disk depends on the extractor.
+   */
+  otherName?: string;
 }
 
 /** Why a scan stopped before the end of the archive. */
@@ -27,7 +34,7 @@ export interface ScanOptions {
   maxExtractedBytes: number;
   /** How many leading bytes of a wanted entry to keep. */
   headBytes: number;
-  /** Which file entries to keep the head of (by stored name). */
+  /** Which file entries to keep the head of and hash (by stored name). */
   wantHead: (name: string) => boolean;
   /** Stop listing after this many entries (an entry flood is itself a finding). */
   maxEntries: number;

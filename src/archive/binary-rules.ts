@@ -15,6 +15,8 @@ export interface InspectedBinary {
   static: boolean | null;
   /** null when the archive stores no Unix mode (a zip from Windows). */
   executableBit: boolean | null;
+  /** SHA-256 of the bytes judged here: the host must extract exactly these. */
+  sha256: string | null;
 }
 
 export interface BinaryRules {
@@ -32,9 +34,10 @@ export function checkBinary(entry: ArchiveEntry, rules: BinaryRules): { binary: 
   const add = (code: Finding['code'], message: string): void => void findings.push({ code, message, entry: entry.name });
   const parsed = identifyExecutable(entry.head ?? Buffer.alloc(0));
   const executableBit = entry.mode === undefined ? null : (entry.mode & 0o111) !== 0;
+  const sha256 = entry.sha256 ?? null;
   const binary: InspectedBinary = parsed.ok
-    ? { name, size: entry.size, format: parsed.info.format, os: parsed.info.os, arch: parsed.info.arch, static: parsed.info.static, executableBit }
-    : { name, size: entry.size, format: 'unknown', os: 'unknown', arch: 'unknown', static: null, executableBit };
+    ? { name, size: entry.size, format: parsed.info.format, os: parsed.info.os, arch: parsed.info.arch, static: parsed.info.static, executableBit, sha256 }
+    : { name, size: entry.size, format: 'unknown', os: 'unknown', arch: 'unknown', static: null, executableBit, sha256 };
 
   if (!parsed.ok) {
     add('not-executable', `${name}: ${parsed.reason}`);

@@ -38,6 +38,9 @@ function linkDestination(entry: ArchiveEntry): string | undefined {
 function entryProblem(entry: ArchiveEntry): string | undefined {
   const why = unsafeName(entry.name);
   if (why) return `unsafe entry ${quoteName(entry.name)}: ${why}`;
+  if (entry.otherName !== undefined) {
+    return `unsafe entry ${quoteName(entry.name)}: its Unicode Path field names it ${quoteName(entry.otherName)}; extractors disagree on which name to write`;
+  }
   switch (entry.type) {
     case 'device':
     case 'fifo':
@@ -64,6 +67,8 @@ export function checkEntries(entries: readonly ArchiveEntry[], binaryFile: strin
     const problem = entryProblem(entry);
     if (problem) findings.push({ code: 'unsafe-entry', message: problem, entry: entry.name });
   }
+
+  findings.push(...sameFileNames(entries, binaryFile));
 
   const named = entries.filter((e) => normalizeEntryName(e.name) !== '');
   const roots = [...new Set(named.map((e) => normalizeEntryName(e.name).split('/')[0] ?? ''))];
@@ -93,6 +98,37 @@ export function checkEntries(entries: readonly ArchiveEntry[], binaryFile: strin
     return { findings, binary: null };
   }
   return { findings, binary: only };
+}
+
+/**
+ * Entries that land on one file once a reader normalises their names (`./a`, `a/`, Unicode
+ * forms, letter case on Windows and macOS disks): which one wins depends on the extractor, so
+ * the bytes inspected need not be the bytes that run. Exact duplicates of the binary's name are
+ * reported by `checkEntries` itself.
+ */
+function sameFileNames(entries: readonly ArchiveEntry[], binaryFile: string): Finding[] {
+  const byKey = new Map<string, ArchiveEntry[]>();
+  for (const entry of entries) {
+    const key = foldName(entry.name);
+    if (key === '') continue;
+    byKey.set(key, [...(byKey.get(key) ?? []), entry]);
+  }
+  const findings: Finding[] = [];
+  for (const group of byKey.values()) {
+    if (group.length < 2) continue;
+    if (group.every((e) => normalizeEntryName(e.name) === binaryFile)) continue;
+    const [first, second] = group as [ArchiveEntry, ArchiveEntry];
+    findings.push({
+      code: 'layout',
+      message: `entries ${quoteName(first.name)} and ${quoteName(second.name)} name the same file once normalised: which one is extracted depends on the extractor`,
+      entry: second.name,
+    });
+  }
+  return findings;
+}
+
+function foldName(name: string): string {
+  return normalizeEntryName(name).normalize('NFC').toLowerCase();
 }
 
 function missingBinary(named: readonly ArchiveEntry[], binaryFile: string): string {

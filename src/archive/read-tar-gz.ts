@@ -71,9 +71,14 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
     });
     gunzip.on('error', (err) => finish(gzipStop(err, budget.total, current)));
     extract.on('error', (err: Error) => finish(tarStop(err, entries.length, current)));
-    extract.on('finish', () => finish(null));
+    extract.on('finish', () => finish(globalHeaderStop(extract, current)));
 
     extract.on('entry', (header, stream, next) => {
+      const global = globalHeaderStop(extract, header.name);
+      if (global) {
+        finish(global);
+        return;
+      }
       if (entries.length >= options.maxEntries) {
         finish({ kind: 'too-many-entries', count: entries.length + 1 });
         return;
@@ -84,14 +89,17 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
       if (header.linkname) entry.linkTarget = header.linkname;
       entries.push(entry);
       const wantHead = type === 'file' && options.wantHead(header.name);
-      const sink = new EntrySink(wantHead ? options.headBytes : 0);
+      const sink = new EntrySink(wantHead ? options.headBytes : 0, { hash: wantHead });
       // tar-stream always yields Buffers; its typings say unknown.
       stream.on('data', (chunk: unknown) => Buffer.isBuffer(chunk) && sink.push(chunk));
       // The extractor destroys the entry's stream with its own error too: same cause, same stop.
       stream.on('error', (err: Error) => finish(tarStop(err, entries.length, current)));
       stream.on('end', () => {
         if (type === 'file') entry.size = sink.bytes;
-        if (wantHead) entry.head = sink.head();
+        if (wantHead) {
+          entry.head = sink.head();
+          entry.sha256 = sink.sha256();
+        }
         next();
       });
     });
@@ -119,4 +127,17 @@ function tarStop(err: Error, entriesSeen: number, entry: string | null): ScanSto
   if (/unexpected end/i.test(err.message)) return { kind: 'broken', what: 'truncated', entry, cause };
   if (entriesSeen === 0) return { kind: 'broken', what: 'not-tar', entry: null, cause };
   return { kind: 'broken', what: 'corrupt', entry, cause };
+}
+
+/**
+ * A PAX global header (typeflag `g`) is applied by GNU tar to every entry after it (a `path=`
+ * in it renames them all) and ignored by tar-stream unless a local PAX header follows: the two
+ * readers would see different archives, so such an archive is refused. tar-stream keeps the
+ * header in a field of its own and emits no event for it; this reads that field.
+ */
+function globalHeaderStop(extract: object, entry: string | null): ScanStop | null {
+  const global = (extract as { _paxGlobal?: Record<string, string> | null })._paxGlobal;
+  if (global === undefined || global === null) return null;
+  const keys = Object.keys(global).join(', ') || 'no keys';
+  return { kind: 'broken', what: 'unsupported', entry, cause: `a PAX global header (${keys}): GNU tar applies it to the entries after it, other readers do not` };
 }

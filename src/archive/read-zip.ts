@@ -59,9 +59,13 @@ function walk(path: string, zip: ZipFile, options: ScanOptions): Promise<ScanRes
     zip.on('end', () => finish(null));
     zip.on('entry', (raw: Entry) => {
       if (entries.length >= options.maxEntries) return finish({ kind: 'too-many-entries', count: entries.length + 1 });
-      const name = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, raw.extraFields, true);
+      // The stored name is what the host's extractor writes; yauzl prefers an Info-ZIP Unicode
+      // Path field (0x7075), as Info-ZIP's unzip does. Both are kept when they differ.
+      const name = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, [], true);
+      const unicodeName = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, raw.extraFields, true);
       current = name;
       const entry: ArchiveEntry = { name, ...zipEntryKind({ ...raw, name }), size: raw.uncompressedSize };
+      if (unicodeName !== name) entry.otherName = unicodeName;
       entries.push(entry);
       readContent(path, zip, raw, entry, budget, options).then(
         (stop) => {
@@ -88,8 +92,9 @@ async function readContent(
     const why = raw.isEncrypted() ? 'encrypted' : `compression method ${raw.compressionMethod}`;
     return { kind: 'broken', what: 'unsupported', entry: entry.name, cause: why };
   }
-  const keep = entry.type === 'symlink' ? MAX_LINK_TARGET : options.wantHead(entry.name) ? options.headBytes : 0;
-  const sink = new EntrySink(keep);
+  const wanted = entry.type === 'file' && options.wantHead(entry.name);
+  const keep = entry.type === 'symlink' ? MAX_LINK_TARGET : wanted ? options.headBytes : 0;
+  const sink = new EntrySink(keep, { hash: wanted });
   let crc = 0;
   const stream = await entryBytes(path, zip, raw);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -109,7 +114,10 @@ async function readContent(
   }
   entry.size = sink.bytes;
   if (entry.type === 'symlink') entry.linkTarget = sink.head().toString('utf8');
-  else if (keep > 0) entry.head = sink.head();
+  else if (wanted) {
+    entry.head = sink.head();
+    entry.sha256 = sink.sha256();
+  }
   if (crc !== raw.crc32) {
     return { kind: 'broken', what: 'bad-crc', entry: entry.name, cause: `CRC-32 is ${hex(crc)}, the zip says ${hex(raw.crc32)}` };
   }

@@ -25,6 +25,8 @@ export async function commandContext(
     repoFromConfig: config.repo,
     ghAuthToken: (hostname) => ghAuthToken(io.env, hostname),
   });
+  // A token from `gh auth token` is in no variable the output scrub started with.
+  io.keepSecret?.(settings.token);
   for (const note of settings.notes) io.stderr.write(`smoke: ${note}\n`);
   const github = createGitHub({
     apiUrl: settings.apiUrl,

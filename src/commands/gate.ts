@@ -2,6 +2,7 @@ import type { GateCliOptions } from '../cli.ts';
 import { EXIT } from '../domain/errors.ts';
 import { extractSection, parseSectionData } from '../github/body-section.ts';
 import { parseNoRoom } from '../github/status-description.ts';
+import { terminalSafe } from '../progress/terminal-safe.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { testedState } from '../release/tested-state.ts';
 import { commandContext } from './context.ts';
@@ -14,7 +15,8 @@ import type { CliIo } from './io.ts';
 export async function gateCommand(tag: string, options: GateCliOptions, io: CliIo): Promise<number> {
   const { config, github } = await commandContext(options, io);
   const release = await github.findDraftByTag(tag);
-  const say = (line: string) => io.stdout.write(`${line}\n`);
+  // The body is anyone's with push access: what it says is printed inert.
+  const say = (line: string) => io.stdout.write(`${terminalSafe(line)}\n`);
   if (!release) {
     say(`gate: closed: no draft release ${JSON.stringify(tag)} (never tested, or already published)`);
     return EXIT.fail;

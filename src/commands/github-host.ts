@@ -44,11 +44,24 @@ function parseApiUrl(raw: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`GITHUB_API_URL ${JSON.stringify(raw)} is not an http(s) URL (e.g. https://api.github.com)`);
   }
+  // The token goes with every request: plain http only where it never leaves this machine
+  // (the sandbox's fake GitHub, a local proxy).
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      `GITHUB_API_URL ${JSON.stringify(raw)}: plain http to ${url.hostname} would send the GitHub token in cleartext; ` +
+        'use https (plain http is accepted only for loopback: 127.0.0.0/8, ::1, localhost)',
+    );
+  }
   if (url.username || url.password) {
     // Credentials in the URL would end up in messages; the token has its own variables.
     throw new ConfigError('GITHUB_API_URL must not carry a user name or password: set GH_TOKEN or GITHUB_TOKEN instead');
   }
   return url;
+}
+
+/** URL has already normalised the host: `127.1` and `0x7f.1` read as 127.0.0.1, IPv6 is in brackets. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** gh's API URL for a host: api.github.com, api.<tenant>.ghe.com, or <host>/api/v3 for Enterprise Server. */

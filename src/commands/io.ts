@@ -5,4 +5,6 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Ends a long-running command (watch) early: SIGTERM/SIGINT in the real process. */
   signal?: AbortSignal;
+  /** Adds a secret found on the way (a token from `gh auth token`) to what output never shows. */
+  keepSecret?: (secret: string) => void;
 }

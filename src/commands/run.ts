@@ -7,6 +7,7 @@ import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
 import { toReportJson } from '../report/json.ts';
 import { matrixTable } from '../report/matrix-table.ts';
 import { chooseView } from '../progress/choose-view.ts';
+import { terminalSafe } from '../progress/terminal-safe.ts';
 import { commandContext, retryLine } from './context.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor } from './run-input.ts';
@@ -50,7 +51,7 @@ function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number 
       io.stderr.write(`smoke: no draft release with tag ${quoteTag(outcome.tag)} (published releases are not tested; a token without push access sees no drafts)\n`);
       break;
     case 'waiting':
-      io.stderr.write(`smoke: ${outcome.release.tag_name} is waiting for assets: ${outcome.missing.join(', ')}; nothing was tested\n`);
+      io.stderr.write(terminalSafe(`smoke: ${outcome.release.tag_name} is waiting for assets: ${outcome.missing.join(', ')}; nothing was tested`) + '\n');
       break;
     case 'busy':
       io.stderr.write(`smoke: another smoke run is testing ${outcome.tag} (run ${outcome.holder.runId} since ${outcome.holder.since}); nothing was tested\n`);

@@ -64,6 +64,18 @@ export class HostError extends SmokeError {
   }
 }
 
+/** This machine's own files failed us (a full or read-only disk): neither GitHub's fault nor a host's. */
+export class LocalError extends SmokeError {
+  constructor(
+    readonly path: string,
+    message: string,
+    context: ErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, context, options);
+  }
+}
+
 /** The message of whatever was thrown, for a one-line error. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream } from 'node:stream/web';
-import { errorText, GitHubError } from '../domain/errors.ts';
+import { errorText, GitHubError, LocalError } from '../domain/errors.ts';
 import { backoffBaseMs, type GitHubClient } from './client.ts';
 import { IDLE_MS } from './http-send.ts';
 import { getFromStorage, StorageAnswer } from './storage-get.ts';
@@ -52,7 +53,8 @@ export async function downloadAsset(
   options: DownloadOptions = {},
 ): Promise<Downloaded> {
   const context = { asset: asset.name };
-  const partial = `${destPath}.partial-${randomBytes(6).toString('hex')}`;
+  // The pid lets a later run tell a partial file of a killed process from one still being written.
+  const partial = partialPath(destPath, process.pid, randomBytes(6).toString('hex'));
   const hash = createHash('sha256');
   const { tee } = options;
   let bytes = 0;
@@ -92,7 +94,7 @@ export async function downloadAsset(
     // file appeared after rm and stayed in the cache. Destroyed streams still open, then close.
     if (file && !file.closed) await new Promise<void>((resolve) => file!.once('close', () => resolve()));
     await rm(partial, { force: true });
-    const failure = error instanceof GitHubError ? error : new GitHubError(
+    const failure = error instanceof GitHubError ? error : isLocalWrite(error) ? diskFailure(error, asset, destPath, bytes) : new GitHubError(
       scrub(`GitHub: download of ${asset.name} failed after ${bytes} of ${asset.size} bytes: ${errorText(error)}`, client.token),
       undefined,
       undefined,
@@ -102,6 +104,30 @@ export async function downloadAsset(
     tee?.destroy(failure);
     throw failure;
   }
+}
+
+/** Where a download's bytes land until they are complete: `<dest>.partial-<pid>-<random>`. */
+export function partialPath(destPath: string, pid: number, random: string): string {
+  return `${destPath}.partial-${pid}-${random}`;
+}
+
+/** System calls on our own files: their failures are this machine's disk, not GitHub. */
+const LOCAL_CALLS = new Set(['open', 'write', 'close', 'rename', 'fsync', 'mkdir']);
+
+function isLocalWrite(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && 'syscall' in error && typeof error.syscall === 'string' && LOCAL_CALLS.has(error.syscall);
+}
+
+function diskFailure(error: NodeJS.ErrnoException, asset: Pick<ReleaseAsset, 'name' | 'size'>, destPath: string, bytes: number): LocalError {
+  const folder = dirname(destPath);
+  const why = error.code === 'ENOSPC' || error.code === 'EDQUOT' ? 'no space left' : `cannot write (${error.code ?? error.message})`;
+  return new LocalError(
+    folder,
+    `download cache ${folder}: ${why} while saving ${asset.name} (${bytes} of ${asset.size} bytes received); ` +
+      'free space there or point SMOKE_CACHE_DIR elsewhere',
+    { asset: asset.name },
+    { cause: error },
+  );
 }
 
 /** Writes to the tee, waiting while it is full; a tee that is gone no longer holds the download up. */

@@ -1,4 +1,5 @@
 import { GitHubError, type ErrorContext } from '../domain/errors.ts';
+import { scrubToken } from './scrub-token.ts';
 
 export const TOKEN_HINT = 'the GitHub token is missing or invalid: set GH_TOKEN or GITHUB_TOKEN';
 export const RELEASES_HINT = 'listing drafts and editing them needs a token with push access (contents: write)';
@@ -62,7 +63,7 @@ function asHttpError(error: unknown): HttpErrorLike | undefined {
   return error as HttpErrorLike;
 }
 
-/** Belt and braces: a token must never reach a message, even if a server echoed it. */
+/** Belt and braces: a token must never reach a message, in any form a server may echo it. */
 export function scrub(text: string, token: string): string {
-  return token.length >= 4 ? text.split(token).join('[token]') : text;
+  return scrubToken(text, token);
 }

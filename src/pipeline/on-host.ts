@@ -22,6 +22,8 @@ export interface OnHostInput {
   localArchive: string;
   assetName: string;
   sha256: string;
+  /** The inspected binary entry's SHA-256: the host's extracted file must match it. */
+  binarySha256: string | null;
   binaryName: string;
   keepOnFailure: boolean;
   onEvent: EventSink;
@@ -51,6 +53,7 @@ export async function testOnHost(remote: Remote, input: OnHostInput): Promise<Ch
       localArchive: input.localArchive,
       assetName: input.assetName,
       expectedSha256: input.sha256,
+      binarySha256: input.binarySha256,
       binaryName: input.binaryName,
       platform: input.platform,
       runId: input.runId,

@@ -72,6 +72,7 @@ export async function testPlatform(fetched: FetchedPlatform, input: PlatformRunI
     localArchive: fetched.localPath,
     assetName: fetched.asset.name,
     sha256: fetched.sha256,
+    binarySha256: inspection.binary?.sha256 ?? null,
     binaryName: input.config.release.binaryName,
     keepOnFailure: input.keepOnFailure,
     onEvent: input.onEvent,

@@ -1,11 +1,13 @@
 import type { RunEvent } from '../domain/events.ts';
 import type { ProgressView } from './choose-view.ts';
 import { describeEvent, formatBytes } from './describe-event.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 /** Timestamped lines for logs: progress only at each quarter, so a CI log stays readable. */
 export function plainView(out: NodeJS.WritableStream, now: () => Date): ProgressView {
   const lastQuarter = new Map<string, number>();
-  const write = (line: string) => out.write(`${now().toISOString()} ${line}\n`);
+  // Every line may carry a host's or GitHub's words: made inert before it reaches the log.
+  const write = (line: string) => out.write(`${now().toISOString()} ${terminalSafe(line)}\n`);
   return {
     onEvent(event: RunEvent) {
       if (event.kind === 'download-progress' || event.kind === 'upload-progress') {

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../domain/events.ts';
 import type { ProgressView } from './choose-view.ts';
 import { describeEvent } from './describe-event.ts';
+import { terminalSafe } from './terminal-safe.ts';
 import { transferText } from './transfer-text.ts';
 
 interface Line {
@@ -12,7 +13,7 @@ interface Line {
 
 const REDRAW_MS = 100;
 
-/** A live line per platform (stage, bytes, elapsed) redrawn in place, settling into its verdict. */
+/** A live line per platform (stage, bytes, elapsed) redrawn in place, settling into its verdict. Only its own escape codes reach the terminal. */
 export function terminalView(out: NodeJS.WritableStream & { columns?: number }, clock: { now: () => number }): ProgressView {
   const lines = new Map<string, Line>();
   // When each transfer's first progress came, and how far it was then: the rate is measured from there.
@@ -34,7 +35,7 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }, 
     let text = drawn > 0 ? `\x1b[${drawn}F` : '';
     for (const line of lines.values()) {
       const elapsed = ((Date.now() - line.started) / 1000).toFixed(0);
-      const body = line.settled ?? `${line.platform.padEnd(14)} ${line.stage} (${elapsed}s)`;
+      const body = terminalSafe(line.settled ?? `${line.platform.padEnd(14)} ${line.stage} (${elapsed}s)`);
       text += `\x1b[2K${body.slice(0, width)}\n`;
     }
     drawn = lines.size;
@@ -52,7 +53,8 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }, 
 
   const printAbove = (text: string) => {
     // Messages that are not per-platform go above the live block, which is then redrawn.
-    out.write(drawn > 0 ? `\x1b[${drawn}F\x1b[0J${text}\n` : `${text}\n`);
+    const safe = terminalSafe(text);
+    out.write(drawn > 0 ? `\x1b[${drawn}F\x1b[0J${safe}\n` : `${safe}\n`);
     drawn = 0;
     render();
   };

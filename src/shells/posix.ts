@@ -171,7 +171,10 @@ export const posixShell: Shell = {
       `printf 'sha256 %s\\n' "$h"`,
       `if [ "$h" != ${q(expectedSha256.toLowerCase())} ]; then echo mismatch; exit 0; fi`,
       ...extractInto(archive, destination, format),
-      `if [ -f ${q(binaryPath)} ]; then echo 'binary yes'; else echo 'binary no'; fi`,
+      `if [ ! -f ${q(binaryPath)} ]; then echo 'binary no'; exit 0; fi`,
+      "echo 'binary yes'",
+      ...hashFile(binaryPath),
+      `printf 'binary-sha256 %s\\n' "$h"`,
     ].join('\n');
   },
 

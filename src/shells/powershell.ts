@@ -149,7 +149,9 @@ const script = {
       '$tar = Get-Command tar.exe -ErrorAction SilentlyContinue; $done = $false',
       `if ($tar) { & $tar.Source -xf $f -C ${q(destination)}; $done = ($LASTEXITCODE -eq 0) }`,
       `if (-not $done) { Expand-Archive -LiteralPath $f -DestinationPath ${q(destination)} -Force }`,
-      `if ([System.IO.File]::Exists(${q(binaryPath)})) { [Console]::Out.WriteLine('binary yes') } else { [Console]::Out.WriteLine('binary no') }`,
+      `if (-not [System.IO.File]::Exists(${q(binaryPath)})) { [Console]::Out.WriteLine('binary no'); exit 0 }`,
+      "[Console]::Out.WriteLine('binary yes')",
+      `[Console]::Out.WriteLine('binary-sha256 ' + (Get-FileHash -LiteralPath ${q(binaryPath)} -Algorithm SHA256).Hash.ToLowerInvariant())`,
       'exit 0',
     ].join('\n');
   },

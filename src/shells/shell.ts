@@ -39,7 +39,8 @@ export interface Shell {
   /**
    * Verifies and unpacks an uploaded archive in one exec. Prints `sha256 <64 hex>`; when that is
    * `expectedSha256`, extracts into `destination` (creating it) and prints `binary yes|no` (is
-   * `binaryPath` a regular file), otherwise prints `mismatch` and extracts nothing. Exits 0 in
+   * `binaryPath` a regular file), then for `yes` `binary-sha256 <64 hex>` (the extracted file's
+   * hash), otherwise prints `mismatch` and extracts nothing. Exits 0 in
    * those cases. A failing step exits non-zero with its message on stderr, and the lines printed
    * so far say which step it was (see `parseStageLines`); no hash tool at all is exit 127.
    */
@@ -169,6 +170,8 @@ export interface StagedArchive {
   mismatch: boolean;
   /** Whether the binary is there after extracting; unset when extracting failed (or was not tried). */
   binary?: boolean;
+  /** The host's hash of the extracted binary; unset when it is not there or hashing it failed. */
+  binarySha256?: string;
 }
 
 export function parseStageLines(stdout: string): StagedArchive {
@@ -189,6 +192,8 @@ export function otherStageLines(stdout: string): string {
 function stageLine(line: string): Partial<StagedArchive> | null {
   const hash = /^sha256 (.*)$/.exec(line);
   if (hash) return { sha256: hash[1]!.trim() };
+  const binaryHash = /^binary-sha256 (.*)$/.exec(line);
+  if (binaryHash) return { binarySha256: binaryHash[1]!.trim() };
   const binary = /^binary (yes|no)\s*$/.exec(line);
   if (binary) return { binary: binary[1] === 'yes' };
   return line.trim() === 'mismatch' ? { mismatch: true } : null;

@@ -14,7 +14,9 @@ import type { Release, ReleaseAsset } from '../github/types.ts';
 import { githubSha256, judgeChecksum } from '../release/judge-checksum.ts';
 import type { DraftMatch, PlatformAsset } from '../release/match-draft.ts';
 import { checksumsCoverage } from '../release/match-draft.ts';
-import { parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
+import { MAX_CHECKSUMS_BYTES, parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
+import { formatSize } from '../archive/format-size.ts';
+import { sweepStalePartials } from './sweep-stale-partials.ts';
 import { inspectArchiveStream, type InspectInput, type Inspection } from './inspect-archive.ts';
 
 export interface FetchAssetsInput {
@@ -56,7 +58,8 @@ export interface FetchedAssets {
   platforms: FetchedPlatform[];
 }
 
-type Checksums = { ok: true; sha256: string; file: ChecksumsFile } | { ok: false; reason: string };
+/** `status` of a failure: `fail` when the file itself is wrong, `error` (the default) when we could not tell. */
+type Checksums = { ok: true; sha256: string; file: ChecksumsFile } | { ok: false; reason: string; status?: 'fail' };
 type Obtained =
   | { ok: true; path: string; sha256: string; reused: boolean; bytes: number; inspection?: Promise<Inspection | null> }
   | { ok: false; reason: string };
@@ -89,6 +92,11 @@ export interface FetchingAssets extends Omit<FetchedAssets, 'platforms'> {
  */
 export async function startFetch(github: Pick<GitHub, 'downloadAsset'>, input: FetchAssetsInput): Promise<FetchingAssets> {
   const emit = input.onEvent ?? ignoreEvents;
+  // A download killed by SIGKILL (or a power cut) could not remove its partial file: this run does.
+  const swept = await sweepStalePartials(input.cacheDir);
+  if (swept.files.length > 0) {
+    emit({ kind: 'warning', message: `removed ${swept.files.length} partial download(s) (${swept.bytes} bytes) left in ${input.cacheDir} by a killed run` });
+  }
   const checksums = await fetchChecksums(github, input, emit);
   let previous: Promise<unknown> = Promise.resolve();
   const platforms = input.match.platforms.map((entry) => {
@@ -107,6 +115,9 @@ async function fetchChecksums(github: Pick<GitHub, 'downloadAsset'>, input: Fetc
     const draft = input.release ? `draft ${input.release.tag_name}` : 'the draft';
     return { ok: false, reason: `${draft} has no checksums file` };
   }
+  if (asset.size > MAX_CHECKSUMS_BYTES) {
+    return { ok: false, status: 'fail', reason: `${asset.name} is ${formatSize(asset.size)}, over the ${formatSize(MAX_CHECKSUMS_BYTES)} cap for a checksums file; not downloaded` };
+  }
   const got = await obtain(github, asset, input, emit);
   if (!got.ok) return got;
   const github256 = githubSha256(asset.digest);
@@ -116,11 +127,11 @@ async function fetchChecksums(github: Pick<GitHub, 'downloadAsset'>, input: Fetc
   const file = parseChecksums(await readFile(got.path, 'utf8'), asset.name);
   const archives = new Set(input.match.platforms.map((p) => p.expectedName));
   // Errors about one archive land in its `checksum` check as a fail; the rest are warnings.
-  for (const problem of file.problems) {
-    const inCheck = problem.severity === 'error' && problem.name !== undefined && archives.has(problem.name);
-    if (!inCheck) emit({ kind: 'warning', message: problem.message });
-  }
-  for (const orphan of checksumsCoverage(input.match.platforms, file).orphans) emit({ kind: 'warning', message: orphan.message });
+  const warnings = file.problems
+    .filter((problem) => !(problem.severity === 'error' && problem.name !== undefined && archives.has(problem.name)))
+    .map((problem) => problem.message);
+  for (const orphan of checksumsCoverage(input.match.platforms, file).orphans) warnings.push(orphan.message);
+  for (const message of summarised(warnings, asset.name)) emit({ kind: 'warning', message });
   return { ok: true, sha256: got.sha256, file };
 }
 
@@ -161,11 +172,20 @@ async function fetchPlatform(
   record(checkResult('asset', 'pass', `${how} ${asset.name} (${got.bytes} bytes)`, took));
   const checksum = checksums.ok
     ? judgeChecksum({ assetName: asset.name, downloaded: got.sha256, githubDigest: asset.digest, checksums: checksums.file })
-    : checkResult('checksum', 'error', `cannot check ${asset.name}: ${checksums.reason}`);
+    : checkResult('checksum', checksums.status ?? 'error', `cannot check ${asset.name}: ${checksums.reason}`);
   record(checksum);
   // Settled by now or nearly: the download fed it every byte. Bytes that failed their checksum are judged no further.
   const inspection = got.inspection ? await got.inspection : null;
   return done(got.path, got.sha256, checksum.status === 'pass' ? inspection : null);
+}
+
+/** Warnings shown one per line; past this many, the rest are counted in one more line. */
+const SHOWN_WARNINGS = 5;
+
+function summarised(warnings: string[], fileName: string): string[] {
+  if (warnings.length <= SHOWN_WARNINGS) return warnings;
+  const rest = warnings.length - SHOWN_WARNINGS;
+  return [...warnings.slice(0, SHOWN_WARNINGS), `${fileName}: ${rest} more problem${rest === 1 ? '' : 's'} like these not shown`];
 }
 
 /** For a .tar.gz, when asked: the inspection to run on the download's tee. */

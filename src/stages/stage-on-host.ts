@@ -12,6 +12,11 @@ export interface StageOnHostInput {
   assetName: string;
   /** The archive's SHA-256 as verified after download. */
   expectedSha256: string;
+  /**
+   * SHA-256 of the binary's entry as the inspection read it: the file the host extracts must be
+   * exactly that one, or the host would run bytes nobody inspected.
+   */
+  binarySha256?: string | null;
   /** Without `.exe`: added for windows/* platforms. */
   binaryName: string;
   platform: PlatformId;
@@ -61,7 +66,18 @@ export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHo
       const detail = `${fileName} is not in ${binDir} after extracting ${input.assetName}`;
       return { check: checkResult('upload', 'error', detail, elapsed()), runDir, binaryPath: null };
     }
-    const check = checkResult('upload', 'pass', `${input.assetName} on ${remote.host.name}, sha256 verified, extracted`, elapsed());
+    const inspected = input.binarySha256?.toLowerCase();
+    if (inspected && staged.binarySha256 !== inspected) {
+      const got = staged.binarySha256 === undefined ? 'could not be hashed' : `has sha256 ${staged.binarySha256.slice(0, 64)}`;
+      const detail =
+        `${fileName} extracted on ${remote.host.name} ${got}, but the entry the inspection judged has sha256 ${inspected}: ` +
+        `the host's extractor read ${input.assetName} differently, and nothing inspected would run`;
+      // Hashing that failed on the host is the host's fault; other bytes are the archive's.
+      const status = staged.binarySha256 === undefined ? 'error' : 'fail';
+      return { check: checkResult('upload', status, detail, elapsed()), runDir, binaryPath: null };
+    }
+    const verified = inspected ? 'extracted, the binary is the one inspected' : 'extracted';
+    const check = checkResult('upload', 'pass', `${input.assetName} on ${remote.host.name}, sha256 verified, ${verified}`, elapsed());
     if (!input.platform.startsWith('darwin/')) return { check, runDir, binaryPath };
     return { check, signature: await checkEntitlement(remote, shell, binaryPath), runDir, binaryPath };
   } catch (error) {
@@ -70,7 +86,7 @@ export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHo
   }
 }
 
-type Verified = { transferError: string } | { binaryFound: boolean };
+type Verified = { transferError: string } | { binaryFound: boolean; binarySha256?: string };
 
 /**
  * Uploads, then hashes, compares and extracts in one exec (`Shell.stageArchive`): a good upload
@@ -108,7 +124,7 @@ async function uploadVerified(
       continue;
     }
     if (got.binary === undefined) throw new HostError(remote.host.name, `extract ${input.assetName}: ${failure(res)}`);
-    return { binaryFound: got.binary };
+    return got.binarySha256 === undefined ? { binaryFound: got.binary } : { binaryFound: got.binary, binarySha256: got.binarySha256 };
   }
   return { transferError: `${why} (after 2 attempts)` };
 }

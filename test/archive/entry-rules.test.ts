@@ -33,6 +33,25 @@ describe('normalizeEntryName', () => {
 });
 
 describe('checkEntries', () => {
+  it('an entry another reader names otherwise (a zip Unicode Path field) is unsafe, naming both names', () => {
+    expect(messages([file('ephemerd', { otherName: 'docs/x' })])).toEqual([
+      "unsafe entry 'ephemerd': its Unicode Path field names it 'docs/x'; extractors disagree on which name to write",
+    ]);
+  });
+
+  it('names that are one file once normalised (case, Unicode form, ./ and /) are a layout finding', () => {
+    expect(messages([file('ephemerd'), file('EPHEMERD')])).toContain(
+      "entries 'ephemerd' and 'EPHEMERD' name the same file once normalised: which one is extracted depends on the extractor",
+    );
+    const composed = 'caf\u00e9';
+    const decomposed = 'cafe\u0301';
+    expect(messages([file(`ephemerd/${composed}`), file(`./ephemerd/${decomposed}/`)]).some((m) => m.includes('same file once normalised'))).toBe(true);
+    // The binary's own duplicates keep their own finding, said once.
+    expect(messages([file('ephemerd'), file('./ephemerd')])).toEqual([
+      "2 entries named 'ephemerd': which one is the binary depends on the extractor",
+    ]);
+  });
+
   it('one file at the root is the binary; a ./ root entry does not count', () => {
     const bin = file('./ephemerd');
     expect(checkEntries([{ name: './', type: 'directory', size: 0 }, bin], 'ephemerd')).toEqual({ findings: [], binary: bin });

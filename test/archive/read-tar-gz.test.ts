@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { scanOptions } from '../support/scan-options.ts';
 const work = mkdtempSync(join(tmpdir(), 'smoke-read-tar-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const options = scanOptions;
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('scanTarGz', () => {
   it('lists every entry type, keeps only the wanted head, and counts real sizes', async () => {
@@ -28,7 +29,7 @@ describe('scanTarGz', () => {
     const scan = await scanTarGz(p, options());
     expect(scan.stop).toBeNull();
     expect(scan.entries).toEqual([
-      { name: 'bin', type: 'file', size: 100_000, mode: 0o755, head: Buffer.alloc(16, 7) },
+      { name: 'bin', type: 'file', size: 100_000, mode: 0o755, head: Buffer.alloc(16, 7), sha256: sha256(Buffer.alloc(100_000, 7)) },
       { name: 'other', type: 'file', size: 5, mode: 0o644 },
       { name: 'dir/', type: 'directory', size: 0, mode: 0o755 },
       { name: 'sym', type: 'symlink', size: 0, mode: 0o644, linkTarget: 'bin' },
@@ -119,5 +120,13 @@ describe('scanTarGzStream', () => {
     const half = readFileSync(p).subarray(0, 200_000);
     const scan = await scanTarGzStream(Readable.from([half]), options());
     expect(scan.stop).toMatchObject({ kind: 'broken', what: 'truncated', entry: 'bin' });
+  });
+
+  it('stops at a PAX global header, which GNU tar applies to every later entry and tar-stream ignores', async () => {
+    const p = join(work, 'global.tar.gz');
+    await writeTarGz(p, [{ name: 'bin', mode: 0o755, data: Buffer.from('a') }, { paxGlobal: { path: 'bin' } }, { name: 'other', data: Buffer.from('b') }]);
+    const scan = await scanTarGz(p, options());
+    expect(scan.stop).toMatchObject({ kind: 'broken', what: 'unsupported', entry: 'other' });
+    expect(scan.stop?.kind === 'broken' && scan.stop.cause).toMatch(/PAX global header \(path\)/);
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { scanOptions } from '../support/scan-options.ts';
 const work = mkdtempSync(join(tmpdir(), 'smoke-read-zip-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const options = scanOptions;
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('scanZip', () => {
   it('a Compress-Archive zip: no Unix mode, folders by trailing slash', async () => {
@@ -18,7 +19,7 @@ describe('scanZip', () => {
     const scan = await scanZip(p, options());
     expect(scan.stop).toBeNull();
     expect(scan.entries).toEqual([
-      { name: 'bin', type: 'file', size: 1000, head: Buffer.alloc(16, 1) },
+      { name: 'bin', type: 'file', size: 1000, head: Buffer.alloc(16, 1), sha256: sha256(Buffer.alloc(1000, 1)) },
       { name: 'dir/', type: 'directory', size: 0 },
     ]);
   });
@@ -32,7 +33,7 @@ describe('scanZip', () => {
     ]);
     const scan = await scanZip(p, options());
     expect(scan.entries).toEqual([
-      { name: 'bin', type: 'file', size: 1, mode: 0o100755, head: Buffer.from('x') },
+      { name: 'bin', type: 'file', size: 1, mode: 0o100755, head: Buffer.from('x'), sha256: sha256(Buffer.from('x')) },
       { name: 'link', type: 'symlink', size: 16, mode: 0o120777, linkTarget: '../../etc/passwd' },
       { name: 'a\\b', type: 'file', size: 1 },
     ]);
@@ -81,5 +82,14 @@ describe('scanZip', () => {
     const scan = await scanZip(p, options());
     expect(scan.stop).toMatchObject({ kind: 'broken', entry: 'bin' });
   });
-});
 
+  it('keeps the stored name and the Unicode Path field\'s name when they differ (readers disagree)', async () => {
+    const p = join(work, 'unicode.zip');
+    await writeZip(p, [
+      { name: 'bin', data: Buffer.from('x'), unicodePath: 'other' },
+      { name: 'same', data: Buffer.from('y'), unicodePath: 'same' },
+    ]);
+    const scan = await scanZip(p, options());
+    expect(scan.entries.map((e) => [e.name, e.otherName])).toEqual([['bin', 'other'], ['same', undefined]]);
+  });
+});

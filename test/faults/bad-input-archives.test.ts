@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformId } from '../../src/domain/platform.ts';
 import { makeStandInBinary } from '../../src/sandbox/stand-in/binary.ts';
 import { forbiddenWrites } from '../e2e/publish-guard.ts';
-import { writeTarGz, type TarEntrySpec } from '../support/write-tar-gz.ts';
+import { writeTarGz } from '../support/write-tar-gz.ts';
 import { writeZip, zeros, type ZipEntrySpec } from '../support/write-zip.ts';
 import { cell, startBadDraft, type BadDraft } from './bad-draft.ts';
 
@@ -26,7 +27,7 @@ const binary = (platform: PlatformId) => makeStandInBinary({ platform, behaviour
 let n = 0;
 const file = () => join(bad.dir, `broken-${++n}`);
 
-async function tarGz(entries: TarEntrySpec[]): Promise<string> {
+async function tarGz(entries: Parameters<typeof writeTarGz>[1]): Promise<string> {
   const path = file();
   await writeTarGz(path, entries);
   return path;
@@ -105,5 +106,52 @@ describe('a broken or hostile archive fails its `archive` check (exit 1) and nev
       { name: 'ephemerd/ephemerd', mode: 0o755, data: binary(LINUX) },
     ]);
     await expectArchiveFail(LINUX, path, 'ephemerd');
+  });
+});
+
+// Readers that disagree: the inspection (tar-stream, yauzl) must judge the bytes the host's
+// extractor (GNU tar, perl, unzip) writes. Each archive here makes GNU tar or perl write another
+// binary than the one inspected: the ambiguous ones are refused before a host sees them, and the
+// one no rule names is caught on the host by the extracted binary's hash.
+describe('an archive whose readers disagree never runs bytes nobody inspected', () => {
+  const ARM = makeStandInBinary({ platform: 'linux/arm64', behaviour: { version: 'v0.0.1', variant: 'good' } });
+
+  it('a tar with a PAX global header (GNU tar renames what follows) is refused, naming the header', async () => {
+    const path = await tarGz([
+      { name: 'ephemerd', mode: 0o755, data: binary(LINUX) },
+      { paxGlobal: { path: 'ephemerd' } },
+      { name: './', mode: 0o755, data: ARM },
+    ]);
+    await expectArchiveFail(LINUX, path, 'PAX global header', 'path');
+  });
+
+  it('a zip whose Unicode Path field differs from the stored name is refused, naming both', async () => {
+    // yauzl reads the second entry as ephemerd.exe (a PE); perl and unzip -UU write the ELF in the first.
+    const path = await zip([
+      { name: 'ephemerd.exe', data: ARM, unicodePath: 'docs/' },
+      { name: 'docs/', unicodePath: 'ephemerd.exe', data: binary(WINDOWS) },
+    ]);
+    await expectArchiveFail(WINDOWS, path, 'ephemerd.exe', 'Unicode Path');
+  });
+
+  it('a tar that GNU tar extracts differently (GNU.sparse.name) fails the upload check on the real host, naming both hashes', async () => {
+    const good = binary(LINUX);
+    const path = await tarGz([
+      { name: 'ephemerd', mode: 0o755, data: good },
+      { name: './', mode: 0o755, data: ARM, pax: { 'GNU.sparse.name': 'ephemerd' } },
+    ]);
+    bad.setArchive(LINUX, path);
+    const run = await bad.run(LINUX);
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.code, run.stderr).toBe(1);
+    expect(cell(run.report, LINUX, 'archive')).toMatchObject({ status: 'pass' });
+    const upload = cell(run.report, LINUX, 'upload');
+    expect(upload?.status, upload?.detail).toBe('fail');
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(upload?.detail).toContain(`has sha256 ${sha(ARM)}`);
+    expect(upload?.detail).toContain(`the inspection judged has sha256 ${sha(good)}`);
+    // Nothing ran: the probes after the upload are skipped, and the run directory is gone.
+    expect(cell(run.report, LINUX, 'version')).toMatchObject({ status: 'skipped' });
+    expect(bad.workdirEntries()).toEqual([]);
   });
 });

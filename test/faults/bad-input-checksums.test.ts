@@ -81,3 +81,29 @@ describe('broken checksums.txt: the platform fails (exit 1) with a cell naming t
   it('the archive listed under a name with spaces', () =>
     expectRefused(editLinux((l) => l.replace(linux, linux.replace(/_/g, ' '))), `checksums.txt:${LINUX_LINE}`, linux.replace(/_/g, ' '), 'no entry for'));
 });
+
+describe('a checksums.txt too large to be one', () => {
+  it('over the 1 MB cap: a `fail` naming the file and the cap, not downloaded, no host touched', async () => {
+    // 2 MB of plausible lines for archives that do not exist, after the real ones.
+    const junk = Array.from({ length: 20_000 }, (_, i) => `${'ab'.repeat(32)}  ephemerd_v0.0.1_junk_${i}.tar.gz`).join('\n');
+    const before = bad.sb.fake.requests.length;
+    const detail = await expectRefused(`${good}${junk}\n`, 'checksums.txt', 'over the 1 MB cap');
+    expect(detail).toContain('checksums.txt is 2.0 MB, over the 1 MB cap for a checksums file; not downloaded');
+    // The archive itself came from storage; checksums.txt (its asset id is the newest) never did.
+    const checksumsId = bad.sb.fake.release(bad.sb.releaseId).assets.find((a) => a.name === 'checksums.txt')!.id;
+    const asked = bad.sb.fake.requests.slice(before).filter((r) => r.path.includes(`/releases/assets/${checksumsId}`));
+    expect(asked).toEqual([]);
+  });
+
+  it('under the cap but full of problems: five warnings, then one line counting the rest', async () => {
+    // 3000 bad lines, and 3 lines for the archives of the platforms not tested (orphans): 3003 warnings.
+    const junk = Array.from({ length: 3000 }, (_, i) => `not a checksum line ${i}`).join('\n');
+    bad.setChecksums(`${good}${junk}\n`);
+    const run = await bad.run('linux/amd64');
+    expect(run.code, run.stderr).toBe(0);
+    const warnings = run.stderr.split('\n').filter((l) => / warning: /.test(l));
+    expect(warnings, warnings.join('\n')).toHaveLength(6);
+    expect(warnings[0]).toContain('checksums.txt:5:');
+    expect(warnings[5]).toContain('checksums.txt: 2998 more problems like these not shown');
+  });
+});

@@ -114,6 +114,7 @@ describe('posix dialect run on dash', () => {
 
   describe('stageArchive', () => {
     const payload = '#!/bin/sh\n';
+    const payloadSha = createHash('sha256').update(payload).digest('hex');
     let archive: string;
     let sha: string;
     beforeEach(async () => {
@@ -128,9 +129,9 @@ describe('posix dialect run on dash', () => {
 
     it('on a matching hash extracts and finds the binary, in one command', async () => {
       const res = await run(stage({ expectedSha256: sha.toUpperCase() }));
-      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\nbinary-sha256 ${payloadSha}\n`, stderr: '' });
       expect(readFileSync(join(work, 'out', 'ephemerd'), 'utf8')).toBe(payload);
-      expect(parseStageLines(res.stdout)).toEqual({ sha256: sha, mismatch: false, binary: true });
+      expect(parseStageLines(res.stdout)).toEqual({ sha256: sha, mismatch: false, binary: true, binarySha256: payloadSha });
     });
 
     it('says `binary no` when the archive lacks the binary', async () => {
@@ -172,7 +173,7 @@ describe('posix dialect run on dash', () => {
       ['an openssl that prints a short hex string, then sha256sum', { openssl: '#!/bin/sh\necho "abc123 *stdin"\n', sha256sum: '/usr/bin/sha256sum' }],
     ])('hashes with %s', async (_label, tools) => {
       const res = await runWith(join(work, 'bin'), { ...tools, ...EXTRACT_TOOLS }, stage());
-      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\nbinary-sha256 ${payloadSha}\n`, stderr: '' });
     });
 
     it.each(HOSTILE.filter((h) => h !== '' && !h.includes('/')).map((h) => [JSON.stringify(h), h]))('survives the archive and folder named %s', async (_label, hostile) => {
@@ -180,7 +181,7 @@ describe('posix dialect run on dash', () => {
       copyFileSync(archive, named);
       const out = join(work, `out ${hostile!}`);
       const res = await run(stage({ archive: named, destination: out, binaryPath: join(out, 'ephemerd') }));
-      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\nbinary-sha256 ${payloadSha}\n`, stderr: '' });
       expect(readFileSync(join(out, 'ephemerd'), 'utf8')).toBe(payload);
     });
   });

@@ -33,6 +33,8 @@ function useArchive(bytes: Buffer, name: string): void {
   writeFileSync(archive, bytes);
   sha = createHash('sha256').update(bytes).digest('hex');
 }
+/** What stageArchive prints for a good archive whose extracted binary holds `binary`. */
+const staged = (binary: Buffer) => `sha256 ${sha}\nbinary yes\nbinary-sha256 ${createHash('sha256').update(binary).digest('hex')}\n`;
 const EXTRACT_TOOLS = { mkdir: '/usr/bin/mkdir', tar: '/usr/bin/tar', gzip: '/usr/bin/gzip' };
 
 /** A `perl` for PATH that cannot load Compress::Raw::Zlib, as on a host with only perl-base. */
@@ -67,7 +69,7 @@ describe('a tar.gz inflated by perl into tar', () => {
   async function expectExtractsWith(tools: Record<string, string>): Promise<void> {
     useTarGz(gzipSync(tarBytes));
     const res = await runWith(bin(), tools, stage('tar.gz'));
-    expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+    expect(res).toEqual({ code: 0, stdout: staged(big), stderr: '' });
     expectExtracted();
   }
 
@@ -79,7 +81,7 @@ describe('a tar.gz inflated by perl into tar', () => {
     const cut = 1536 * 1024 + 7; // inside ephemerd's data
     useTarGz(Buffer.concat([gzipSync(tarBytes.subarray(0, cut)), gzipSync(tarBytes.subarray(cut))]));
     const res = await runWith(bin(), PERL_TOOLS, stage('tar.gz'));
-    expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+    expect(res).toEqual({ code: 0, stdout: staged(big), stderr: '' });
     expectExtracted();
   });
 
@@ -87,7 +89,7 @@ describe('a tar.gz inflated by perl into tar', () => {
     useTarGz(Buffer.concat([gzipSync(tarBytes), Buffer.alloc(3000)]));
     for (const tools of [PERL_TOOLS, GZIP_TOOLS]) {
       rmSync(join(work, 'out'), { recursive: true, force: true });
-      expect(await runWith(bin(), tools, stage('tar.gz'))).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(await runWith(bin(), tools, stage('tar.gz'))).toEqual({ code: 0, stdout: staged(big), stderr: '' });
       expectExtracted();
     }
   });
@@ -98,7 +100,7 @@ describe('a tar.gz inflated by perl into tar', () => {
     useTarGz(gzipSync(execFileSync('tar', ['-cf', '-', '-C', join(work, 'tree'), 'ephemerd'], { maxBuffer: 128 * 1024 * 1024 })));
     // Inflated in one call, this 64 KiB archive failed even under ulimit -v 100000 (the output string, grown).
     const res = await runWith(bin(), PERL_TOOLS, `ulimit -v 60000 || exit 99\n${stage('tar.gz')}`);
-    expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+    expect(res).toEqual({ code: 0, stdout: staged(zeros), stderr: '' });
     expect(statSync(join(work, 'out', 'ephemerd')).size).toBe(zeros.length);
   });
 
@@ -197,7 +199,7 @@ describe('a zip extracted by perl', () => {
   /** Extracts with perl alone, then with unzip alone, and expects the same tree from both. */
   async function expectSameAsUnzip(): Promise<Record<string, string>> {
     const viaPerl = await runWith(bin(), PERL_TOOLS, stage('zip'));
-    expect(viaPerl).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+    expect(viaPerl).toEqual({ code: 0, stdout: staged(big), stderr: '' });
     const extracted = tree(out());
     rmSync(out(), { recursive: true });
     expect(await runWith(bin(), UNZIP_TOOLS, stage('zip'))).toEqual(viaPerl);
@@ -240,7 +242,7 @@ describe('a zip extracted by perl', () => {
   it('inflates 64 MiB of zeros in bounded memory (ulimit -v 60 MB), a MiB at a time', async () => {
     await useZip([{ name: 'ephemerd', data: zeros(64 * 1024 * 1024), unixMode: 0o100755 }]);
     const res = await runWith(bin(), PERL_TOOLS, `ulimit -v 60000 || exit 99\n${stage('zip')}`);
-    expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+    expect(res).toEqual({ code: 0, stdout: staged(Buffer.alloc(64 * 1024 * 1024)), stderr: '' });
     expect(statSync(join(out(), 'ephemerd')).size).toBe(64 * 1024 * 1024);
   });
 
@@ -283,7 +285,7 @@ describe('a zip extracted by perl', () => {
     it('a zip holding a symlink is extracted by unzip, which makes the link', async () => {
       await useZip(link());
       const res = await runWith(bin(), { ...PERL_TOOLS, ...UNZIP_TOOLS }, stage('zip'));
-      expect(res).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(res).toEqual({ code: 0, stdout: staged(big), stderr: '' });
       expect(tree(out()).current).toBe('link -> ephemerd');
     });
 
@@ -297,13 +299,13 @@ describe('a zip extracted by perl', () => {
 
     it('without perl, unzip extracts', async () => {
       await useZip([{ name: 'ephemerd', data: big, unixMode: 0o100755 }]);
-      expect(await runWith(bin(), UNZIP_TOOLS, stage('zip'))).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(await runWith(bin(), UNZIP_TOOLS, stage('zip'))).toEqual({ code: 0, stdout: staged(big), stderr: '' });
       expect(readFileSync(join(out(), 'ephemerd')).equals(big)).toBe(true);
     });
 
     it('with a perl that lacks Compress::Raw::Zlib, unzip extracts', async () => {
       await useZip([{ name: 'ephemerd', data: big, unixMode: 0o100755 }]);
-      expect(await runWith(bin(), { ...UNZIP_TOOLS, perl: perlWithoutZlib() }, stage('zip'))).toEqual({ code: 0, stdout: `sha256 ${sha}\nbinary yes\n`, stderr: '' });
+      expect(await runWith(bin(), { ...UNZIP_TOOLS, perl: perlWithoutZlib() }, stage('zip'))).toEqual({ code: 0, stdout: staged(big), stderr: '' });
       expect(readFileSync(join(out(), 'ephemerd')).equals(big)).toBe(true);
     });
   });

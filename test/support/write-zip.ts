@@ -22,6 +22,20 @@ export interface ZipEntrySpec {
   declaredSize?: number;
   /** Sizes and CRC after the data (flag bit 3), zeros in the local header: as Go's archive/zip writes. */
   dataDescriptor?: boolean;
+  /** An Info-ZIP Unicode Path extra field (0x7075) naming the entry this, in both headers. */
+  unicodePath?: string;
+}
+
+/** The 0x7075 field: version 1, the CRC-32 of the stored name (readers check it), the UTF-8 name. */
+function unicodePathField(storedName: Buffer, path: string): Buffer {
+  const utf8 = Buffer.from(path, 'utf8');
+  const field = Buffer.alloc(4 + 5 + utf8.length);
+  field.writeUInt16LE(0x7075, 0);
+  field.writeUInt16LE(5 + utf8.length, 2);
+  field.writeUInt8(1, 4);
+  field.writeUInt32LE(zlib.crc32(storedName) >>> 0, 5);
+  utf8.copy(field, 9);
+  return field;
 }
 
 const DOS_ARCHIVE = 0x20;
@@ -56,6 +70,7 @@ export async function writeZip(path: string, entries: ZipEntrySpec[]): Promise<v
   for (const spec of entries) {
     const { data, crc, size } = await compress(spec);
     const name = Buffer.from(spec.name, 'utf8');
+    const extra = spec.unicodePath === undefined ? Buffer.alloc(0) : unicodePathField(name, spec.unicodePath);
     const method = spec.method === 'store' ? 0 : 8;
     const recordedCrc = spec.crc32 ?? crc;
     const recordedSize = spec.declaredSize ?? size;
@@ -70,7 +85,7 @@ export async function writeZip(path: string, entries: ZipEntrySpec[]): Promise<v
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(recordedSize, 22);
     local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    local.writeUInt16LE(extra.length, 28);
 
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
@@ -90,9 +105,9 @@ export async function writeZip(path: string, entries: ZipEntrySpec[]): Promise<v
       local.copy(descriptor, 4, 14, 26);
       local.fill(0, 14, 26);
     }
-    parts.push(local, name, data, descriptor);
-    central.push(cd, name);
-    offset += local.length + name.length + data.length + descriptor.length;
+    parts.push(local, name, extra, data, descriptor);
+    central.push(cd, name, extra);
+    offset += local.length + name.length + extra.length + data.length + descriptor.length;
   }
   const cdSize = central.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);

@@ -23,6 +23,8 @@ export const STAND_IN_VARIANTS = [
   'exit-before-ready',
   // Output written to attack the report: our section's end marker, HTML, mentions, 10 MB of it.
   'hostile',
+  // A raw log line of escape codes (window title, erase line, CR, cursor up) faking our own line.
+  'escape-codes',
 ] as const;
 export type StandInVariant = (typeof STAND_IN_VARIANTS)[number];
 

@@ -12,6 +12,8 @@ const HOSTILE_NOISE_BYTES = 10 * 1024 * 1024;
 const DEFAULT_NOISE_BYTES_PER_SECOND = 16 * 1024 * 1024;
 /** What the `hostile` variant prints: our section's end marker, HTML that would break out, mass mentions. */
 export const HOSTILE_TEXT = '<!-- smoke-test:end --> <script>alert(1)</script> </details></code></pre> @everyone @octocat #1';
+/** What the `escape-codes` variant logs: a new window title, the line erased, the cursor moved up, a fake pass. */
+export const ESCAPE_LINE = '\u001b]0;TITLE\u0007\u001b[2K\r\u001b[1A…linux/amd64: boot pass';
 /** The orphan ends itself after this, so a failed test cannot leak it forever. */
 const ORPHAN_LIFETIME_MS = 10 * 60_000;
 
@@ -46,6 +48,11 @@ export async function serve(payload, dataDir) {
   const config = loadConfig(dataDir);
   if (config instanceof Error) {
     log.error('loading config', { err: config.message });
+    process.exit(1);
+  }
+  if (variant === 'escape-codes') {
+    // Written raw, as a careless or hostile daemon can: no logger quotes it.
+    process.stderr.write(`${ESCAPE_LINE}\n`);
     process.exit(1);
   }
   if (variant === 'noisy') await writeNoise(payload.noiseBytes ?? DEFAULT_NOISE_BYTES);

@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -39,8 +39,14 @@ export async function writeRunIndex(reportsDir: string): Promise<{ path: string;
   const path = join(reportsDir, 'index.html');
   // Written aside and renamed, so a browser never shows half a file; its own name, as two runs may finish at once.
   const aside = `${path}.${randomUUID()}.tmp`;
-  await writeFile(aside, toRunIndexHtml(entries, skipped));
-  await rename(aside, path);
+  try {
+    await writeFile(aside, toRunIndexHtml(entries, skipped));
+    await rename(aside, path);
+  } catch (error) {
+    // A full disk leaves no half-written file behind; the error still reaches the caller.
+    await rm(aside, { force: true });
+    throw error;
+  }
   return { path, runs: entries.length, skipped };
 }
 

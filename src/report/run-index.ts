@@ -30,7 +30,7 @@ export function sortRuns(entries: readonly RunIndexEntry[]): RunIndexEntry[] {
 export function toRunIndexHtml(entries: readonly RunIndexEntry[], skipped: readonly SkippedReport[]): string {
   const rows = sortRuns(entries).map((e) => {
     const platforms = e.platforms.map((p) => `<span class="${p.verdict}">${escapeHtml(p.platform)}</span>`).join(' ');
-    return `<tr><td>${escapeHtml(e.finishedAt)}</td><td>${escapeHtml(e.repo)}</td><td>${escapeHtml(e.tag)}</td><td class="${e.verdict}">${statusLabel(e.verdict)}</td><td>${platforms}</td><td><a href="${escapeHtml(e.href)}">${escapeHtml(e.runId)}</a></td></tr>`;
+    return `<tr><td class="nowrap">${escapeHtml(e.finishedAt)}</td><td>${escapeHtml(e.repo)}</td><td>${escapeHtml(e.tag)}</td><td class="${e.verdict}">${statusLabel(e.verdict)}</td><td>${platforms}</td><td class="nowrap"><a href="${escapeHtml(e.href)}">${escapeHtml(e.runId)}</a></td></tr>`;
   });
   const table = rows.length === 0
     ? '<p>No runs yet.</p>'
@@ -62,7 +62,7 @@ table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:.3rem .6re
 td.pass{background:#dafbe1}td.fail{background:#ffebe9}td.error{background:#fff8c5}
 span.pass,span.fail,span.error{padding:0 .3rem;border-radius:3px;margin-right:.2rem}
 span.pass{background:#dafbe1}span.fail{background:#ffebe9}span.error{background:#fff8c5}
-ul.skipped{color:#9a6700}
+ul.skipped{color:#9a6700}td.nowrap{white-space:nowrap}
 `;
 
 function compare(a: string, b: string): number {

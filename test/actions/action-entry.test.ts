@@ -108,7 +108,7 @@ describe('the action entry script', () => {
     expect(run.outputs['verdict-darwin-arm64']).toBeUndefined();
     expect(run.reports).toHaveLength(1);
     const report = run.reports[0]!;
-    expect(run.artifact).toEqual([...runFiles(report), 'v0.0.1/latest.json'].sort());
+    expect(run.artifact).toEqual(['index.html', ...runFiles(report), 'v0.0.1/latest.json'].sort());
     expect(annotations(run.stdout)).toEqual([`::notice title=smoke v0.0.1%3A pass::all 2 platforms passed (run ${report.runId})`]);
     expect(run.summary).toContain('| linux/amd64 | sandbox-linux-amd64 | ✅ pass |');
     expect(run.summary).toContain('### smoke action: pass');
@@ -126,7 +126,7 @@ describe('the action entry script', () => {
     expect(lines[0]).not.toMatch(/[\r\n]/);
     expect(run.summary).toContain('| darwin/arm64 | sandbox-darwin-arm64 | ❌ fail |');
     expect(run.summary).toMatch(/### smoke action: fail\n\n- smoke v0\.0\.1 darwin\/arm64: fail: darwin\/arm64 failed at boot/);
-    expect(run.artifact).toEqual([...runFiles(run.reports[0]!), 'v0.0.1/latest.json'].sort());
+    expect(run.artifact).toEqual(['index.html', ...runFiles(run.reports[0]!), 'v0.0.1/latest.json'].sort());
     expect(await readFile(join(run.outputs['report-dir']!, 'v0.0.1', run.reports[0]!.runId, 'junit.xml'), 'utf8')).toContain('<failure');
   });
 
@@ -139,7 +139,7 @@ describe('the action entry script', () => {
     const lines = annotations(run.stdout);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^::error title=smoke v0\.0\.1 linux\/arm64%3A error::linux\/arm64 errored at upload: .*(refused|ECONNREFUSED)/);
-    expect(run.artifact).toHaveLength(5);
+    expect(run.artifact).toHaveLength(6); // the run's four files, latest.json, index.html
   });
 
   it('no draft to test: exit 3, verdict error, smoke\'s own reason as the annotation, nothing to upload', async () => {

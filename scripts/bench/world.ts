@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { EPHEMERD_PLATFORMS, type PlatformId } from '../../src/domain/platform.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
 import { SANDBOX_REPO, SANDBOX_TOKEN, standInConfigYaml } from '../../src/sandbox/sandbox.ts';
+import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import { startSshd, type SshdHandle } from '../../src/sandbox/sshd.ts';
 import type { StandInBehaviour } from '../../src/sandbox/stand-in/behaviour.ts';
 import { buildFixtureRelease, type FixtureRelease } from '../../src/sandbox/stand-in/release.ts';
@@ -38,7 +39,7 @@ export interface World {
   release: FixtureRelease | null;
   /** The draft's id; 0 when there is none. */
   releaseId: number;
-  hosts: Array<{ platform: PlatformId; sshd: SshdHandle }>;
+  hosts: Array<{ platform: PlatformId; sshd: SshdHandle; shell: 'posix' | 'powershell' }>;
   configPath: string;
   env: Record<string, string>;
   close(): Promise<void>;
@@ -81,9 +82,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const hosts: World['hosts'] = [];
     for (const platform of EPHEMERD_PLATFORMS) {
       for (let i = 0; i < (options.hostsPer?.[platform] ?? 1); i++) {
-        const sshd = await startSshd();
+        // windows/amd64's host is the PowerShell host: its row measures the real SFTP path and PowerShell.
+        const windows = platform.startsWith('windows/');
+        const sshd = windows ? await startPowerShellSshd({ env: { STANDIN_EPHEMERD_SERVICE_DIR: join(options.dir, 'service') } }) : await startSshd();
         closers.push(() => sshd.stop());
-        hosts.push({ platform, sshd });
+        hosts.push({ platform, sshd, shell: windows ? 'powershell' : 'posix' });
       }
     }
     const workdir = join(options.dir, 'work');
@@ -92,7 +95,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     await writeFile(
       configPath,
       standInConfigYaml({
-        hosts: hosts.map(({ platform, sshd }, i) => ({ name: `bench-${i}-${platform.replace('/', '-')}`, platform, sshd })),
+        hosts: hosts.map(({ platform, sshd, shell }, i) => ({ name: `bench-${i}-${platform.replace('/', '-')}`, platform, sshd, shell })),
         workdir,
         top: { concurrency: 4 },
         probes: { boot: { timeoutSeconds: options.bootTimeoutSeconds ?? 60, healthz: true, stopGraceSeconds: 3 } },

@@ -20,7 +20,8 @@ export async function demoCommand(options: { reports: string }, io: CliIo): Prom
   const dir = await mkdtemp(join(tmpdir(), 'smoke-demo-'));
   const say = (text: string) => io.stderr.write(`${text}\n`);
   try {
-    say('demo: starting a fake GitHub with draft v0.0.1 (four archives, checksums.txt) and four sshd hosts on this machine');
+    say('demo: starting a fake GitHub with draft v0.0.1 (four archives, checksums.txt) and four sshd hosts on this machine;');
+    say('demo: the windows/amd64 host runs every command in a real PowerShell (pwsh) behind its sshd, as a Windows host would');
     const sandbox = await startSandbox({ dir, behaviours: { [BROKEN]: { variant: 'empty-kernel-exit' } } });
     try {
       const reports = resolve(options.reports);
@@ -41,6 +42,8 @@ export async function demoCommand(options: { reports: string }, io: CliIo): Prom
           `demo: the red cell is ${BROKEN} boot. That build embeds a zero-byte VM kernel: it compiles, its archive`,
           'and header are right, and `ephemerd --version` answers, but `ephemerd serve` exits at once with',
           '"embedded embed/vmlinuz is empty (placeholder only)". Only booting it on a host shows that.',
+          'demo: windows/amd64 was tested on the PowerShell host: its zip went over SFTP, and hashing, extracting,',
+          '`--version`, the boot probe and the cleanup ran as PowerShell scripts (taskkill.exe and CIM are stand-ins there).',
           `demo: reports are in ${join(reports, tagFolder('v0.0.1'))} (report.html is the matrix and timeline in a browser; ${join(reports, 'index.html')} lists every run)`,
         ].join('\n'),
       );

@@ -6,6 +6,7 @@ import { seconds } from './connect-error.ts';
 import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
 import { execPut } from './exec-put.ts';
 import { sftpPut } from './sftp-put.ts';
+import { shellFor } from '../shells/shell-for.ts';
 import { execOnClient } from './ssh-exec.ts';
 import { StepTracker, type Step } from './step.ts';
 
@@ -41,7 +42,8 @@ export class SshRemote implements Remote {
   }
 
   exec(command: string, options: ExecOptions): Promise<ExecResult> {
-    return this.step('a command', (step) => execOnClient(this.client, this.host.name, command, options, step));
+    const shell = shellFor(this.host);
+    return this.step('a command', (step: Step<ExecResult>) => execOnClient(this.client, this.host.name, command, options, step)).then((result) => shell.readExit(result));
   }
 
   upload(localPath: string, remotePath: string, options: UploadOptions): Promise<void> {

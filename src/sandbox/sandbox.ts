@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
 import { EPHEMERD_PLATFORMS, type PlatformId } from '../domain/platform.ts';
 import { startFakeGitHub, type FakeGitHub } from './fake-github/index.ts';
+import { startPowerShellSshd } from './powershell-host.ts';
 import { startSshd, type SshdHandle } from './sshd.ts';
 import type { StandInBehaviour } from './stand-in/behaviour.ts';
 import { standInLauncher } from './stand-in/launcher.ts';
@@ -26,6 +27,11 @@ export interface SandboxOptions {
   sizeBytes?: Partial<Record<PlatformId, number>>;
   /** The push token the fake accepts and `env` carries (default SANDBOX_TOKEN); tests scan for it. */
   token?: string;
+  /**
+   * windows/amd64's host: `powershell` (default), a real sshd whose commands run in PowerShell
+   * (powershell-host.ts), or `posix` like the others, for tests about POSIX mechanics.
+   */
+  windowsShell?: 'powershell' | 'posix';
   /** Hosts whose sshd shares this machine's PID namespace, as a real host's does (see `SshdOptions`). */
   sharePidNamespace?: boolean;
 }
@@ -72,14 +78,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     fake.addAsset(draft.id, { name: basename(release.checksumsPath), file: release.checksumsPath });
 
     const hosts = new Map<PlatformId, SshdHandle>();
+    const powerShellOn = (platform: PlatformId) => platform.startsWith('windows/') && (options.windowsShell ?? 'powershell') === 'powershell';
     for (const platform of EPHEMERD_PLATFORMS) {
-      const sshd = await startSshd({ sharePidNamespace: options.sharePidNamespace ?? false });
+      // The stand-in's pretend service manager keeps its state in the sandbox, not in root's home.
+      const sshdOptions = { sharePidNamespace: options.sharePidNamespace ?? false };
+      const sshd = powerShellOn(platform)
+        ? await startPowerShellSshd({ ...sshdOptions, env: { STANDIN_EPHEMERD_SERVICE_DIR: join(options.dir, 'service') } })
+        : await startSshd(sshdOptions);
       closers.push(() => sshd.stop());
       hosts.set(platform, sshd);
     }
     const configPath = join(options.dir, 'hosts.yaml');
     await mkdir(join(options.dir, 'work'), { recursive: true });
-    const standIns = [...hosts].map(([platform, sshd]) => ({ name: `sandbox-${platform.replace('/', '-')}`, platform, sshd }));
+    const standIns = [...hosts].map(([platform, sshd]) => ({
+      name: `sandbox-${platform.replace('/', '-')}`,
+      platform,
+      sshd,
+      shell: powerShellOn(platform) ? ('powershell' as const) : ('posix' as const),
+    }));
     await writeFile(configPath, standInConfigYaml({ hosts: standIns, workdir: join(options.dir, 'work'), probes: options.probes ?? {} }));
     return {
       fake,
@@ -110,11 +126,19 @@ function sizeOf(options: SandboxOptions, platform: PlatformId): { sizeBytes?: nu
   return sizeBytes === undefined ? {} : { sizeBytes, padding: 'random' };
 }
 
+/**
+ * The PowerShell host's boot timeout: reading the log and asking /healthz each start a
+ * PowerShell, seconds apiece on a busy machine (as Windows PowerShell 5.1 takes on a real host).
+ */
+const POWERSHELL_BOOT_SECONDS = 90;
+
 /** A test host on this machine, as hosts.yaml names it. */
 export interface StandInHost {
   name: string;
   platform: PlatformId;
   sshd: SshdHandle;
+  /** Default posix: this Linux machine, whatever platform it stands for. */
+  shell?: 'posix' | 'powershell';
 }
 
 export interface StandInConfig {
@@ -141,7 +165,8 @@ export function standInWorkdir(workdir: string, hostName: string): string {
 
 /**
  * hosts.yaml for hosts that are this Linux machine standing for any platform: the stand-in's
- * launcher runs every binary, and the size floor fits the stand-in's small binaries.
+ * launcher runs every binary, and the size floor fits the stand-in's small binaries. PowerShell
+ * hosts get a longer boot timeout: every command there starts a PowerShell.
  */
 export function standInConfigYaml(input: StandInConfig): string {
   const platforms: Record<string, unknown> = {};
@@ -151,7 +176,7 @@ export function standInConfigYaml(input: StandInConfig): string {
     ...input.top,
     platforms,
     probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 }, ...input.probes },
-    hosts: input.hosts.map(({ name, platform, sshd }) => ({
+    hosts: input.hosts.map(({ name, platform, sshd, shell }) => ({
       name,
       platform,
       address: sshd.host,
@@ -159,10 +184,11 @@ export function standInConfigYaml(input: StandInConfig): string {
       user: sshd.user,
       identityFile: sshd.clientKeyPath,
       hostKey: sshd.hostKeyLine,
-      // These hosts are this Linux machine, whatever platform they stand for.
-      shell: 'posix',
+      // A Linux machine, whatever platform it stands for; the PowerShell host speaks PowerShell.
+      shell: shell ?? 'posix',
       workdir: standInWorkdir(input.workdir, name),
       launcher: standInLauncher(),
+      ...(shell === 'powershell' ? { probes: { boot: { timeoutSeconds: POWERSHELL_BOOT_SECONDS } } } : {}),
       ...input.host,
     })),
   };

@@ -149,6 +149,8 @@ const FREE_PORT = [
 export const posixShell: Shell = {
   kind: 'posix',
   graceful: true,
+  // sshd's exit status is the command's on every POSIX host.
+  readExit: (result) => result,
   quote: quotePosix,
   joinPath: (dir, ...names) => [dir.replace(/\/+$/, '') || '/', ...names].join('/').replace(/^\/\//, '/'),
 

@@ -1,4 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
+import type { ExecResult } from '../hosts/remote.ts';
 import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
 import { windowsCommandLine } from './windows-command-line.ts';
 
@@ -17,10 +18,44 @@ export function quotePowerShell(arg: string): string {
 const q = quotePowerShell;
 const PRELUDE = "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'";
 
+/**
+ * Every command's last stdout line is `EXIT_LINE <code>`: some Win32-OpenSSH versions answer
+ * exit status 0 or 1 whatever the command did (PowerShell/Win32-OpenSSH #421, #1933), so the
+ * code travels in-band too, and `readInBandExit` takes it from there. Scripts end through
+ * `Exit-Smoke`, never a bare `exit`.
+ */
+export const EXIT_LINE = '#smoke-exit';
+const EXIT_FUNCTION = `function Exit-Smoke([int]$Code) { [Console]::Out.Write("\`n${EXIT_LINE} $Code\`n"); [Console]::Out.Flush(); exit $Code }`;
+
+/** The error's message, or its type where it has none (Expand-Archive's FileFormatException). */
+const WRITE_ERROR = '$m = $_.Exception.Message; if (-not $m) { $m = $_.Exception.GetType().FullName }; [Console]::Error.WriteLine($m)';
+
 /** The program and arguments that run `script`, whatever the SSH server's shell is. */
 export function powerShellArgv(script: string): string[] {
-  const body = `${PRELUDE}\ntry {\n${script}\n} catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }`;
+  const body = `${PRELUDE}\n${EXIT_FUNCTION}\ntry {\n${script}\n} catch { ${WRITE_ERROR}; Exit-Smoke 1 }\nExit-Smoke 0`;
+  return encodedArgv(body);
+}
+
+/** A script that reports its exit status only the usual way: one run inside another command. */
+function innerPowerShellArgv(script: string): string[] {
+  return encodedArgv(`${PRELUDE}\ntry {\n${script}\n} catch { ${WRITE_ERROR}; exit 1 }`);
+}
+
+function encodedArgv(body: string): string[] {
   return ['powershell', '-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(body, 'utf16le').toString('base64')];
+}
+
+const EXIT_LINE_AT_END = new RegExp(`\\n${EXIT_LINE} (-?\\d+)\\r?\\n$`);
+
+/**
+ * The exit code a PowerShell command reported in-band, which wins over the SSH exit status when
+ * the two disagree; the line is taken off stdout. A command that did not get to report it (no
+ * PowerShell, a parse error, killed) keeps the SSH status.
+ */
+export function readInBandExit(result: ExecResult): ExecResult {
+  const m = EXIT_LINE_AT_END.exec(result.stdout);
+  if (!m) return result;
+  return { ...result, exitCode: Number(m[1]), signal: null, stdout: result.stdout.slice(0, m.index) };
 }
 
 /** The script as it travels: base64 needs no quoting in cmd or in PowerShell. */
@@ -35,9 +70,25 @@ export function decodePowerShell(command: string): string {
   return Buffer.from(m[1]!, 'base64').toString('utf16le');
 }
 
+/**
+ * Joins with the separator `dir` already uses: Windows takes both, and a host whose paths are
+ * `/`-rooted (PowerShell on Linux, the sandbox's PowerShell host) takes only `/`.
+ */
+function joinPath(dir: string, ...names: string[]): string {
+  const separator = dir.includes('\\') || !dir.includes('/') ? '\\' : '/';
+  return [dir.replace(/[\\/]+$/, ''), ...names].join(separator);
+}
+
 function baseDir(workdir: string | undefined): string {
   return workdir === undefined ? '$base = [System.IO.Path]::GetTempPath()' : `$base = ${q(workdir)}`;
 }
+
+/**
+ * taskkill /T /F on a process tree. Its complaints (a child that ended meanwhile) go to stderr,
+ * which Windows PowerShell 5.1 turns into a terminating error under `$ErrorActionPreference =
+ * 'Stop'` once redirected (PowerShell 7 no longer does): here the preference is `Continue`.
+ */
+const KILL_TREE = "function Stop-Tree($id) { $ErrorActionPreference = 'Continue'; $null = & taskkill.exe /T /F /PID $id 2>&1 }";
 
 /** Runs a program with a timeout; on timeout the whole tree is killed and the exit code is 124. */
 function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
@@ -55,14 +106,15 @@ function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
     '$out = $p.StandardOutput.ReadToEndAsync()',
     '$err = $p.StandardError.ReadToEndAsync()',
     `if (-not $p.WaitForExit(${Math.trunc(timeoutMs)})) {`,
-    '  & taskkill.exe /T /F /PID $p.Id 2>&1 | Out-Null',
+    `  ${KILL_TREE}`,
+    '  Stop-Tree $p.Id',
     '  $null = $p.WaitForExit(5000)',
     '  [Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
-    '  exit 124',
+    '  Exit-Smoke 124',
     '}',
     '$p.WaitForExit()',
     '[Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
-    'exit $p.ExitCode',
+    'Exit-Smoke $p.ExitCode',
   ].join('\n');
 }
 
@@ -81,13 +133,14 @@ const READ_PID = [
 /** Windows has no SIGTERM for a console process: taskkill /T /F is the only stop, so outcomes are `kill`. */
 const STOP_FUNCTION = [
   READ_PID,
+  KILL_TREE,
   'function Stop-Recorded($f) {',
   '  if (-not (Read-Pid $f)) { [Console]::Out.WriteLine("stop no-pid - $f"); return }',
   '  $kids = @(Get-CimInstance Win32_Process -Filter "ParentProcessId=$id" -ErrorAction SilentlyContinue)',
   '  if (@(Get-Tree $id).Count -eq 0) { [Console]::Out.WriteLine("stop not-running $id $f"); return }',
-  '  & taskkill.exe /T /F /PID $id 2>&1 | Out-Null',
+  '  Stop-Tree $id',
   // taskkill /T cannot walk from a parent that already exited: kill its orphans by name.
-  '  foreach ($k in $kids) { & taskkill.exe /T /F /PID $k.ProcessId 2>&1 | Out-Null }',
+  '  foreach ($k in $kids) { Stop-Tree $k.ProcessId }',
   '  $deadline = [DateTime]::UtcNow.AddSeconds(5)',
   '  while (@(Get-Tree $id).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }',
   '  if (@(Get-Tree $id).Count -gt 0) { [Console]::Out.WriteLine("stop survived $id $f") } else { [Console]::Out.WriteLine("stop kill $id $f") }',
@@ -132,8 +185,8 @@ const script = {
       '  $t = [System.Text.Encoding]::ASCII.GetBytes("`n$m $alive $off`n")',
       '  $so.Write($bytes, 0, $read); $so.Write($t, 0, $t.Length); $so.Flush()',
       `  if ($read -ge ${max}) { continue }`,
-      '  if ($alive -eq 0) { exit 0 }',
-      `  $naps++; if ($naps -gt ${Math.ceil(o.maxRunMs / o.intervalMs)}) { exit ${FOLLOW_TOO_LONG} }`,
+      '  if ($alive -eq 0) { Exit-Smoke 0 }',
+      `  $naps++; if ($naps -gt ${Math.ceil(o.maxRunMs / o.intervalMs)}) { Exit-Smoke ${FOLLOW_TOO_LONG} }`,
       `  Start-Sleep -Milliseconds ${Math.trunc(o.intervalMs)}`,
       '}',
     ].join('\n');
@@ -143,37 +196,41 @@ const script = {
       `$f = ${q(archive)}`,
       '$h = (Get-FileHash -LiteralPath $f -Algorithm SHA256).Hash.ToLowerInvariant()',
       "[Console]::Out.WriteLine('sha256 ' + $h)",
-      `if ($h -ne ${q(expectedSha256.toLowerCase())}) { [Console]::Out.WriteLine('mismatch'); exit 0 }`,
+      `if ($h -ne ${q(expectedSha256.toLowerCase())}) { [Console]::Out.WriteLine('mismatch'); Exit-Smoke 0 }`,
       // tar.exe (bsdtar, Windows 10 1803+) reads zip and tar.gz; Expand-Archive is the fallback for zip.
       `$null = [System.IO.Directory]::CreateDirectory(${q(destination)})`,
       '$tar = Get-Command tar.exe -ErrorAction SilentlyContinue; $done = $false',
-      `if ($tar) { & $tar.Source -xf $f -C ${q(destination)}; $done = ($LASTEXITCODE -eq 0) }`,
-      `if (-not $done) { Expand-Archive -LiteralPath $f -DestinationPath ${q(destination)} -Force }`,
-      `if (-not [System.IO.File]::Exists(${q(binaryPath)})) { [Console]::Out.WriteLine('binary no'); exit 0 }`,
+      // Continue, not Stop: Windows PowerShell 5.1 would make a warning tar prints a terminating error.
+      `if ($tar) { & { $ErrorActionPreference = 'Continue'; & $tar.Source -xf $f -C ${q(destination)} }; $done = ($LASTEXITCODE -eq 0) }`,
+      // Expand-Archive reads -DestinationPath as a wildcard (Test-Path -Path inside): escape it.
+      `if (-not $done) { $null = Expand-Archive -LiteralPath $f -DestinationPath ([Management.Automation.WildcardPattern]::Escape(${q(destination)})) -Force }`,
+      `if (-not [System.IO.File]::Exists(${q(binaryPath)})) { [Console]::Out.WriteLine('binary no'); Exit-Smoke 0 }`,
       "[Console]::Out.WriteLine('binary yes')",
       `[Console]::Out.WriteLine('binary-sha256 ' + (Get-FileHash -LiteralPath ${q(binaryPath)} -Algorithm SHA256).Hash.ToLowerInvariant())`,
-      'exit 0',
+      'Exit-Smoke 0',
     ].join('\n');
   },
   /** Removes a marked run directory: `removed` or `absent`; exits CLEAN_REFUSED or CLEAN_NOT_REMOVED otherwise. */
   removeRun(runDir: string): string {
     return [
       `$d = ${q(runDir)}`,
-      `if (-not [System.IO.Directory]::Exists($d)) { if ([System.IO.File]::Exists($d)) { [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory'); exit ${CLEAN_REFUSED} }; [Console]::Out.WriteLine('absent'); exit 0 }`,
+      `if (-not [System.IO.Directory]::Exists($d)) { if ([System.IO.File]::Exists($d)) { [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory'); Exit-Smoke ${CLEAN_REFUSED} }; [Console]::Out.WriteLine('absent'); Exit-Smoke 0 }`,
       `$marker = [System.IO.Path]::Combine($d, '${RUN_MARKER}')`,
       "if (([System.IO.File]::GetAttributes($d) -band [System.IO.FileAttributes]::ReparsePoint) -or -not [System.IO.File]::Exists($marker)) {",
-      `  [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory with a ${RUN_MARKER} marker'); exit ${CLEAN_REFUSED}`,
+      `  [Console]::Error.WriteLine('refusing to remove ' + $d + ': not a directory with a ${RUN_MARKER} marker'); Exit-Smoke ${CLEAN_REFUSED}`,
       '}',
       // Renamed first, as on POSIX: of two cleaners of one directory only one removes it.
       "$t = $d.TrimEnd('\\') + '.removing.' + $PID",
-      `try { [System.IO.Directory]::Move($d, $t) } catch { if (-not [System.IO.Directory]::Exists($d)) { [Console]::Out.WriteLine('absent'); exit 0 }; [Console]::Error.WriteLine($_.Exception.Message); exit ${CLEAN_NOT_REMOVED} }`,
-      `try { [System.IO.Directory]::Delete($t, $true) } catch { [Console]::Error.WriteLine($_.Exception.Message); try { [System.IO.Directory]::Move($t, $d) } catch { [Console]::Error.WriteLine('could not put ' + $t + ' back: ' + $_.Exception.Message) }; exit ${CLEAN_NOT_REMOVED} }`,
+      `try { [System.IO.Directory]::Move($d, $t) } catch { if (-not [System.IO.Directory]::Exists($d)) { [Console]::Out.WriteLine('absent'); Exit-Smoke 0 }; [Console]::Error.WriteLine($_.Exception.Message); Exit-Smoke ${CLEAN_NOT_REMOVED} }`,
+      `try { [System.IO.Directory]::Delete($t, $true) } catch { [Console]::Error.WriteLine($_.Exception.Message); try { [System.IO.Directory]::Move($t, $d) } catch { [Console]::Error.WriteLine('could not put ' + $t + ' back: ' + $_.Exception.Message) }; Exit-Smoke ${CLEAN_NOT_REMOVED} }`,
       "[Console]::Out.WriteLine('removed')",
     ].join('\n');
   },
   hostFacts(workdir: string | undefined, program: string | undefined): string {
     return [
-      "[Console]::Out.WriteLine('os ' + [Environment]::OSVersion.Platform)",
+      // Windows_NT on every Windows (Win32NT from .NET, when the variable is missing).
+      "$os = $env:OS; if (-not $os) { $os = [Environment]::OSVersion.Platform }",
+      "[Console]::Out.WriteLine('os ' + $os)",
       // A 32-bit PowerShell on a 64-bit Windows sees x86 here; the real one is in ARCHITEW6432.
       '$arch = $env:PROCESSOR_ARCHITEW6432; if (-not $arch) { $arch = $env:PROCESSOR_ARCHITECTURE }',
       "[Console]::Out.WriteLine('arch ' + $arch)",
@@ -193,7 +250,7 @@ const script = {
             `$p = ${q(program)}`,
             "if ([System.IO.File]::Exists($p) -or (Get-Command -Name ([Management.Automation.WildcardPattern]::Escape($p)) -ErrorAction SilentlyContinue)) { [Console]::Out.WriteLine('program yes') } else { [Console]::Out.WriteLine('program no') }",
           ]),
-      'exit 0',
+      'Exit-Smoke 0',
     ].join('\n');
   },
   listRuns(workdir: string | undefined): string {
@@ -211,7 +268,7 @@ const script = {
       '    [Console]::Out.WriteLine("pid $id $alive")',
       '  }',
       '}',
-      'exit 0',
+      'Exit-Smoke 0',
     ].join('\n');
   },
 };
@@ -220,7 +277,8 @@ export const powerShell: Shell = {
   kind: 'powershell',
   graceful: false,
   quote: quotePowerShell,
-  joinPath: (dir, ...names) => [dir.replace(/[\\/]+$/, ''), ...names].join('\\'),
+  readExit: readInBandExit,
+  joinPath,
 
   makeRunDir: ({ workdir, runId }) => encodePowerShell(script.makeRunDir(workdir, runId)),
   makeDir: (path) => encodePowerShell(`$null = [System.IO.Directory]::CreateDirectory(${q(path)})`),
@@ -228,11 +286,11 @@ export const powerShell: Shell = {
   receiveFile: () => null,
   stageArchive: ({ archive, expectedSha256, destination, binaryPath }) =>
     encodePowerShell(script.stageArchive(archive, expectedSha256, destination, binaryPath)),
-  entitlements: () => encodePowerShell("[Console]::Error.WriteLine('codesign exists only on macOS'); exit 127"),
+  entitlements: () => encodePowerShell("[Console]::Error.WriteLine('codesign exists only on macOS'); Exit-Smoke 127"),
 
   runWithTimeout: ({ argv, cwd, timeoutMs }) => encodePowerShell(withTimeout(argv, cwd, timeoutMs)),
   runScriptWithTimeout: ({ script: text, cwd, timeoutMs }) => {
-    const inner = powerShellArgv(`Set-Location -LiteralPath ${q(cwd)}\n${text}\nexit $LASTEXITCODE`);
+    const inner = innerPowerShellArgv(`Set-Location -LiteralPath ${q(cwd)}\n${text}\nexit $LASTEXITCODE`);
     return encodePowerShell(withTimeout(inner, cwd, timeoutMs));
   },
   timedOut: (code) => code === 124,
@@ -252,7 +310,7 @@ export const powerShell: Shell = {
   },
   followLog: (options) => encodePowerShell(script.followLog(options)),
   stopGroups: ({ pidFiles }) =>
-    encodePowerShell([STOP_FUNCTION, ...pidFiles.map((f) => `Stop-Recorded ${q(f)}`), 'exit 0'].join('\n')),
+    encodePowerShell([STOP_FUNCTION, ...pidFiles.map((f) => `Stop-Recorded ${q(f)}`), 'Exit-Smoke 0'].join('\n')),
   cleanRun: ({ runDir, remove }) =>
     encodePowerShell(
       [
@@ -260,7 +318,7 @@ export const powerShell: Shell = {
         `$pids = [System.IO.Path]::Combine(${q(runDir)}, '${PID_DIR}')`,
         "if ([System.IO.Directory]::Exists($pids)) { foreach ($f in [System.IO.Directory]::GetFiles($pids, '*.pid')) { Stop-Recorded $f } }",
         ...(remove ? [script.removeRun(runDir)] : []),
-        'exit 0',
+        'Exit-Smoke 0',
       ].join('\n'),
     ),
   // Windows cannot read another process's environment from PowerShell: a run's processes are
@@ -269,7 +327,7 @@ export const powerShell: Shell = {
   listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
 
   hostFacts: ({ workdir, program }) => encodePowerShell(script.hostFacts(workdir, program)),
-  sudoWorks: () => encodePowerShell("[Console]::Error.WriteLine('Windows has no sudo: log in as an Administrator'); exit 127"),
+  sudoWorks: () => encodePowerShell("[Console]::Error.WriteLine('Windows has no sudo: log in as an Administrator'); Exit-Smoke 127"),
 
   makeDirAndFreePort: (path) =>
     encodePowerShell(
@@ -280,16 +338,18 @@ export const powerShell: Shell = {
         '$r = New-Object System.Random',
         `foreach ($p in @((1..64 | ForEach-Object { $r.Next(${FREE_PORT_FLOOR}, ${FREE_PORT_CEILING}) }) + 0)) {`,
         '  try { $l = New-Object System.Net.Sockets.TcpListener([System.Net.IPAddress]::Loopback, $p); $l.Start() } catch { continue }',
-        '  [Console]::Out.WriteLine($l.LocalEndpoint.Port); $l.Stop(); exit 0',
+        '  [Console]::Out.WriteLine($l.LocalEndpoint.Port); $l.Stop(); Exit-Smoke 0',
         '}',
-        "[Console]::Error.WriteLine('no free port'); exit 1",
+        "[Console]::Error.WriteLine('no free port'); Exit-Smoke 1",
       ].join('\n'),
     ),
   healthz: ({ port, timeoutMs }) =>
     encodePowerShell(
       [
         `$r = Invoke-WebRequest -UseBasicParsing -TimeoutSec ${Math.max(1, Math.ceil(timeoutMs / 1000))} -Uri 'http://127.0.0.1:${Math.trunc(port)}/healthz'`,
-        '[Console]::Out.Write($r.Content)',
+        // Content is a string only for a text content type (which one counts as text differs
+        // between PowerShell versions), bytes otherwise: decode the raw body.
+        '[Console]::Out.Write([System.Text.Encoding]::UTF8.GetString($r.RawContentStream.ToArray()))',
       ].join('\n'),
     ),
 };

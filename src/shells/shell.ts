@@ -1,4 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
+import type { ExecResult } from '../hosts/remote.ts';
 
 /**
  * The boot probe's port is drawn from FREE_PORT_FLOOR up to the host's ephemeral range: below,
@@ -19,6 +20,11 @@ export interface Shell {
   readonly kind: 'posix' | 'powershell';
   /** True when stopping asks first (SIGTERM) and forces later; Windows can only force. */
   readonly graceful: boolean;
+  /**
+   * A command's result with the exit code the host reported in-band, where the dialect's
+   * commands report one (Windows' sshd may lose the SSH exit status); otherwise unchanged.
+   */
+  readExit(result: ExecResult): ExecResult;
   /** One argument, quoted so the host's shell passes it through byte for byte. */
   quote(arg: string): string;
   joinPath(dir: string, ...names: string[]): string;

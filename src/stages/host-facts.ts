@@ -11,7 +11,7 @@ export interface HostFacts {
   program?: boolean;
 }
 
-const OS_WORDS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32nt: 'windows', windows: 'windows' };
+const OS_WORDS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32nt: 'windows', windows_nt: 'windows', windows: 'windows' };
 const ARCH_WORDS: Record<string, string> = { x86_64: 'amd64', amd64: 'amd64', x64: 'amd64', aarch64: 'arm64', arm64: 'arm64' };
 
 export function osWord(reported: string): string {

@@ -31,7 +31,9 @@ function readReport(stdout: string): RunReport {
   return JSON.parse(stdout) as RunReport;
 }
 
-describe('smoke run end to end (fake GitHub over HTTP, real sshd hosts)', () => {
+// The windows/amd64 host is the PowerShell host: each of its commands starts a PowerShell, seconds
+// apiece on a busy machine, so a whole run takes longer than one test usually may.
+describe('smoke run end to end (fake GitHub over HTTP, real sshd hosts)', { timeout: 300_000 }, () => {
   it('passes a good draft: exit 0, section and success status posted, reports written, human text intact', async () => {
     const { sb, dir } = await sandbox();
     const reports = join(dir, 'reports');

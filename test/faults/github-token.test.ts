@@ -19,6 +19,14 @@ afterAll(async () => {
   await world.close();
 });
 
+/** The scripts inside a PowerShell command (base64 of UTF-16LE, nested ones too): a token there would not show in the base64. */
+function decodedScripts(command: string): string[] {
+  return [...command.matchAll(/-EncodedCommand ([A-Za-z0-9+/=]+)/g)].flatMap((m) => {
+    const script = Buffer.from(m[1]!, 'base64').toString('utf16le');
+    return [script, ...decodedScripts(script)];
+  });
+}
+
 /** Passes everything to the real SSH remote, keeping a copy of every command and file it sends. */
 function recording(remote: Remote, sent: string[]): Remote {
   return {
@@ -28,7 +36,7 @@ function recording(remote: Remote, sent: string[]): Remote {
       return remote.connected;
     },
     exec(command, options) {
-      sent.push(command, options.stdin ?? '');
+      sent.push(command, ...decodedScripts(command), options.stdin ?? '');
       return remote.exec(command, options);
     },
     upload(localPath, remotePath, options) {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { HostConfig } from '../../src/config/types.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
+import type { PlatformId } from '../../src/domain/platform.ts';
+import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import type { StandInVariant } from '../../src/sandbox/stand-in/behaviour.ts';
 import { standInLauncher } from '../../src/sandbox/stand-in/launcher.ts';
 import { buildFixtureRelease } from '../../src/sandbox/stand-in/release.ts';
@@ -31,8 +33,20 @@ export interface StandInHost {
   stop(): Promise<void>;
 }
 
-/** A real sshd on loopback whose host runs stand-in builds through their launcher, plus one archive per variant. */
-export async function startStandInHost(variants: StandInVariant[]): Promise<StandInHost> {
+export interface StandInHostOptions {
+  /** Default linux/amd64; windows/amd64 gets the PowerShell host and zip archives. */
+  platform?: PlatformId;
+  /** PowerShell host only: the SSH exit status every command gets, whatever it did. */
+  loseExitStatus?: number;
+}
+
+/**
+ * A real sshd on loopback whose host runs stand-in builds through their launcher, plus one
+ * archive per variant. For windows/* the host is the PowerShell one (`shell: powershell`).
+ */
+export async function startStandInHost(variants: StandInVariant[], options: StandInHostOptions = {}): Promise<StandInHost> {
+  const platform = options.platform ?? 'linux/amd64';
+  const windows = platform.startsWith('windows/');
   const work = mkdtempSync(join(tmpdir(), 'smoke-probes-'));
   const workdir = join(work, "host work $(id) 'q'");
   mkdirSync(workdir);
@@ -43,12 +57,16 @@ export async function startStandInHost(variants: StandInVariant[]): Promise<Stan
     const release = await buildFixtureRelease({
       dir: join(work, 'release', variant),
       tag: TAG,
-      platforms: [{ platform: 'linux/amd64', behaviour: { version: TAG, variant, ...noise } }],
+      platforms: [{ platform, behaviour: { version: TAG, variant, ...noise } }],
     });
     const asset = release.assets[0]!;
     archives.set(variant, { path: asset.path, name: asset.name, sha256: asset.sha256, size: asset.size });
   }
-  const sshd = await startSshd();
+  // The stand-in's pretend service manager keeps its state per host, not in root's home.
+  const serviceDir = join(work, 'service');
+  const sshd = windows
+    ? await startPowerShellSshd({ env: { STANDIN_EPHEMERD_SERVICE_DIR: serviceDir }, ...(options.loseExitStatus === undefined ? {} : { loseExitStatus: options.loseExitStatus }) })
+    : await startSshd();
   const probes = defaultTestProbes();
   probes.boot = {
     ...probes.boot,
@@ -58,7 +76,7 @@ export async function startStandInHost(variants: StandInVariant[]): Promise<Stan
     timeoutMs: 10_000,
     stopGraceMs: 1000,
   };
-  const host = hostConfigFor(sshd, { launcher: standInLauncher(), workdir, probes });
+  const host = hostConfigFor(sshd, { platform, shell: windows ? 'powershell' : 'posix', launcher: standInLauncher(), workdir, probes });
   const remote = await connectHost(host);
   return {
     sshd,

@@ -1,54 +1,33 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodePowerShell, powerShell as ps, quotePowerShell } from '../../src/shells/powershell.ts';
+import { powerShell as ps, quotePowerShell, readInBandExit } from '../../src/shells/powershell.ts';
 import { HOSTILE } from './hostile-strings.ts';
+import { POWERSHELL_COMMANDS } from './powershell-scripts.ts';
 
 /*
- * PowerShell is checked against golden files only: Debian has no pwsh package, and Windows
- * PowerShell 5.1 (what Windows hosts run) exists only on Windows. The goldens are reviewed text;
- * UPDATE_GOLDEN=1 rewrites them after an intended change. What can be checked without a
- * PowerShell, is: the quoting rules (a reference reader of single-quoted literals below) and
- * that nothing but base64 reaches cmd.exe.
+ * What can be checked without a PowerShell: the quoting rules (a reference reader of
+ * single-quoted literals below), that nothing but base64 reaches cmd.exe, and reading the in-band
+ * exit status. The scripts themselves run in a real PowerShell (test/shells/powershell-on-host.test.ts,
+ * test/probes/probes-on-powershell-host.test.ts) and are parsed as Windows PowerShell 5.1 syntax
+ * (powershell-parse.test.ts).
  */
-const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden', 'powershell');
-const NASTY = "C:\\smoke\\it's ‘here’ $(calc) `n; & | %TEMP%";
-
-const operations: Record<string, string> = {
-  'make-run-dir': ps.makeRunDir({ workdir: NASTY, runId: 'run-1' }),
-  'make-run-dir-default': ps.makeRunDir({ runId: 'run-1' }),
-  'make-dir': ps.makeDir(NASTY),
-  'stage-archive': ps.stageArchive({ archive: `${NASTY}\\'; rm -rf ~; '.zip`, expectedSha256: 'AB'.repeat(32), destination: `${NASTY}\\bin`, format: 'zip', binaryPath: `${NASTY}\\bin\\ephemerd.exe` }),
-  entitlements: ps.entitlements('x'),
-  'run-with-timeout': ps.runWithTimeout({ argv: [`${NASTY}\\ephemerd.exe`, '--version', 'say "hi"\\'], cwd: NASTY, timeoutMs: 30_000, sudo: false }),
-  'run-script-with-timeout': ps.runScriptWithTimeout({ script: "& 'C:\\x.exe' --help", cwd: NASTY, timeoutMs: 5_000, sudo: false }),
-  'start-background': ps.startBackground({ argv: [`${NASTY}\\ephemerd.exe`, 'serve', '--data-dir', `${NASTY}\\data`], cwd: NASTY, logFile: `${NASTY}\\boot.log`, pidFile: `${NASTY}\\pids\\boot.pid`, sudo: false }),
-  'follow-log': ps.followLog({ logFile: `${NASTY}\\boot.log`, pidFile: `${NASTY}\\pids\\boot.pid`, offset: 1234, maxBytes: 65536, intervalMs: 250, maxRunMs: 60_000, marker: '0a1b2c' }),
-  'stop-groups': ps.stopGroups({ pidFiles: [`${NASTY}\\pids\\boot.pid`], graceMs: 5000, sudo: false }),
-  'clean-run': ps.cleanRun({ runDir: NASTY, graceMs: 5000, sudo: false, remove: true }),
-  'clean-run-keep': ps.cleanRun({ runDir: NASTY, graceMs: 5000, sudo: false, remove: false }),
-  'list-runs': ps.listRuns({ workdir: NASTY }),
-  'make-dir-and-free-port': ps.makeDirAndFreePort(`${NASTY}\\data`),
-  healthz: ps.healthz({ port: 18080, timeoutMs: 3000 }),
-  'host-facts': ps.hostFacts({ workdir: NASTY, program: `${NASTY}\\qemu.exe` }),
-  'host-facts-default': ps.hostFacts({}),
-  'sudo-works': ps.sudoWorks(),
-};
-
-describe('PowerShell dialect goldens', () => {
-  it.each(Object.keys(operations))('%s matches its golden file', (name) => {
-    const wire = operations[name]!;
+describe('PowerShell commands as they travel', () => {
+  it.each(Object.keys(POWERSHELL_COMMANDS))('%s reaches cmd.exe as base64 only', (name) => {
     // cmd.exe sees only this: no quote, no %, no &, nothing it would interpret.
-    expect(wire).toMatch(/^powershell -NoProfile -NonInteractive -EncodedCommand [A-Za-z0-9+/]+=*$/);
-    const text = decodePowerShell(wire);
-    const file = join(GOLDEN, `${name}.txt`);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(file, text);
-    }
-    expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
-    expect(text).toBe(readFileSync(file, 'utf8'));
+    expect(POWERSHELL_COMMANDS[name]).toMatch(/^powershell -NoProfile -NonInteractive -EncodedCommand [A-Za-z0-9+/]+=*$/);
+  });
+});
+
+describe('readInBandExit', () => {
+  const result = (stdout: string, exitCode: number | null) => ({ exitCode, signal: null, stdout, stderr: '', timedOut: false, truncated: false });
+
+  it('takes the exit code from the last line and gives back stdout as the command wrote it', () => {
+    expect(readInBandExit(result('ephemerd version v1\n\n#smoke-exit 3\n', 0))).toMatchObject({ exitCode: 3, stdout: 'ephemerd version v1\n' });
+    expect(readInBandExit(result('no newline\r\n#smoke-exit 0\r\n', 1))).toMatchObject({ exitCode: 0, stdout: 'no newline\r' });
+  });
+
+  it('keeps the SSH exit status when the command did not get to report one', () => {
+    expect(readInBandExit(result('#smoke-exit 0\nmore after it\n', 5))).toMatchObject({ exitCode: 5 });
+    expect(readInBandExit(result('', 1))).toMatchObject({ exitCode: 1, stdout: '' });
   });
 });
 

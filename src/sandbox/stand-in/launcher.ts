@@ -16,7 +16,7 @@ export function standInLauncher(): string[] {
   return [process.execPath, STAND_IN_SCRIPT];
 }
 
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);

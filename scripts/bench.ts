@@ -2,11 +2,11 @@
 // sshd hosts on loopback, and writes the figures to reports/bench/<time>.json.
 //   npm run bench                   # everything (about 3 minutes on 2 cores)
 //   npm run bench -- --only push,watch   # some sections: push, memory, checksums, endless, parallel, overhead, watch, once
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { $ } from 'zx';
 import { EPHEMERD_PLATFORMS, type PlatformId } from '../src/domain/platform.ts';
 import { startSshd } from '../src/sandbox/sshd.ts';
 import { median, measureThroughput, randomFile } from './bench/throughput.ts';
@@ -56,7 +56,7 @@ async function withWorld<T>(root: string, name: string, options: Omit<Parameters
 async function memoryTouch(): Promise<void> {
   const touch = async () => {
     const started = performance.now();
-    await promisify(execFile)(process.execPath, ['-e', 'Buffer.alloc(1024 * 1024 * 1024, 1)']);
+    await $({ quiet: true })`${process.execPath} -e ${'Buffer.alloc(1024 * 1024 * 1024, 1)'}`;
     return (performance.now() - started) / 1000;
   };
   const seconds = [await touch(), await touch(), await touch()];

@@ -9,11 +9,11 @@
 //
 // The default version is the one @octokit/openapi-types (our source of GitHub types) was
 // generated from, so the types and the schemas describe the same API.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { $ } from 'zx';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'src/sandbox/fake-github/github-schemas.json');
@@ -44,13 +44,14 @@ function defaultVersion() {
   return types.octokit['openapi-version'];
 }
 
-function loadSpec(version) {
+async function loadSpec(version) {
   const dir = mkdtempSync(join(tmpdir(), 'github-openapi-'));
   try {
-    execFileSync('npm', ['pack', '--silent', `@octokit/openapi@${version}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    const here = $({ cwd: dir, quiet: true });
+    await here`npm pack --silent ${`@octokit/openapi@${version}`}`;
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack @octokit/openapi@${version} produced no tarball`);
-    execFileSync('tar', ['xzf', tarball, SPEC_PATH], { cwd: dir });
+    await here`tar xzf ${tarball} ${SPEC_PATH}`;
     return JSON.parse(readFileSync(join(dir, SPEC_PATH), 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -126,7 +127,7 @@ function extract(spec) {
 }
 
 const version = process.argv[2] ?? defaultVersion();
-const spec = loadSpec(version);
+const spec = await loadSpec(version);
 const result = {
   source: { package: '@octokit/openapi', packageVersion: version, file: 'generated/api.github.com.json', infoVersion: spec.info.version, openapi: spec.openapi, note: 'nullable rewritten as JSON Schema null types; documentation keys dropped' },
   ...extract(spec),

@@ -1,11 +1,11 @@
 // Fetches real executables for the four release platforms from esbuild's platform packages
 // on the npm registry (ELF x86-64, ELF AArch64, Mach-O arm64, PE AMD64): test data for the
 // header checks. Idempotent: a binary already in place is not fetched again.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { $ } from 'zx';
 
 const version = '0.25.12';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', '.fixtures', 'binaries');
@@ -22,9 +22,10 @@ for (const { pkg, entry, out } of wanted) {
   if (existsSync(target)) continue;
   const work = mkdtempSync(join(tmpdir(), 'smoke-bin-'));
   try {
-    const tgz = execFileSync('npm', ['pack', '--silent', `${pkg}@${version}`], { cwd: work, encoding: 'utf8' })
-      .trim().split('\n').pop();
-    execFileSync('tar', ['-xzf', tgz, entry], { cwd: work });
+    // zx quotes each interpolated value: a package or entry name is one argument, never shell syntax.
+    const here = $({ cwd: work, quiet: true });
+    const tgz = (await here`npm pack --silent ${`${pkg}@${version}`}`).stdout.trim().split('\n').pop();
+    await here`tar -xzf ${tgz} ${entry}`;
     renameSync(join(work, entry), target);
     console.error(`fetch-test-binaries: ${pkg}@${version} -> ${target}`);
   } finally {

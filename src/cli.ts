@@ -1,7 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, SmokeError } from './domain/errors.ts';
 import { helpAfter } from './cli-help.ts';
+import type { GateCliOptions } from './commands/gate.ts';
+import type { HostsCheckOptions } from './commands/hosts-check.ts';
+import type { HostsCleanOptions } from './commands/hosts-clean.ts';
 import type { CliIo } from './commands/io.ts';
+import type { RunCliOptions } from './commands/run.ts';
+import type { WatchCliOptions } from './commands/watch.ts';
 import { scrubbingIo } from './commands/scrubbing-io.ts';
 import { sourceStack } from './source-stack.ts';
 import { terminalSafe } from './progress/terminal-safe.ts';
@@ -38,6 +43,7 @@ function reportError(error: unknown, io: CliIo): number {
   return EXIT.noVerdict;
 }
 
+/** The commands and their options; each command module is loaded only when it runs. */
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('smoke')
     .description('Prove a draft GitHub release on real machines before a person publishes it.')
@@ -49,118 +55,86 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .version(VERSION, '-V, --version', 'print the version of smoke')
     .showHelpAfterError('(run smoke --help for usage)')
     .addHelpText('after', helpAfter('smoke'));
+  const run: Runner = (work) => async () => setExit(await work());
+  addRun(program, io, run);
+  addWatch(program, io, run);
+  addGate(program, io, run);
+  addHosts(program, io, run);
+  program
+    .command('demo')
+    .addHelpText('after', helpAfter('demo'))
+    .description('run the whole service against a built-in sandbox: a fake GitHub and hosts on this machine')
+    .addOption(reportsOption())
+    .action(async (options: { reports: string }) => {
+      const { demoCommand } = await import('./commands/demo.ts');
+      setExit(await demoCommand(options, io));
+    });
+  return program;
+}
 
-  const config = () => new Option('--config <file>', 'hosts and probe settings').default('./hosts.yaml');
-  const repo = () => new Option('--repo <owner/name>', 'repository (before GH_REPO, the config\'s repo:, then GITHUB_REPOSITORY)');
-  const reports = () => new Option('--reports <dir>', 'where reports are written').default('./reports');
+type Runner = (work: () => Promise<number>) => () => Promise<void>;
 
+const configOption = () => new Option('--config <file>', 'hosts and probe settings').default('./hosts.yaml');
+const repoOption = () => new Option('--repo <owner/name>', 'repository (before GH_REPO, the config\'s repo:, then GITHUB_REPOSITORY)');
+const reportsOption = () => new Option('--reports <dir>', 'where reports are written').default('./reports');
+
+function addRun(program: Command, io: CliIo, run: Runner): void {
   program
     .command('run')
     .addHelpText('after', helpAfter('run'))
     .description('test one draft release now')
     .argument('<tag>', 'the draft release tag, e.g. v0.0.1')
-    .addOption(config())
-    .addOption(repo())
-    .addOption(reports())
+    .addOption(configOption())
+    .addOption(repoOption())
+    .addOption(reportsOption())
     .option('--platform <os/arch>', 'test only this platform (repeatable)', collect, [] as string[])
     .option('--no-post', 'touch nothing on GitHub (no body section, no commit status)')
     .option('--json', 'print report.json on stdout; everything else goes to stderr')
     .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
-    .action(async (tag: string, options: RunCliOptions) => {
-      const { runCommand } = await import('./commands/run.ts');
-      setExit(await runCommand(tag, options, io));
-    });
+    .action((tag: string, options: RunCliOptions) => run(async () => (await import('./commands/run.ts')).runCommand(tag, options, io))());
+}
 
+function addWatch(program: Command, io: CliIo, run: Runner): void {
   program
     .command('watch')
     .addHelpText('after', helpAfter('watch'))
     .description('poll for drafts and test each new or changed one')
-    .addOption(config())
-    .addOption(repo())
-    .addOption(reports())
+    .addOption(configOption())
+    .addOption(repoOption())
+    .addOption(reportsOption())
     .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
     .option('--once', 'one pass, then exit (for a scheduled job)')
     .option('--tag <tag>', 'look only at the draft with this tag (repeatable)', collect, [] as string[])
     .option('--no-post', 'touch nothing on GitHub')
     .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
-    .action(async (options: WatchCliOptions) => {
-      const { watchCommand } = await import('./commands/watch.ts');
-      setExit(await watchCommand(options, io));
-    });
+    .action((options: WatchCliOptions) => run(async () => (await import('./commands/watch.ts')).watchCommand(options, io))());
+}
 
+function addGate(program: Command, io: CliIo, run: Runner): void {
   program
     .command('gate')
     .addHelpText('after', helpAfter('gate'))
     .description('exit 0 only if the latest posted result passed and still matches the draft')
     .argument('<tag>', 'the draft release tag')
-    .addOption(config())
-    .addOption(repo())
-    .action(async (tag: string, options: GateCliOptions) => {
-      const { gateCommand } = await import('./commands/gate.ts');
-      setExit(await gateCommand(tag, options, io));
-    });
+    .addOption(configOption())
+    .addOption(repoOption())
+    .action((tag: string, options: GateCliOptions) => run(async () => (await import('./commands/gate.ts')).gateCommand(tag, options, io))());
+}
 
+function addHosts(program: Command, io: CliIo, run: Runner): void {
   const hosts = program.command('hosts').description('check or clean the test hosts').addHelpText('after', helpAfter('hosts'));
   hosts
     .command('check')
     .addHelpText('after', helpAfter('hosts check'))
     .description('connect to every host and report whether it is usable')
-    .addOption(config())
-    .action(async (options: HostsCliOptions) => {
-      const { hostsCheckCommand } = await import('./commands/hosts-check.ts');
-      setExit(await hostsCheckCommand(options, io));
-    });
+    .addOption(configOption())
+    .action((options: HostsCheckOptions) => run(async () => (await import('./commands/hosts-check.ts')).hostsCheckCommand(options, io))());
   hosts
     .command('clean')
     .addHelpText('after', helpAfter('hosts clean'))
     .description('stop and remove what earlier runs left on the hosts')
-    .addOption(config())
-    .action(async (options: HostsCliOptions) => {
-      const { hostsCleanCommand } = await import('./commands/hosts-clean.ts');
-      setExit(await hostsCleanCommand(options, io));
-    });
-
-  program
-    .command('demo')
-    .addHelpText('after', helpAfter('demo'))
-    .description('run the whole service against a built-in sandbox: a fake GitHub and hosts on this machine')
-    .addOption(reports())
-    .action(async (options: { reports: string }) => {
-      const { demoCommand } = await import('./commands/demo.ts');
-      setExit(await demoCommand(options, io));
-    });
-
-  return program;
-}
-
-export interface RunCliOptions {
-  config: string;
-  repo?: string;
-  reports: string;
-  platform: string[];
-  post: boolean;
-  json?: boolean;
-  keepOnFailure?: boolean;
-}
-
-export interface WatchCliOptions {
-  config: string;
-  repo?: string;
-  reports: string;
-  interval: number;
-  once?: boolean;
-  tag?: string[];
-  post: boolean;
-  keepOnFailure?: boolean;
-}
-
-export interface GateCliOptions {
-  config: string;
-  repo?: string;
-}
-
-export interface HostsCliOptions {
-  config: string;
+    .addOption(configOption())
+    .action((options: HostsCleanOptions) => run(async () => (await import('./commands/hosts-clean.ts')).hostsCleanCommand(options, io))());
 }
 
 function collect(value: string, previous: string[]): string[] {

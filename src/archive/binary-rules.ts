@@ -1,7 +1,7 @@
 import type { Platform } from '../domain/platform.ts';
 import type { ArchiveEntry } from './archive-entry.ts';
 import type { Finding } from './finding.ts';
-import { formatSize } from './format-size.ts';
+import { formatSize } from '../domain/format-size.ts';
 import { identifyExecutable } from './headers/identify-executable.ts';
 
 /** What inspection learnt about the binary inside an archive. */

@@ -1,6 +1,6 @@
 import type { ScanStop } from './archive-entry.ts';
 import type { Finding } from './finding.ts';
-import { formatSize } from './format-size.ts';
+import { formatSize } from '../domain/format-size.ts';
 import { quoteName } from './quote-name.ts';
 
 /** The finding for a scan that stopped early, naming the asset and, where known, the entry. */

@@ -1,6 +1,7 @@
+import type { EventEmitter } from 'node:events';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import type { ArchiveEntry, EntryType, ScanOptions, ScanResult, ScanStop } from './archive-entry.ts';
 import { EntrySink, ExtractBudget } from './entry-sink.ts';
@@ -84,35 +85,47 @@ export function scanTarGzStream(source: Readable, options: ScanOptions): Promise
         return;
       }
       current = header.name;
-      const type = TYPES[header.type ?? ''] ?? 'other';
-      const entry: ArchiveEntry = { name: header.name, type, size: header.size ?? 0, mode: header.mode };
-      if (header.linkname) entry.linkTarget = header.linkname;
+      const entry = entryOf(header);
       entries.push(entry);
-      const wantHead = type === 'file' && options.wantHead(header.name);
-      const sink = new EntrySink(wantHead ? options.headBytes : 0, { hash: wantHead });
-      // tar-stream always yields Buffers; its typings say unknown.
-      stream.on('data', (chunk: unknown) => Buffer.isBuffer(chunk) && sink.push(chunk));
+      readEntry(entry, stream, entry.type === 'file' && options.wantHead(header.name) ? options.headBytes : null, next);
       // The extractor destroys the entry's stream with its own error too: same cause, same stop.
       stream.on('error', (err: Error) => finish(tarStop(err, entries.length, current)));
-      stream.on('end', () => {
-        if (type === 'file') entry.size = sink.bytes;
-        if (wantHead) {
-          entry.head = sink.head();
-          entry.sha256 = sink.sha256();
-        }
-        next();
-      });
     });
 
-    // Fed by hand, not piped: after a stop nothing may pause `source` again (pipe would, on a destroyed gunzip).
-    source.on('data', (chunk: Buffer) => {
-      if (settled || gunzip.write(chunk)) return;
-      source.pause();
-      gunzip.once('drain', () => settled || source.resume());
-    });
-    source.on('end', () => settled || gunzip.end());
+    feed(source, gunzip, () => settled);
     gunzip.pipe(extract);
   });
+}
+
+/** Reads an entry's bytes: its size, and for the binary (`headBytes` set) its head and SHA-256. */
+function readEntry(entry: ArchiveEntry, stream: EventEmitter, headBytes: number | null, next: () => void): void {
+  const sink = new EntrySink(headBytes ?? 0, { hash: headBytes !== null });
+  // tar-stream always yields Buffers; its typings say unknown.
+  stream.on('data', (chunk: unknown) => Buffer.isBuffer(chunk) && sink.push(chunk));
+  stream.on('end', () => {
+    if (entry.type === 'file') entry.size = sink.bytes;
+    if (headBytes !== null) {
+      entry.head = sink.head();
+      entry.sha256 = sink.sha256();
+    }
+    next();
+  });
+}
+
+/** Fed by hand, not piped: after a stop nothing may pause `source` again (pipe would, on a destroyed gunzip). */
+function feed(source: Readable, gunzip: Gunzip, stopped: () => boolean): void {
+  source.on('data', (chunk: Buffer) => {
+    if (stopped() || gunzip.write(chunk)) return;
+    source.pause();
+    gunzip.once('drain', () => stopped() || source.resume());
+  });
+  source.on('end', () => stopped() || gunzip.end());
+}
+
+function entryOf(header: tar.Header): ArchiveEntry {
+  const entry: ArchiveEntry = { name: header.name, type: TYPES[header.type ?? ''] ?? 'other', size: header.size ?? 0, mode: header.mode };
+  if (header.linkname) entry.linkTarget = header.linkname;
+  return entry;
 }
 
 function gzipStop(err: Error & { code?: string }, bytesOut: number, entry: string | null): ScanStop {

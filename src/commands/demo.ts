@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT } from '../domain/errors.ts';
-import { extractSection } from '../github/body-section.ts';
+import { extractSection } from '../posting/body-section.ts';
 import { tagFolder } from '../report/write-reports.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
 import { withoutGitHubVariables } from './github-settings.ts';

@@ -1,12 +1,16 @@
-import type { GateCliOptions } from '../cli.ts';
 import { EXIT } from '../domain/errors.ts';
-import { extractSection, parseSectionData } from '../github/body-section.ts';
-import { parseNoRoom } from '../github/status-description.ts';
+import { extractSection, parseSectionData } from '../posting/body-section.ts';
+import { parseNoRoom } from '../posting/status-description.ts';
 import { terminalSafe } from '../progress/terminal-safe.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { testedState } from '../release/tested-state.ts';
 import { commandContext } from './context.ts';
 import type { CliIo } from './io.ts';
+
+export interface GateCliOptions {
+  config: string;
+  repo?: string;
+}
 
 /**
  * `smoke gate <tag>`: exit 0 only if the latest posted result passed and still matches the

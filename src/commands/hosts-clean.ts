@@ -1,39 +1,45 @@
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
-import type { HostsCliOptions } from '../cli.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HostConfig } from '../config/types.ts';
 import { EXIT, HostError } from '../domain/errors.ts';
 import { connectHost } from '../hosts/connect-host.ts';
 import type { StopReport } from '../shells/shell.ts';
 import { shellFor } from '../shells/shell-for.ts';
-import { withoutHostPrefix } from '../stages/check-host.ts';
+import { withoutHostPrefix } from '../hosts-command/survey-host.ts';
 import { describeSwept } from '../probes/sweep-leftovers.ts';
-import { cleanLeftovers, type LeftoversReport } from '../stages/clean-leftovers.ts';
+import { cleanLeftovers, type LeftoversReport } from '../hosts-command/clean-leftovers.ts';
+import type { EventSink } from '../domain/events.ts';
 import type { CliIo } from './io.ts';
+import { warningsTo } from './warnings-to.ts';
 
 const PARALLEL_HOSTS = 4;
 
 type HostOutcome = { host: string; report: LeftoversReport } | { host: string; error: string };
+
+export interface HostsCleanOptions {
+  config: string;
+}
 
 /**
  * `smoke hosts clean`: stops the process groups and removes the run directories earlier runs
  * left on each host (an interrupted run, `--keep-on-failure`). Do not run it while a `smoke run`
  * uses the same hosts: their run directories look the same. Exit 0 when every host is clean after.
  */
-export async function hostsCleanCommand(options: HostsCliOptions, io: CliIo): Promise<number> {
+export async function hostsCleanCommand(options: HostsCleanOptions, io: CliIo): Promise<number> {
   const config = await loadConfig(resolve(options.config), io.env);
   const limit = pLimit(PARALLEL_HOSTS);
-  const outcomes = await Promise.all(config.hosts.map((host) => limit(() => cleanOneHost(host))));
+  const warn = warningsTo(io);
+  const outcomes = await Promise.all(config.hosts.map((host) => limit(() => cleanOneHost(host, warn))));
   for (const outcome of outcomes) io.stdout.write(describeOutcome(outcome));
   const dirty = outcomes.filter((o) => 'error' in o || o.report.problems.length > 0).length;
   if (dirty > 0) io.stderr.write(`smoke: ${dirty} of ${outcomes.length} host(s) not clean\n`);
   return dirty === 0 ? EXIT.pass : EXIT.fail;
 }
 
-async function cleanOneHost(host: HostConfig): Promise<HostOutcome> {
+async function cleanOneHost(host: HostConfig, onEvent: EventSink): Promise<HostOutcome> {
   try {
-    const remote = await connectHost(host);
+    const remote = await connectHost(host, { onEvent });
     try {
       return { host: host.name, report: await cleanLeftovers(remote, shellFor(host)) };
     } finally {

@@ -35,5 +35,5 @@ export function runInputFor(tag: string, config: SmokeConfig, platforms: Platfor
 
 /** The real adapters: SSH to the configured hosts, the wall clock; `signal` cancels the run. */
 export function runDepsFor(github: GitHub, onEvent: EventSink, signal?: AbortSignal): RunDeps {
-  return { github, connect: (host) => connectHost(host), onEvent, now: () => new Date(), ...(signal ? { signal } : {}) };
+  return { github, connect: (host) => connectHost(host, { onEvent }), onEvent, now: () => new Date(), ...(signal ? { signal } : {}) };
 }

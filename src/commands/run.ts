@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { RunCliOptions } from '../cli.ts';
 import type { SmokeConfig } from '../config/types.ts';
 import { ConfigError, EXIT } from '../domain/errors.ts';
 import type { PlatformId } from '../domain/platform.ts';
@@ -12,6 +11,16 @@ import { commandContext, retryLine } from './context.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor } from './run-input.ts';
 import { stopSignal } from './stop-signal.ts';
+
+export interface RunCliOptions {
+  config: string;
+  repo?: string;
+  reports: string;
+  platform: string[];
+  post: boolean;
+  json?: boolean;
+  keepOnFailure?: boolean;
+}
 
 /** `smoke run <tag>`: exit 0 all passed, 1 a platform failed, 2 usage, 3 no verdict. */
 export async function runCommand(tag: string, options: RunCliOptions, io: CliIo): Promise<number> {

@@ -1,6 +1,6 @@
-import { bodyChars, extractSection, parseSectionData } from '../github/body-section.ts';
+import { bodyChars, extractSection, parseSectionData } from '../posting/body-section.ts';
 import type { GitHub } from '../github/github.ts';
-import { parseNoRoom } from '../github/status-description.ts';
+import { parseNoRoom } from '../posting/status-description.ts';
 import type { Release } from '../github/types.ts';
 
 /**

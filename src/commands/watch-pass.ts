@@ -7,10 +7,10 @@ import type { GitHub } from '../github/github.ts';
 import type { ListedPage } from '../github/list-releases-if-changed.ts';
 import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
 import { chooseView } from '../progress/choose-view.ts';
-import { assetsFingerprint, pickDrafts, type DraftDecision } from '../stages/pick-drafts.ts';
+import { assetsFingerprint, pickDrafts, type DraftDecision } from '../watch/pick-drafts.ts';
 import type { CliIo } from './io.ts';
 import { runDepsFor, runInputFor, type RunSettings } from './run-input.ts';
-import { thisMachine } from '../pipeline/this-machine.ts';
+import { thisMachine } from '../hosts/this-machine.ts';
 import { noRoomSinceLastRun } from './watch-no-room.ts';
 
 /** What one watch remembers between polls. Only an optimisation: "tested" lives in the drafts' bodies. */

@@ -1,4 +1,3 @@
-import type { WatchCliOptions } from '../cli.ts';
 import { EXIT } from '../domain/errors.ts';
 import { chooseView } from '../progress/choose-view.ts';
 import { commandContext, retryLine } from './context.ts';
@@ -6,6 +5,18 @@ import type { CliIo } from './io.ts';
 import { sleepUnlessStopped, stopSignal } from './stop-signal.ts';
 import { errorText } from '../domain/errors.ts';
 import { watchPass, type PassResult, type WatchContext, type WatchState } from './watch-pass.ts';
+
+export interface WatchCliOptions {
+  config: string;
+  repo?: string;
+  reports: string;
+  interval: number;
+  once?: boolean;
+  /** Only the drafts with these tags. */
+  tag?: string[];
+  post: boolean;
+  keepOnFailure?: boolean;
+}
 
 /**
  * `smoke watch`: poll for drafts and test each new or changed one, one at a time. Idle polls

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { ConfigError } from '../domain/errors.ts';
 import { buildConfig } from './build-config.ts';
-import { checkHosts } from './check-hosts.ts';
+import { validateHosts } from './validate-hosts.ts';
 import { checkLocalFiles } from './check-local-files.ts';
 import { expectedPlatforms } from './expected-platforms.ts';
 import { locatedError, problemsError } from './problem.ts';
@@ -49,7 +49,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const expected = expectedPlatforms(raw);
   const problems = [
     ...expected.problems,
-    ...checkHosts(raw, expected.platforms, env, locate),
+    ...validateHosts(raw, expected.platforms, env, locate),
     ...(await checkLocalFiles(raw, configDir, env)),
   ];
   if (problems.length > 0) throw problemsError(problems, file, locate);

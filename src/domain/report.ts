@@ -1,4 +1,4 @@
-import type { PlatformResult, Verdict } from './verdict.ts';
+import type { CheckName, PlatformResult, Verdict } from './verdict.ts';
 
 /** report.json, schema 1. Other tools read it: keep these names. */
 export interface RunReport {
@@ -16,6 +16,11 @@ export interface RunReport {
   /** Asset name to sha256 of every archive tested: what `watch` and `gate` compare with the draft. */
   assetDigests: Record<string, string>;
   platforms: PlatformResult[];
+  /**
+   * Every check the platforms' plans held, in run order: the matrix's columns. Absent in reports
+   * written before plans were recorded: their columns are the results' names.
+   */
+  plan?: CheckName[];
   /** Hosts reached without a verified host key (they opted out in hosts.yaml). */
   insecureHosts: string[];
   runUrl?: string;

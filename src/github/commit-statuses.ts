@@ -1,8 +1,10 @@
-import { truncateEnd } from '../report/text-safety.ts';
+import { truncateEnd } from '../domain/text-safety.ts';
 import type { GitHubClient } from './client.ts';
-import { MAX_STATUS_DESCRIPTION } from './status-description.ts';
 import { STATUSES_HINT, toGitHubError } from './to-github-error.ts';
 import type { CommitStatus } from './types.ts';
+
+/** GitHub rejects a commit status description over 140 characters. */
+export const MAX_STATUS_DESCRIPTION = 140;
 
 export interface CommitStatusInput {
   state: 'error' | 'failure' | 'pending' | 'success';

@@ -1,6 +1,2 @@
-import type { components } from '@octokit/openapi-types';
-
-/** GitHub's own shapes, from its published OpenAPI description: never copied by hand. */
-export type Release = components['schemas']['release'];
-export type ReleaseAsset = components['schemas']['release-asset'];
-export type CommitStatus = components['schemas']['status'];
+// The shapes live in domain/ (pure code reads them too); the adapter's own name for them stays.
+export type { CommitStatus, Release, ReleaseAsset } from '../domain/github-types.ts';

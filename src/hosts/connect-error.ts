@@ -1,5 +1,6 @@
 import type { SshEndpoint } from '../config/types.ts';
 import type { HostError } from '../domain/errors.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 import type { HopLabel } from './hop-label.ts';
 
 /** ssh2 marks its errors with a `level`; sockets add an errno `code`. */
@@ -37,7 +38,7 @@ export function connectError(
         return `connection reset by ${at} before SSH was ready`;
     }
     if (e.level === 'client-timeout') {
-      return `no SSH answer within ${seconds(context.connectMs)} from ${at}`;
+      return `no SSH answer within ${formatDuration(context.connectMs)} from ${at}`;
     }
     if (e.level === 'client-authentication') {
       return `authentication failed for user ${host.user} (tried: ${context.methods})`;
@@ -47,8 +48,4 @@ export function connectError(
     return `SSH connection to ${at} failed: ${e.message}`;
   })();
   return hop.error(message, err);
-}
-
-export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))}s`;
 }

@@ -2,7 +2,8 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type Client as SshClient } from 'ssh2';
 import type { HostConfig, SshEndpoint } from '../config/types.ts';
 import { ignoreEvents, type EventSink } from '../domain/events.ts';
-import { connectError, seconds } from './connect-error.ts';
+import { formatDuration } from '../domain/format-duration.ts';
+import { connectError } from './connect-error.ts';
 import { hopLabel, type HopLabel } from './hop-label.ts';
 import { hostKeyCheck } from './host-key-check.ts';
 import type { Remote } from './remote.ts';
@@ -70,7 +71,7 @@ function forwardTo(client: SshClient, via: HopLabel, next: SshEndpoint, timeoutM
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      reject(via.error(`no channel to ${at} within ${seconds(timeoutMs)}`));
+      reject(via.error(`no channel to ${at} within ${formatDuration(timeoutMs)}`));
     }, timeoutMs);
     client.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => {
       clearTimeout(timer);
@@ -93,7 +94,7 @@ async function openClient(
   const { endpoint, label } = hop;
   const credentials = await credentialsFor(endpoint.auth, endpoint.user, label);
   const check = await hostKeyCheck(endpoint.hostKey, endpoint, label);
-  if (check.insecure) label.warn('host key not checked (hostKey: insecure)');
+  if (check.insecure) label.warn('host key not checked (insecureAcceptAnyHostKey: true in hosts.yaml)');
   const client = new Client();
   return new Promise((resolve, reject) => {
     let settled = false;

@@ -3,7 +3,7 @@ import type { ServerHostKeyAlgorithm } from 'ssh2';
 import type { HostKeyPolicy } from '../config/types.ts';
 import type { HopLabel } from './hop-label.ts';
 import { entryMatchesHost, knownHostsName, parseKnownHosts } from './known-hosts.ts';
-import { fingerprint, parsePublicKeyLine, type PublicKey } from './public-key.ts';
+import { fingerprint, parsePublicKeyLine, type PublicKey } from '../domain/public-key.ts';
 
 /** Decides whether the key a server presents is the one we expect. */
 export interface HostKeyCheck {

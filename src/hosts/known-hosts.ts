@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { parsePublicKeyLine, type PublicKey } from './public-key.ts';
+import { parsePublicKeyLine, type PublicKey } from '../domain/public-key.ts';
 
 /** One usable line of an OpenSSH known_hosts file. */
 export interface KnownHostsEntry {

@@ -1,4 +1,5 @@
 import type { HostConfig } from '../config/types.ts';
+import type { ExecResult } from '../domain/exec-result.ts';
 
 export interface ExecOptions {
   timeoutMs: number;
@@ -15,16 +16,7 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
-export interface ExecResult {
-  /** null when the command was ended by a signal or the step timed out. */
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  /** True when output was capped and its middle elided. */
-  truncated: boolean;
-}
+export type { ExecResult } from '../domain/exec-result.ts';
 
 export interface UploadOptions {
   timeoutMs: number;
@@ -45,7 +37,7 @@ export interface UploadOptions {
 export interface Remote {
   readonly host: HostConfig;
   /**
-   * True when the host key was not checked (`hostKey: insecure`), so reports can say so.
+   * True when the host key was not checked (`insecureAcceptAnyHostKey: true`), so reports can say so.
    * Optional so test fakes need not set it; the SSH adapter always does.
    */
   readonly insecureHostKey?: boolean;

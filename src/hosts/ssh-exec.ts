@@ -45,37 +45,14 @@ export function execOnClient(
     step.done(result(true));
   }, options.timeoutMs);
   step.onFinish(() => clearTimeout(timer));
-  if (options.signal) {
-    const signal = options.signal;
-    if (signal.aborted) return step.fail(new HostError(hostName, 'command cancelled before it started'));
-    const onAbort = () => {
-      stop();
-      step.fail(new HostError(hostName, 'command cancelled'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    step.onFinish(() => signal.removeEventListener('abort', onAbort));
-  }
+  if (options.signal && !cancelOn(options.signal, step, hostName, stop)) return;
 
   client.exec(command, (err, opened) => {
     if (err) return step.fail(new HostError(hostName, `cannot start a command: ${err.message}`, { cause: err }));
     channel = opened;
     if (step.finished) return stop(); // timed out or cancelled while starting: sshd has its PID now
-    const consume = (name: 'stdout' | 'stderr', cap: OutputCap, stream: NodeJS.ReadableStream) => {
-      // Always read both streams: a channel with unread data never emits 'close'. A pause only
-      // lasts until the consumer's promise settles.
-      const decoder = new StringDecoder('utf8');
-      return (chunk: Buffer) => {
-        cap.push(chunk);
-        const later = options.onOutput?.(name, decoder.write(chunk));
-        if (!later) return;
-        // Unread, the channel's window fills and sshd stops reading the command's output.
-        stream.pause();
-        const resume = () => stream.resume();
-        later.then(resume, resume);
-      };
-    };
-    opened.on('data', consume('stdout', stdout, opened));
-    opened.stderr.on('data', consume('stderr', stderr, opened.stderr));
+    opened.on('data', consumer('stdout', stdout, opened, options));
+    opened.stderr.on('data', consumer('stderr', stderr, opened.stderr, options));
     opened.on('exit', (code: number | null, signalName?: string) => {
       exitCode = typeof code === 'number' ? code : null;
       exitSignal = signalName ?? null;
@@ -83,4 +60,37 @@ export function execOnClient(
     opened.on('close', () => step.done(result(false)));
     opened.end(options.stdin ?? '');
   });
+}
+
+/** Ends the command when `signal` aborts; false when it already has (nothing is started then). */
+function cancelOn(signal: AbortSignal, step: Step<ExecResult>, hostName: string, stop: () => void): boolean {
+  if (signal.aborted) {
+    step.fail(new HostError(hostName, 'command cancelled before it started'));
+    return false;
+  }
+  const onAbort = () => {
+    stop();
+    step.fail(new HostError(hostName, 'command cancelled'));
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  step.onFinish(() => signal.removeEventListener('abort', onAbort));
+  return true;
+}
+
+/**
+ * Reads one of the command's streams into its cap and to `onOutput`. Always read both streams:
+ * a channel with unread data never emits 'close'. A pause only lasts until the consumer's
+ * promise settles.
+ */
+function consumer(name: 'stdout' | 'stderr', cap: OutputCap, stream: NodeJS.ReadableStream, options: ExecOptions): (chunk: Buffer) => void {
+  const decoder = new StringDecoder('utf8');
+  return (chunk: Buffer) => {
+    cap.push(chunk);
+    const later = options.onOutput?.(name, decoder.write(chunk));
+    if (!later) return;
+    // Unread, the channel's window fills and sshd stops reading the command's output.
+    stream.pause();
+    const resume = () => stream.resume();
+    later.then(resume, resume);
+  };
 }

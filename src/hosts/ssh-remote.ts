@@ -2,13 +2,13 @@ import { stat } from 'node:fs/promises';
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { HostConfig } from '../config/types.ts';
 import { errorText, HostError } from '../domain/errors.ts';
-import { seconds } from './connect-error.ts';
 import type { ExecOptions, ExecResult, Remote, UploadOptions } from './remote.ts';
 import { execPut } from './exec-put.ts';
 import { sftpPut } from './sftp-put.ts';
 import { shellFor } from '../shells/shell-for.ts';
 import { execOnClient } from './ssh-exec.ts';
 import { StepTracker, type Step } from './step.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 const CLOSE_TIMEOUT_MS = 5_000;
 
@@ -119,7 +119,7 @@ export class SshRemote implements Remote {
         this.sftpSession?.then((sftp) => sftp.end(), () => undefined);
         this.sftpSession = undefined;
       }
-      step.fail(new HostError(this.host.name, `${what} timed out after ${seconds(ms)}`));
+      step.fail(new HostError(this.host.name, `${what} timed out after ${formatDuration(ms)}`));
     }, ms);
     step.onFinish(() => clearTimeout(timer));
   }

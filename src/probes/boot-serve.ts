@@ -6,8 +6,10 @@ import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import { parseStopLines, PID_DIR, type Shell } from '../shells/shell.ts';
 import { excerptAround, LogFollower, newLogState, type LogState } from './log-follower.ts';
-import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost, seconds } from './run-on-host.ts';
+import { EXEC_MARGIN_MS, firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import { leftoversNote, sweepLeftovers } from './sweep-leftovers.ts';
+import { formatDuration } from '../domain/format-duration.ts';
+import type { Probe } from './probe.ts';
 
 export interface BootServeInput {
   binaryPath: string;
@@ -44,7 +46,7 @@ interface Outcome {
  * its log: ready (and /healthz) without a known bad line and without exiting is a pass. It is
  * always stopped, and a group that survives SIGKILL is an `error`.
  */
-export async function probeBootServe(remote: Remote, shell: Shell, input: BootServeInput): Promise<CheckResult> {
+export const probeBootServe: Probe<BootServeInput> = async (remote, shell, input) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const { settings } = input;
@@ -70,7 +72,7 @@ export async function probeBootServe(remote: Remote, shell: Shell, input: BootSe
   if (launched) outcome = await sweepAndJudge(remote, shell, input.runDir, settings.stopGraceMs, outcome);
   const excerpt = log.lines.length > 0 ? excerptAround(log, outcome.excerptAt) : undefined;
   return checkResult('boot', outcome.status, outcome.detail, elapsed(), excerpt);
-}
+};
 
 /** Makes the data directory and, for port 0, finds a free port in the same exec. */
 async function makeDataDir(remote: Remote, shell: Shell, dataDir: string, port: number): Promise<number> {
@@ -129,11 +131,11 @@ async function watch(
       // Settled only on a read the host made that long after the ready line, not on one that waited.
       if (readyAt !== undefined && healthy && arrived - (readySince ?? 0) >= (w.settleMs ?? 1000)) {
         const how = settings.healthz ? ` and /healthz answered "status":"ok" on port ${w.port}` : '';
-        return { status: 'pass', detail: `ready in ${seconds((readySince ?? 0) - startedAt)}${how}`, excerptAt: readyAt };
+        return { status: 'pass', detail: `ready in ${formatDuration((readySince ?? 0) - startedAt)}${how}`, excerptAt: readyAt };
       }
       if (left() <= 0) {
         const what = readyAt === undefined ? `no line matching /${settings.readyPattern}/` : `/healthz on port ${w.port} did not answer "status":"ok"`;
-        return { status: 'fail', detail: `${what} within ${seconds(settings.timeoutMs)}` };
+        return { status: 'fail', detail: `${what} within ${formatDuration(settings.timeoutMs)}` };
       }
     }
   } finally {
@@ -178,7 +180,7 @@ async function stopAndJudge(remote: Remote, shell: Shell, pidFile: string, grace
     return outcome.status === 'fail' ? { ...outcome, detail: `${outcome.detail}; ${note}` } : { ...outcome, status: 'error', detail: note };
   }
   if (stopped?.outcome === 'kill' && shell.graceful) {
-    return { ...outcome, detail: `${outcome.detail}; ignored SIGTERM for ${seconds(graceMs)}, killed` };
+    return { ...outcome, detail: `${outcome.detail}; ignored SIGTERM for ${formatDuration(graceMs)}, killed` };
   }
   return outcome;
 }

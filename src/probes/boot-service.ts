@@ -3,11 +3,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { BootProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
-import type { ExecResult, Remote } from '../hosts/remote.ts';
+import type { ExecResult } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
-import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, firstLine, runOnHost, seconds } from './run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, firstLine, runOnHost } from '../hosts/run-on-host.ts';
 import { probeConfigToml } from './boot-serve.ts';
+import { formatDuration } from '../domain/format-duration.ts';
+import type { Probe } from './probe.ts';
 
 export interface BootServiceInput {
   binaryPath: string;
@@ -21,7 +22,7 @@ export interface BootServiceInput {
  * to answer, then stops and uninstalls it whatever happened. `start` alone would boot whatever
  * was installed before, so install always comes first.
  */
-export async function probeBootService(remote: Remote, shell: Shell, input: BootServiceInput): Promise<CheckResult> {
+export const probeBootService: Probe<BootServiceInput> = async (remote, shell, input) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const dataDir = shell.joinPath(input.runDir, 'data');
@@ -50,18 +51,18 @@ export async function probeBootService(remote: Remote, shell: Shell, input: Boot
     if (installed) result = await removeService(step, result ?? checkResult('boot', 'error', 'the probe stopped early'), elapsed);
   }
   return result;
-}
+};
 
 async function waitForStatus(input: BootServiceInput, elapsed: () => number, status: () => Promise<ExecResult>): Promise<CheckResult> {
   const deadline = performance.now() + input.settings.timeoutMs;
   let last: ExecResult | undefined;
   while (performance.now() < deadline) {
     last = await status();
-    if (last.exitCode === 0 && /"status"\s*:\s*"ok"/.test(last.stdout)) return checkResult('boot', 'pass', `service answered status ok in ${seconds(elapsed())}`, elapsed());
+    if (last.exitCode === 0 && /"status"\s*:\s*"ok"/.test(last.stdout)) return checkResult('boot', 'pass', `service answered status ok in ${formatDuration(elapsed())}`, elapsed());
     await delay(input.pollMs ?? 500);
   }
   const said = last ? firstLine(last.stdout) || firstLine(last.stderr) : '';
-  return checkResult('boot', 'fail', `service did not answer status ok within ${seconds(input.settings.timeoutMs)}${said ? `: ${said.slice(0, 200)}` : ''}`, elapsed(), last ? output(last) : undefined);
+  return checkResult('boot', 'fail', `service did not answer status ok within ${formatDuration(input.settings.timeoutMs)}${said ? `: ${said.slice(0, 200)}` : ''}`, elapsed(), last ? output(last) : undefined);
 }
 
 /** Stop and uninstall always run; a service left installed turns a pass into an error. */

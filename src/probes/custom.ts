@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { ExtraProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
-import { checkResult, type CheckResult } from '../domain/verdict.ts';
+import { checkResult } from '../domain/verdict.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, runOnHost, seconds } from './run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, runOnHost } from '../hosts/run-on-host.ts';
+import { formatDuration } from '../domain/format-duration.ts';
+import type { Probe } from './probe.ts';
 
 export interface CustomProbeInput {
   binaryPath: string;
@@ -24,7 +26,7 @@ export function expandCommand(shell: Shell, host: Remote['host'], command: strin
 }
 
 /** A probe from the config: its exit code and, when set, its stdout decide. */
-export async function probeCustom(remote: Remote, shell: Shell, input: CustomProbeInput): Promise<CheckResult> {
+export const probeCustom: Probe<CustomProbeInput> = async (remote, shell, input) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const { probe } = input;
@@ -33,7 +35,7 @@ export async function probeCustom(remote: Remote, shell: Shell, input: CustomPro
   try {
     const res = await runOnHost(remote, command, `run probe ${probe.name}`, { timeoutMs: probe.timeoutMs + EXEC_MARGIN_MS, maxOutputBytes: 64 * 1024 });
     const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));
-    if (shell.timedOut(res.exitCode)) return checkResult(probe.name, 'fail', `did not finish within ${seconds(probe.timeoutMs)}`, elapsed(), evidence);
+    if (shell.timedOut(res.exitCode)) return checkResult(probe.name, 'fail', `did not finish within ${formatDuration(probe.timeoutMs)}`, elapsed(), evidence);
     if (res.exitCode !== probe.expectExitCode) {
       return checkResult(probe.name, 'fail', `exited with code ${String(res.exitCode ?? res.signal)}, expected ${probe.expectExitCode}`, elapsed(), evidence);
     }
@@ -45,4 +47,4 @@ export async function probeCustom(remote: Remote, shell: Shell, input: CustomPro
     if (!(error instanceof HostError)) throw error;
     return checkResult(probe.name, 'error', error.message, elapsed());
   }
-}
+};

@@ -4,7 +4,8 @@ import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
 import { FOLLOW_TOO_LONG, type Shell } from '../shells/shell.ts';
 import { LogFrames, type LogFrame } from './log-frames.ts';
-import { firstLine, runOnHost, seconds } from './run-on-host.ts';
+import { firstLine, runOnHost } from '../hosts/run-on-host.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 /**
  * Bytes read at most per frame: a noisy daemon cannot make one frame huge. Small, because what a
@@ -115,7 +116,7 @@ export class LogFollower {
     this.ended = run.then(
       (res) => {
         if (broken) throw failed(broken.message);
-        throw failed(res.exitCode === FOLLOW_TOO_LONG ? `still following after ${seconds(options.maxRunMs)}` : `the follower ended (${firstLine(res.stderr) || `exit code ${String(res.exitCode)}`})`);
+        throw failed(res.exitCode === FOLLOW_TOO_LONG ? `still following after ${formatDuration(options.maxRunMs)}` : `the follower ended (${firstLine(res.stderr) || `exit code ${String(res.exitCode)}`})`);
       },
       (error: unknown) => {
         throw broken ? failed(broken.message) : error;
@@ -131,7 +132,7 @@ export class LogFollower {
       let timer: NodeJS.Timeout | undefined;
       const arrived = new Promise<void>((resolve) => (this.wake = resolve));
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new HostError(this.remote.host.name, `read the log: no answer within ${seconds(readTimeoutMs)}`)), readTimeoutMs);
+        timer = setTimeout(() => reject(new HostError(this.remote.host.name, `read the log: no answer within ${formatDuration(readTimeoutMs)}`)), readTimeoutMs);
       });
       try {
         // A frame that arrives with the end still counts: the end is judged only without one.
@@ -196,4 +197,3 @@ export function excerptAround(state: LogState, index: number | undefined, contex
   if (out.length > maxChars) out = `${out.slice(0, maxChars)} …`;
   return out;
 }
-

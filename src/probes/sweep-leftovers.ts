@@ -1,6 +1,6 @@
 import type { Remote } from '../hosts/remote.ts';
 import { parseSweepLines, type Shell, type SweepScope, type SweptProcess } from '../shells/shell.ts';
-import { runChecked } from './run-on-host.ts';
+import { runChecked } from '../hosts/run-on-host.ts';
 
 /** SIGKILL, then up to 5 s for the processes to go, on every round after the first. */
 const KILL_WAIT_MS = 4 * 5000;

@@ -5,8 +5,10 @@ import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { ExecResult, Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
 import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, runOnHost, seconds } from './run-on-host.ts';
+import { capText, EXEC_MARGIN_MS, runOnHost } from '../hosts/run-on-host.ts';
 import { leftoversNote, sweepLeftovers } from './sweep-leftovers.ts';
+import { formatDuration } from '../domain/format-duration.ts';
+import type { Probe } from './probe.ts';
 
 export interface VersionProbeInput {
   binaryPath: string;
@@ -19,7 +21,7 @@ export interface VersionProbeInput {
  * `ephemerd --version` must print exactly `ephemerd version <tag>`. Never `ephemerd version`:
  * that falls through to `serve` and starts the daemon.
  */
-export async function probeVersion(remote: Remote, shell: Shell, input: VersionProbeInput): Promise<CheckResult> {
+export const probeVersion: Probe<VersionProbeInput> = async (remote, shell, input) => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const expected = `ephemerd version ${input.tag}`;
@@ -46,7 +48,7 @@ export async function probeVersion(remote: Remote, shell: Shell, input: VersionP
     if (!(error instanceof HostError)) throw error;
     return checkResult('version', 'error', error.message, elapsed());
   }
-}
+};
 
 interface Judged {
   status: 'pass' | 'fail';
@@ -57,7 +59,7 @@ interface Judged {
 function judge(res: ExecResult, input: VersionProbeInput, expected: string, shell: Shell): Judged {
   const printed = res.stdout.trim();
   const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));
-  if (shell.timedOut(res.exitCode)) return { status: 'fail', detail: `did not answer --version within ${seconds(input.settings.timeoutMs)}`, evidence };
+  if (shell.timedOut(res.exitCode)) return { status: 'fail', detail: `did not answer --version within ${formatDuration(input.settings.timeoutMs)}`, evidence };
   if (res.exitCode !== 0) return { status: 'fail', detail: `--version exited with code ${String(res.exitCode ?? res.signal)}`, evidence };
   if (printed === expected) return { status: 'pass', detail: `printed "${expected}"` };
   const shown = printed === '' ? 'nothing' : JSON.stringify(capText(printed, 200));

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../domain/events.ts';
-import type { ProgressView } from './choose-view.ts';
-import { describeEvent, formatBytes } from './describe-event.ts';
+import type { ProgressView } from './progress-view.ts';
+import { formatSize } from '../domain/format-size.ts';
+import { describeEvent } from './describe-event.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
 /** Timestamped lines for logs: progress only at each quarter, so a CI log stays readable. */
@@ -15,7 +16,7 @@ export function plainView(out: NodeJS.WritableStream, now: () => Date): Progress
         const quarter = event.total > 0 ? Math.floor((event.bytes / event.total) * 4) : 4;
         if ((lastQuarter.get(key) ?? -1) >= quarter) return;
         lastQuarter.set(key, quarter);
-        write(`${key}: ${formatBytes(event.bytes)} of ${formatBytes(event.total)}`);
+        write(`${key}: ${formatSize(event.bytes)} of ${formatSize(event.total)}`);
         return;
       }
       const line = describeEvent(event);

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../domain/events.ts';
-import type { ProgressView } from './choose-view.ts';
+import type { PlatformResult } from '../domain/verdict.ts';
+import type { ProgressView } from './progress-view.ts';
 import { describeEvent } from './describe-event.ts';
 import { terminalSafe } from './terminal-safe.ts';
 import { transferText } from './transfer-text.ts';
@@ -61,38 +62,27 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }, 
 
   return {
     onEvent(event: RunEvent) {
-      switch (event.kind) {
-        case 'run-started':
-          for (const p of event.platforms) line(p);
-          printAbove(describeEvent(event) ?? '');
-          timer ??= setInterval(render, REDRAW_MS);
-          timer.unref();
-          return;
-        case 'stage':
-          line(event.platform).stage = event.host ? `${event.stage} on ${event.host}` : event.stage;
-          return;
-        case 'upload-progress':
-          line(event.platform).stage = `upload to ${event.host} ${transfer(`upload ${event.platform}`, event.bytes, event.total)}`;
-          return;
-        case 'download-progress':
-          if (event.platform !== undefined) line(event.platform).stage = `download ${transfer(`download ${event.platform}`, event.bytes, event.total)}`;
-          return;
-        case 'check':
-          line(event.platform).stage = `${event.result.name} ${event.result.status}`;
-          return;
-        case 'platform-finished': {
-          const l = line(event.result.platform);
-          const failed = event.result.checks.filter((c) => c.status === 'fail' || c.status === 'error');
-          l.settled = `${l.platform.padEnd(14)} ${event.result.verdict.toUpperCase()}${
-            failed.length ? `  ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}` : ''
-          }`;
-          render();
-          return;
-        }
-        default: {
-          const text = describeEvent(event);
-          if (text !== null) printAbove(text);
-        }
+      if (event.kind === 'download-progress' || event.kind === 'upload-progress') {
+        // Downloads and uploads read alike: bytes, total and rate on the platform's line.
+        if (event.platform === undefined) return;
+        const what = event.kind === 'download-progress' ? 'download' : `upload to ${event.host}`;
+        line(event.platform).stage = `${what} ${transfer(`${event.kind} ${event.platform}`, event.bytes, event.total)}`;
+        return;
+      }
+      const stage = liveStage(event);
+      if (stage) {
+        line(stage.platform).stage = stage.text;
+      } else if (event.kind === 'run-started') {
+        for (const p of event.platforms) line(p);
+        printAbove(describeEvent(event) ?? '');
+        timer ??= setInterval(render, REDRAW_MS);
+        timer.unref();
+      } else if (event.kind === 'platform-finished') {
+        line(event.result.platform).settled = settledLine(event.result);
+        render();
+      } else {
+        const text = describeEvent(event);
+        if (text !== null) printAbove(text);
       }
     },
     close() {
@@ -101,4 +91,22 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }, 
       if (lines.size > 0) render();
     },
   };
+}
+
+/** What a platform's live line says after `event`; undefined for events that are not about one line. */
+function liveStage(event: RunEvent): { platform: string; text: string } | undefined {
+  switch (event.kind) {
+    case 'stage':
+      return { platform: event.platform, text: event.host ? `${event.stage} on ${event.host}` : event.stage };
+    case 'check':
+      return { platform: event.platform, text: `${event.result.name} ${event.result.status}` };
+    default:
+      return undefined;
+  }
+}
+
+/** A finished platform's line: its verdict, and what failed or errored. */
+function settledLine(result: PlatformResult): string {
+  const failed = result.checks.filter((c) => c.status === 'fail' || c.status === 'error');
+  return `${result.platform.padEnd(14)} ${result.verdict.toUpperCase()}${failed.length ? `  ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}` : ''}`;
 }

@@ -1,4 +1,4 @@
-import { formatSize } from '../archive/format-size.ts';
+import { formatSize } from '../domain/format-size.ts';
 import type { Judgement } from '../domain/judgement.ts';
 import type { PreviousArchive } from './previous-release.ts';
 

@@ -1,6 +1,6 @@
 import type { ReleaseRules } from '../config/types.ts';
 import type { PlatformId } from '../domain/platform.ts';
-import type { Release, ReleaseAsset } from '../github/types.ts';
+import type { Release, ReleaseAsset } from '../domain/github-types.ts';
 import { expectedAssets } from './asset-names.ts';
 import type { ChecksumsFile } from './parse-checksums.ts';
 

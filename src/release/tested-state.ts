@@ -1,5 +1,5 @@
-import type { Release } from '../github/types.ts';
-import type { SectionData } from '../report/section-data.ts';
+import type { Release } from '../domain/github-types.ts';
+import type { SectionData } from '../posting/section-data.ts';
 
 /** What the draft's body says about its last test, compared with the draft as it is now. */
 export type TestedState =

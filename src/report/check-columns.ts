@@ -1,12 +1,11 @@
 import type { CheckName, CheckResult, PlatformResult } from '../domain/verdict.ts';
-import { CHECK_ORDER } from '../domain/verdict.ts';
 
 /**
- * The matrix columns: the built-in checks in run order, then extra probes in the order they
- * first appear. Built-in columns always show, so a check that never ran is visible as a gap.
+ * The matrix columns: the run's plan, in run order, so a check that never ran shows as a gap.
+ * A result outside the plan (`cleanup`, only when a host was left dirty) follows it.
  */
-export function checkColumns(platforms: readonly PlatformResult[]): CheckName[] {
-  const columns: CheckName[] = [...CHECK_ORDER];
+export function checkColumns(plan: readonly CheckName[], platforms: readonly PlatformResult[]): CheckName[] {
+  const columns: CheckName[] = [...plan];
   const seen = new Set<string>(columns);
   for (const platform of platforms) {
     for (const check of platform.checks) {

@@ -1,4 +1,4 @@
-import { stripControlChars } from './text-safety.ts';
+import { stripControlChars } from '../domain/text-safety.ts';
 
 const HTML_ENTITY: Readonly<Record<string, string>> = {
   '&': '&amp;',

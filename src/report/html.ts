@@ -1,11 +1,12 @@
 import type { RunReport } from '../domain/report.ts';
-import type { CheckResult, PlatformResult } from '../domain/verdict.ts';
+import type { CheckName, CheckResult, PlatformResult } from '../domain/verdict.ts';
 import { checkColumns, findCheck } from './check-columns.ts';
 import { escapeHtml } from './html-escape.ts';
 import { isWebUrl } from './draft-links.ts';
 import { NOT_RUN, statusLabel } from './status-label.ts';
 import { formatSeconds } from './timeline-layout.ts';
 import { timelineHtml } from './timeline-svg.ts';
+import { formatDuration } from '../domain/format-duration.ts';
 
 /**
  * report.html: one self-contained file. A CSP forbids scripts and any fetch, styles are
@@ -27,7 +28,7 @@ export function toReportHtml(report: RunReport): string {
 <h1>${title}</h1>
 ${links(report)}
 ${summary(report)}
-${matrix(report.platforms)}
+${matrix(report.platforms, report.plan ?? [])}
 <h2>Where the time went</h2>
 ${timelineHtml(report.platforms)}
 ${report.platforms.map(platformDetails).join('\n')}
@@ -78,8 +79,8 @@ function links(report: RunReport): string {
   return anchors.length === 0 ? '' : `<nav class="links">${anchors.join(' ')}</nav>`;
 }
 
-function matrix(platforms: readonly PlatformResult[]): string {
-  const columns = checkColumns(platforms);
+function matrix(platforms: readonly PlatformResult[], plan: readonly CheckName[]): string {
+  const columns = checkColumns(plan, platforms);
   const head = ['Platform', 'Host', 'Verdict', ...columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const rows = platforms.map((p, row) => {
     const cells = columns.map((name) => {
@@ -102,7 +103,7 @@ function platformDetails(platform: PlatformResult, row: number): string {
 function checkDetails(check: CheckResult, id: string): string {
   const open = check.status === 'pass' ? '' : ' open';
   const excerpt = check.excerpt ? `\n<pre>${escapeHtml(check.excerpt)}</pre>` : '';
-  const time = check.startMs === undefined ? seconds(check.durationMs) : `at ${formatSeconds(check.startMs)}, took ${seconds(check.durationMs)}`;
+  const time = check.startMs === undefined ? formatDuration(check.durationMs) : `at ${formatSeconds(check.startMs)}, took ${formatDuration(check.durationMs)}`;
   return `<details id="${id}"${open}><summary>${escapeHtml(check.name)}: ${statusLabel(check.status)} (${escapeHtml(
     time,
   )})</summary>\n<p>${escapeHtml(check.detail)}</p>${excerpt}\n</details>`;
@@ -110,8 +111,4 @@ function checkDetails(check: CheckResult, id: string): string {
 
 function checkId(row: number, index: number): string {
   return `check-${row}-${index}`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -21,6 +21,7 @@ export function toReportJson(report: RunReport): string {
     platforms: report.platforms.map(orderPlatform),
     insecureHosts: report.insecureHosts,
     runUrl: report.runUrl,
+    plan: report.plan,
     draftUrl: report.draftUrl,
     commitUrl: report.commitUrl,
   };

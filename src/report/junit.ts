@@ -27,7 +27,7 @@ function suite(platform: PlatformResult, timestamp: string): string {
 }
 
 function testcase(platform: string, check: CheckResult): string {
-  const open = `    <testcase classname=${attr(platform)} name=${attr(check.name)} time="${seconds(check.durationMs)}"`;
+  const open = `    <testcase classname=${attr(platform)} name=${attr(check.name)} time="${junitTime(check.durationMs)}"`;
   const children: string[] = [];
   if (check.status === 'fail') children.push(outcome('failure', check.detail));
   if (check.status === 'error') children.push(outcome('error', check.detail));
@@ -44,7 +44,7 @@ function outcome(element: 'failure' | 'error', detail: string): string {
 
 function counts(checks: readonly CheckResult[]): string {
   const n = (status: CheckResult['status']): number => checks.filter((c) => c.status === status).length;
-  const time = seconds(checks.reduce((sum, c) => sum + c.durationMs, 0));
+  const time = junitTime(checks.reduce((sum, c) => sum + c.durationMs, 0));
   return `tests="${checks.length}" failures="${n('fail')}" errors="${n('error')}" skipped="${n('skipped')}" time="${time}"`;
 }
 
@@ -53,6 +53,6 @@ function attr(value: string): string {
   return `"${escapeXml(value).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;')}"`;
 }
 
-function seconds(ms: number): string {
+function junitTime(ms: number): string {
   return Number.isFinite(ms) && ms > 0 ? (ms / 1000).toFixed(3) : '0.000';
 }

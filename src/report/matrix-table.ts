@@ -11,8 +11,8 @@ const CELL: Readonly<Record<CheckStatus, string>> = { pass: 'pass', fail: 'FAIL'
  * The matrix for a terminal: one row per platform, one column per check, and why a platform
  * did not pass in the last column. Control characters from hosts are stripped by `plainTable`.
  */
-export function matrixTable(report: Pick<RunReport, 'platforms'>): string {
-  const columns = checkColumns(report.platforms);
+export function matrixTable(report: Pick<RunReport, 'platforms' | 'plan'>): string {
+  const columns = checkColumns(report.plan ?? [], report.platforms);
   const header = ['platform', 'verdict', ...columns, 'why'];
   const rows = report.platforms.map((p) => {
     const cells = columns.map((name) => {

@@ -1,4 +1,4 @@
-import { stripControlChars } from './text-safety.ts';
+import { stripControlChars } from '../domain/text-safety.ts';
 
 /**
  * A table for a terminal or a CI log: columns padded to their widest cell, two spaces apart.

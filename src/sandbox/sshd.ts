@@ -4,7 +4,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fingerprint, parsePublicKeyLine } from '../hosts/public-key.ts';
+import { fingerprint, parsePublicKeyLine } from '../domain/public-key.ts';
 import { processTree, signalTree } from './process-tree.ts';
 import { ensureTestUser } from './local-user.ts';
 

@@ -8,7 +8,7 @@ const argvText = (argv: string[]): string => argv.map(q).join(' ');
 const sudoPrefix = (sudo: boolean): string => (sudo ? 'sudo -n ' : '');
 /** Runs a whole script as root when the host says so: `sudo -n sh -c '<script>'`. */
 const asRoot = (script: string, sudo: boolean): string => (sudo ? `sudo -n sh -c ${q(script)}` : script);
-const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+const wholeSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 const tenths = (ms: number): number => Math.max(1, Math.ceil(ms / 100));
 
 function baseDir(workdir: string | undefined): string {
@@ -50,7 +50,7 @@ function stopFunction(graceMs: number): string {
 }
 
 function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boolean, runMark: string | undefined): string {
-  const s = seconds(timeoutMs);
+  const s = wholeSeconds(timeoutMs);
   const run = `${sudoPrefix(sudo)}${withRunMark(runMark)}`;
   // GNU timeout where it exists (Linux); perl's alarm elsewhere (macOS ships perl, not timeout).
   // `exec { $ARGV[0] } @ARGV` never goes through a shell, whatever the arguments hold.
@@ -306,7 +306,7 @@ ${sweepMarkedScript({ runDir }, graceMs)}
 
   healthz({ port, timeoutMs }) {
     const url = `http://127.0.0.1:${Math.trunc(port)}/healthz`;
-    const s = seconds(timeoutMs);
+    const s = wholeSeconds(timeoutMs);
     return [
       `u=${q(url)}`,
       `if command -v curl >/dev/null 2>&1; then exec curl -fsS --max-time ${s} "$u"`,

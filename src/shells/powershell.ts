@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import type { ExecResult } from '../hosts/remote.ts';
+import type { ExecResult } from '../domain/exec-result.ts';
 import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
 import { windowsCommandLine } from './windows-command-line.ts';
 

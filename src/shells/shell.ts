@@ -1,5 +1,5 @@
 import { SmokeError } from '../domain/errors.ts';
-import type { ExecResult } from '../hosts/remote.ts';
+import type { ExecResult } from '../domain/exec-result.ts';
 
 /**
  * The boot probe's port is drawn from FREE_PORT_FLOOR up to the host's ephemeral range: below,

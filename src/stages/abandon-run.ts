@@ -1,9 +1,9 @@
 import type { GitHub } from '../github/github.ts';
-import { MAX_STATUS_DESCRIPTION } from '../github/status-description.ts';
+import { MAX_STATUS_DESCRIPTION } from '../posting/status-description.ts';
 import type { Release } from '../github/types.ts';
 import { renderAbandonedSection } from '../report/markdown/render-abandoned.ts';
-import type { SectionData } from '../report/section-data.ts';
-import { stripControlChars, truncateEnd } from '../report/text-safety.ts';
+import type { SectionData } from '../posting/section-data.ts';
+import { stripControlChars, truncateEnd } from '../domain/text-safety.ts';
 import { writeSection } from './post-results.ts';
 
 type AbandonGitHub = Pick<GitHub, 'getRelease' | 'updateReleaseBody' | 'createCommitStatus'>;

@@ -1,6 +1,6 @@
 import { HostError } from '../domain/errors.ts';
 import type { Remote } from '../hosts/remote.ts';
-import { firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
+import { firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import { describeSwept } from '../probes/sweep-leftovers.ts';
 import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, parseStopLines, parseSweepLines, STOP_LINE, SWEEP_LINE, type Shell, type StopReport, type SweptProcess } from '../shells/shell.ts';
 

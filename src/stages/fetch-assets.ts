@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { PassThrough, type Readable } from 'node:stream';
 import { archiveKind } from '../archive/scan-archive.ts';
-import { errorText, GitHubError } from '../domain/errors.ts';
+import { cachedAsset, type CachedAsset, type ReadAlong } from '../cache/download-cache.ts';
 import { ignoreEvents, type EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
@@ -15,8 +11,8 @@ import { githubSha256, judgeChecksum } from '../release/judge-checksum.ts';
 import type { DraftMatch, PlatformAsset } from '../release/match-draft.ts';
 import { checksumsCoverage } from '../release/match-draft.ts';
 import { MAX_CHECKSUMS_BYTES, parseChecksums, type ChecksumsFile } from '../release/parse-checksums.ts';
-import { formatSize } from '../archive/format-size.ts';
-import { sweepStalePartials } from './sweep-stale-partials.ts';
+import { formatSize } from '../domain/format-size.ts';
+import { sweepStalePartials } from '../cache/sweep-stale-partials.ts';
 import { inspectArchiveStream, type InspectInput, type Inspection } from './inspect-archive.ts';
 
 export interface FetchAssetsInput {
@@ -60,14 +56,6 @@ export interface FetchedAssets {
 
 /** `status` of a failure: `fail` when the file itself is wrong, `error` (the default) when we could not tell. */
 type Checksums = { ok: true; sha256: string; file: ChecksumsFile } | { ok: false; reason: string; status?: 'fail' };
-type Obtained =
-  | { ok: true; path: string; sha256: string; reused: boolean; bytes: number; inspection?: Promise<Inspection | null> }
-  | { ok: false; reason: string };
-/** Reads a download's bytes as they stream; must read `source` to its end and never reject. */
-type Watch = (source: Readable) => Promise<Inspection | null>;
-
-/** The tee's buffer: enough to keep the inspector busy between network chunks, small enough to not matter. */
-const TEE_BUFFER = 1 << 20;
 
 /**
  * Stage 2: downloads checksums.txt and every archive once, and checks each archive against
@@ -161,7 +149,7 @@ async function fetchPlatform(
   const started = performance.now();
   // Progress names the platform, so a live view can show it on that platform's line.
   const withPlatform: EventSink = (event) => emit(event.kind === 'download-progress' ? { ...event, platform } : event);
-  const got = await obtain(github, asset, input, withPlatform, checksums, streamInspection(entry, input));
+  const got = await obtain(github, asset, input, withPlatform, checksums, inspectAlong(entry, input));
   const took = Math.round(performance.now() - started);
   if (!got.ok) {
     record(checkResult('asset', 'error', got.reason, took));
@@ -189,7 +177,7 @@ function summarised(warnings: string[], fileName: string): string[] {
 }
 
 /** For a .tar.gz, when asked: the inspection to run on the download's tee. */
-function streamInspection(entry: PlatformAsset, input: FetchAssetsInput): Watch | undefined {
+function inspectAlong(entry: PlatformAsset, input: FetchAssetsInput): ReadAlong<Inspection> | undefined {
   const { asset, platform } = entry;
   if (!input.inspect || !asset || archiveKind(asset.name) !== 'tar.gz') return undefined;
   const inspectInput = input.inspect(platform, asset.name);
@@ -197,79 +185,29 @@ function streamInspection(entry: PlatformAsset, input: FetchAssetsInput): Watch 
   return (source) => inspectArchiveStream(source, inspectInput).catch(() => null);
 }
 
-/** The asset's bytes on disk: a cached copy whose hash still matches, or a fresh download. */
+type Obtained = Exclude<CachedAsset<Inspection>, { ok: true }> | (Extract<CachedAsset<Inspection>, { ok: true }> & { inspection?: Promise<Inspection | null> });
+
+/** The asset's bytes on disk, from the download cache; checksums.txt names the expected hash when GitHub has no digest. */
 async function obtain(
   github: Pick<GitHub, 'downloadAsset'>,
   asset: ReleaseAsset,
   input: FetchAssetsInput,
   emit: EventSink,
   checksums?: Checksums,
-  watch?: Watch,
+  readAlong?: ReadAlong<Inspection>,
 ): Promise<Obtained> {
   const listed = checksums?.ok ? checksums.file.entries.find((e) => e.name === asset.name)?.sha256 : undefined;
-  const expected = githubSha256(asset.digest) ?? listed ?? null;
-  const dir = join(input.cacheDir, `${asset.id}-${expected ?? 'unverified'}`);
-  const path = join(dir, safeFileName(asset.name));
-  if (expected) {
-    const cached = await hashIfPresent(path);
-    if (cached?.sha256 === expected) return { ok: true, path, sha256: cached.sha256, bytes: cached.bytes, reused: true };
-    if (cached) await rm(path, { force: true });
-  }
-  const download = async (): Promise<Obtained> => {
-    await mkdir(dir, { recursive: true });
-    // Each attempt gets its own tee and inspection: a cut attempt's tee is destroyed, its inspection dropped.
-    const tee = watch ? new PassThrough({ highWaterMark: TEE_BUFFER }) : undefined;
-    const inspecting = tee && watch?.(tee);
-    const got = await github.downloadAsset(asset, path, {
-      onProgress: (bytes, total) => emit({ kind: 'download-progress', asset: asset.name, bytes, total }),
-      ...(input.signal ? { signal: input.signal } : {}),
-      ...(tee ? { tee } : {}),
-    });
-    const downloaded = performance.now();
-    const obtained = { ok: true as const, path, sha256: got.sha256, bytes: got.bytes, reused: false };
-    if (!inspecting || !tee) return obtained;
-    // A downloader that did not end the tee did not feed it every byte: inspect the file instead.
-    if (!tee.writableEnded) {
-      tee.destroy();
-      return obtained;
-    }
-    const inspection = inspecting.then((i) => i && { ...i, check: { ...i.check, durationMs: Math.max(0, Math.round(performance.now() - downloaded)) } });
-    return { ...obtained, inspection };
-  };
-  try {
-    return await download();
-  } catch (first) {
-    // A cut connection or a storage hiccup (an expired signed URL answers 403) is worth one more try.
-    if (!isTransient(first) || input.signal?.aborted) return { ok: false, reason: errorText(first) };
-    emit({ kind: 'warning', message: `${errorText(first)}: downloading ${asset.name} once more` });
-    try {
-      return await download();
-    } catch (second) {
-      return { ok: false, reason: `${errorText(second)} (after one retry)` };
-    }
-  }
-}
-
-/** No answer, a cut body, a refused or failing storage hop: not a verdict on the asset. */
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof GitHubError)) return false;
-  const { status } = error;
-  return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
-}
-
-async function hashIfPresent(path: string): Promise<{ sha256: string; bytes: number } | null> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
+  const got = await cachedAsset(github, asset, {
+    cacheDir: input.cacheDir,
+    expectedSha256: githubSha256(asset.digest) ?? listed ?? null,
+    onProgress: (bytes, total) => emit({ kind: 'download-progress', asset: asset.name, bytes, total }),
+    onRetry: (message) => emit({ kind: 'warning', message }),
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(readAlong ? { readAlong } : {}),
   });
-  if (!info) return null;
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return { sha256: hash.digest('hex'), bytes: info.size };
-}
-
-/** Asset names come from GitHub: keep them from naming a path outside the cache. */
-function safeFileName(name: string): string {
-  const flat = name.replace(/[/\\]/g, '_');
-  return flat === '' || flat === '.' || flat === '..' ? `asset-${flat.length}` : flat;
+  if (!got.ok || !got.readAlong) return got;
+  const { result, downloadedAt } = got.readAlong;
+  // Its durationMs is only the time it took beyond the download's end: our own overhead.
+  const inspection = result.then((i) => i && { ...i, check: { ...i.check, durationMs: Math.max(0, Math.round(performance.now() - downloadedAt)) } });
+  return { ...got, inspection };
 }

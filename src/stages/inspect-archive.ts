@@ -6,7 +6,7 @@ import { checkBinary, type InspectedBinary } from '../archive/binary-rules.ts';
 import { describeStop } from '../archive/describe-stop.ts';
 import { checkEntries, normalizeEntryName } from '../archive/entry-rules.ts';
 import type { Finding } from '../archive/finding.ts';
-import { formatSize } from '../archive/format-size.ts';
+import { formatSize } from '../domain/format-size.ts';
 import { scanTarGzStream } from '../archive/read-tar-gz.ts';
 import { archiveKind, scanArchive, type ArchiveKind } from '../archive/scan-archive.ts';
 import { SmokeError } from '../domain/errors.ts';

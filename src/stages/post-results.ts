@@ -1,11 +1,11 @@
 import type { RunReport } from '../domain/report.ts';
-import { bodyChars, planSectionEdit, type SectionEdit } from '../github/body-section.ts';
+import { bodyChars, planSectionEdit, type SectionEdit } from '../posting/body-section.ts';
 import type { GitHub } from '../github/github.ts';
-import { commitState, noRoomStatus, runningDescription, statusDescription } from '../github/status-description.ts';
+import { commitState, noRoomStatus, runningDescription, statusDescription } from '../posting/status-description.ts';
 import type { Release } from '../github/types.ts';
 import { renderBodySection, renderRunningSection } from '../report/markdown/render.ts';
-import type { SectionData } from '../report/section-data.ts';
-import { staleAssets } from './stale-assets.ts';
+import type { SectionData } from '../posting/section-data.ts';
+import { staleAssets } from '../posting/stale-assets.ts';
 
 type PostGitHub = Pick<GitHub, 'getRelease' | 'updateReleaseBody' | 'createCommitStatus'>;
 

@@ -3,7 +3,7 @@ import { HostError } from '../domain/errors.ts';
 import { binaryFileName, type PlatformId } from '../domain/platform.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { ExecResult, Remote } from '../hosts/remote.ts';
-import { capText, firstLine, runChecked, runOnHost } from '../probes/run-on-host.ts';
+import { firstLine, runChecked, runOnHost } from '../hosts/run-on-host.ts';
 import { otherStageLines, parseStageLines, type ArchiveFormat, type Shell } from '../shells/shell.ts';
 import { noSpaceReason } from './upload-space.ts';
 
@@ -28,21 +28,17 @@ export interface StageOnHostInput {
 export interface StagedBinary {
   /** The `upload` check: transferred, hash verified on the host, extracted. */
   check: CheckResult;
-  /** darwin only: the `signature` check (the virtualization entitlement). */
-  signature?: CheckResult;
   /** Set as soon as the directory exists, also on failure: cleanup needs it. */
   runDir: string | null;
   binaryPath: string | null;
 }
 
-const ENTITLEMENT = 'com.apple.security.virtualization';
 /** The uploaded archive's mode where the host's shell sets it (SFTP keeps the cache file's). */
 const ARCHIVE_MODE = 0o644;
 
 /**
  * Puts the archive on the host in a fresh run directory and extracts it. Everything that goes
- * wrong here is the transfer or the host (the archive was verified before): `error`, never `fail`,
- * except a macOS binary without its entitlement, which is broken.
+ * wrong here is the transfer or the host (the archive was verified before): `error`, never `fail`.
  */
 export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHostInput): Promise<StagedBinary> {
   const started = performance.now();
@@ -78,8 +74,7 @@ export async function stageOnHost(remote: Remote, shell: Shell, input: StageOnHo
     }
     const verified = inspected ? 'extracted, the binary is the one inspected' : 'extracted';
     const check = checkResult('upload', 'pass', `${input.assetName} on ${remote.host.name}, sha256 verified, ${verified}`, elapsed());
-    if (!input.platform.startsWith('darwin/')) return { check, runDir, binaryPath };
-    return { check, signature: await checkEntitlement(remote, shell, binaryPath), runDir, binaryPath };
+    return { check, runDir, binaryPath };
   } catch (error) {
     if (!(error instanceof HostError)) throw error;
     return { check: checkResult('upload', 'error', error.message, elapsed()), runDir, binaryPath: null };
@@ -132,25 +127,6 @@ async function uploadVerified(
 /** What a failed step said: stderr first, then stdout without `stageArchive`'s own lines. */
 function failure(res: ExecResult): string {
   return firstLine(res.stderr) || firstLine(otherStageLines(res.stdout)) || `exit code ${String(res.exitCode)}`;
-}
-
-/**
- * macOS kills a binary that lost its signature, and one without the virtualization entitlement
- * cannot boot its VM. A host without `codesign` (the sandbox's loopback stand-ins) is `skipped`
- * with a reason rather than a silent pass.
- */
-async function checkEntitlement(remote: Remote, shell: Shell, binaryPath: string): Promise<CheckResult> {
-  const started = performance.now();
-  const res = await runOnHost(remote, shell.entitlements(binaryPath), 'read the code signature', {
-    timeoutMs: remote.host.timeouts.commandMs,
-    maxOutputBytes: 64 * 1024,
-  });
-  const ms = Math.round(performance.now() - started);
-  if (res.exitCode === 127) return checkResult('signature', 'skipped', `codesign is not available on ${remote.host.name}: entitlements not checked`, ms);
-  const output = `${res.stdout}${res.stderr}`;
-  if (res.exitCode === 0 && output.includes(ENTITLEMENT)) return checkResult('signature', 'pass', `signed with ${ENTITLEMENT}`, ms);
-  const detail = res.exitCode === 0 ? `the binary lacks the ${ENTITLEMENT} entitlement` : `codesign could not read the signature (exit code ${String(res.exitCode)})`;
-  return checkResult('signature', 'fail', detail, ms, capText(output));
 }
 
 function formatOf(assetName: string): ArchiveFormat {

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { formatSize } from '../archive/format-size.ts';
+import { formatSize } from '../domain/format-size.ts';
 import type { Remote } from '../hosts/remote.ts';
-import { runOnHost } from '../probes/run-on-host.ts';
+import { runOnHost } from '../hosts/run-on-host.ts';
 import type { Shell } from '../shells/shell.ts';
-import { parseHostFacts } from './host-facts.ts';
+import { parseHostFacts } from '../shells/host-facts.ts';
 
 /**
  * Why an upload failed when the connection is still up, if the disk is the reason. SFTP reports

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hostsCheckCommand } from '../../src/commands/hosts-check.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
-import { fingerprint, parsePublicKeyLine } from '../../src/hosts/public-key.ts';
+import { fingerprint, parsePublicKeyLine } from '../../src/domain/public-key.ts';
 import { startSshd, type SshdHandle } from '../support/sshd.ts';
-import { captureIo } from './capture-io.ts';
+import { captureIo } from '../support/cli-io.ts';
 
 // This machine, in our words: the host every sshd here runs on.
 const HERE = `linux/${arch() === 'arm64' ? 'arm64' : 'amd64'}`;

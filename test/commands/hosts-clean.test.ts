@@ -9,7 +9,7 @@ import { posixShell as shell } from '../../src/shells/posix.ts';
 import { RUN_MARKER } from '../../src/shells/shell.ts';
 import { processTree } from '../../src/sandbox/process-tree.ts';
 import { ensureTestUser, hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
-import { captureIo } from './capture-io.ts';
+import { captureIo } from '../support/cli-io.ts';
 
 let root: SshdHandle;
 let plain: SshdHandle;

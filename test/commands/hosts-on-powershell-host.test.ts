@@ -9,7 +9,7 @@ import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import { powerShell as ps } from '../../src/shells/powershell.ts';
 import { hostConfigFor, type SshdHandle } from '../support/sshd.ts';
 import { leftovers } from '../probes/stand-in-host.ts';
-import { captureIo } from './capture-io.ts';
+import { captureIo } from '../support/cli-io.ts';
 
 // `smoke hosts check` and `smoke hosts clean` against the PowerShell host, through hosts.yaml.
 let sshd: SshdHandle;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { CliIo } from '../../src/commands/io.ts';
 import { watchCommand } from '../../src/commands/watch.ts';
-import { extractSection, parseSectionData } from '../../src/github/body-section.ts';
+import { extractSection, parseSectionData } from '../../src/posting/body-section.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
 import { standInLauncher } from '../../src/sandbox/stand-in/launcher.ts';
 import { buildFixtureRelease, type FixtureRelease } from '../../src/sandbox/stand-in/release.ts';

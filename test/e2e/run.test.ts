@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
-import { extractSection, parseSectionData } from '../../src/github/body-section.ts';
+import { extractSection, parseSectionData } from '../../src/posting/body-section.ts';
 import { SANDBOX_BODY, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
 import { runCli } from '../support/cli-io.ts';
 import { entries, standInProcesses } from '../faults/fault-world.ts';

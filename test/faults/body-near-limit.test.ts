@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
-import { SECTION_BEGIN, SECTION_END, extractSection, findSections } from '../../src/github/body-section.ts';
+import { SECTION_BEGIN, SECTION_END, extractSection, findSections } from '../../src/posting/body-section.ts';
 import { newRunId } from '../../src/pipeline/run-id.ts';
 import { renderBodySection, renderRunningSection } from '../../src/report/markdown/render.ts';
 import { runCli } from '../support/cli-io.ts';

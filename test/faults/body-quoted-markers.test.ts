@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECTION_BEGIN as BEGIN, SECTION_END as END, findSections } from '../../src/github/body-section.ts';
+import { SECTION_BEGIN as BEGIN, SECTION_END as END, findSections } from '../../src/posting/body-section.ts';
 import { runCli } from '../support/cli-io.ts';
 import { faultWorld, sectionData, type FaultWorld } from './fault-world.ts';
 

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { extractSection, parseSectionData } from '../../src/github/body-section.ts';
-import type { SectionData } from '../../src/report/section-data.ts';
+import { extractSection, parseSectionData } from '../../src/posting/body-section.ts';
+import type { SectionData } from '../../src/posting/section-data.ts';
 import { processTree } from '../../src/sandbox/process-tree.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.ts';
 

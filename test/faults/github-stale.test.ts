@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractSection } from '../../src/github/body-section.ts';
+import { extractSection } from '../../src/posting/body-section.ts';
 import { statusLabel } from '../../src/report/status-label.ts';
 import { SANDBOX_BODY } from '../../src/sandbox/sandbox.ts';
 import { entries, faultWorld, sectionData, standInProcesses, type FaultWorld } from './fault-world.ts';

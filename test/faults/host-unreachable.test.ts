@@ -65,7 +65,7 @@ describe('hosts that cannot be reached', () => {
     const muteUpload = mute.checks.find((c) => c.name === 'upload')!;
     expect(muteUpload.status).toBe('error');
     expect(muteUpload.detail).toContain(hostName('linux/arm64'));
-    expect(muteUpload.detail).toMatch(/no SSH answer within 2s/);
+    expect(muteUpload.detail).toMatch(/no SSH answer within 2 s/);
 
     expect(platform('windows/amd64').verdict).toBe('pass');
     expect(platform('darwin/arm64').verdict).toBe('pass');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
-import { extractSection } from '../../src/github/body-section.ts';
+import { extractSection } from '../../src/posting/body-section.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { forbiddenWrites } from '../e2e/publish-guard.ts';
 import { runCli, type CliRun } from '../support/cli-io.ts';
@@ -63,6 +63,11 @@ describe('host keys through `smoke run`', () => {
     expect(platform('linux/amd64')?.checks.filter((c) => c.name === 'version')).toEqual([expect.objectContaining({ status: 'skipped' })]);
     expect(existsSync(pinnedWorkdir) ? readdirSync(pinnedWorkdir) : []).toEqual([]);
     expect(forbiddenWrites(sb.fake)).toEqual([]);
+  });
+
+  it('insecureAcceptAnyHostKey: true is said as a warning while the run goes, by its YAML key', () => {
+    expect(run.stderr).toContain(`warning: ${INSECURE}: host key not checked (insecureAcceptAnyHostKey: true in hosts.yaml)`);
+    expect(run.stderr).not.toContain(`warning: ${WRONG}: host key not checked`);
   });
 
   it('insecureAcceptAnyHostKey: true runs, and report.json and the body section say the key was not verified', () => {

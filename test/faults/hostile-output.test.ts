@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
-import { renderSectionData } from '../../src/report/section-data.ts';
+import { renderSectionData } from '../../src/posting/section-data.ts';
 import { SANDBOX_BODY, startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { forbiddenWrites } from '../e2e/publish-guard.ts';
 import { runCli, type CliRun } from '../support/cli-io.ts';

@@ -25,13 +25,18 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** Processes whose command line holds `text` started in this world's run directories, anywhere on the machine. */
+/**
+ * Processes one of whose arguments is `text` (or a path ending in it), started in this world's run
+ * directories, anywhere on the machine. Whole arguments: a shell whose script only mentions the
+ * name (a start command still on its way to `exec`) is not the program.
+ */
 function processesWith(text: string): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text) && readlinkSync(`/proc/${pid}/cwd`).startsWith(world.dir);
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return argv.some((arg) => arg === text || arg.endsWith(`/${text}`)) && readlinkSync(`/proc/${pid}/cwd`).startsWith(world.dir);
       } catch {
         return false; // ended while we looked
       }

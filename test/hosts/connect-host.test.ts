@@ -9,7 +9,7 @@ import type { HostConfig } from '../../src/config/types.ts';
 import { HostError } from '../../src/domain/errors.ts';
 import type { RunEvent } from '../../src/domain/events.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
-import { fingerprint, parsePublicKeyLine } from '../../src/hosts/public-key.ts';
+import { fingerprint, parsePublicKeyLine } from '../../src/domain/public-key.ts';
 import { hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
 
 describe('connectHost against a real sshd', () => {
@@ -103,7 +103,7 @@ describe('connectHost against a real sshd', () => {
     it('connects without checking when insecure, and says so', async () => {
       const events: RunEvent[] = [];
       expect(await connectsWith({ name: 'box2', hostKey: { kind: 'insecure' } }, events)).toEqual({ insecure: true, whoami: 'root\n' });
-      expect(events).toContainEqual({ kind: 'warning', host: 'box2', message: 'host key not checked (hostKey: insecure)' });
+      expect(events).toContainEqual({ kind: 'warning', host: 'box2', message: 'host key not checked (insecureAcceptAnyHostKey: true in hosts.yaml)' });
     });
   });
 
@@ -205,7 +205,7 @@ describe('connectHost against a real sshd', () => {
       try {
         const port = (server.address() as { port: number }).port;
         const err = await failure({ name: 'box7', port, timeouts: { connectMs: 1_000, uploadMs: 1_000, commandMs: 1_000 } });
-        expect(err.message).toBe(`host box7: no SSH answer within 1s from 127.0.0.1:${port}`);
+        expect(err.message).toBe(`host box7: no SSH answer within 1 s from 127.0.0.1:${port}`);
       } finally {
         server.close();
       }

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { HostConfig } from '../../src/config/types.ts';
 import { HostError } from '../../src/domain/errors.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
-import { fingerprint, parsePublicKeyLine } from '../../src/hosts/public-key.ts';
+import { fingerprint, parsePublicKeyLine } from '../../src/domain/public-key.ts';
 import { processTree } from '../../src/sandbox/process-tree.ts';
 import { createTestNetwork, type TestNetwork } from '../support/netns.ts';
 import { startSshd, type SshdHandle } from '../support/sshd.ts';

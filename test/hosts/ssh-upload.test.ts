@@ -122,7 +122,7 @@ describe('uploads over a real sshd', () => {
       const path = local('stuck.bin', randomBytes(8 * 1024 * 1024));
       const started = performance.now();
       const err = await remote.upload(path, '/dev/null', { timeoutMs: 300, receiver: 'sleep 30' }).catch((e: unknown) => e);
-      expect((err as Error).message).toMatch(/^host test-\d+: upload to \/dev\/null timed out after 0\.3s$/);
+      expect((err as Error).message).toMatch(/^host test-\d+: upload to \/dev\/null timed out after 0\.3 s$/);
       expect(performance.now() - started).toBeLessThan(5_000);
       expect(await run('echo still here')).toBe('still here');
     });

@@ -60,22 +60,22 @@ describe('progress views', () => {
     let now = 0;
     const view = terminalView(out.stream, { now: () => now });
     view.onEvent(started);
-    const MiB = 1024 * 1024;
-    view.onEvent({ kind: 'download-progress', asset: 'a.tar.gz', platform: 'linux/amd64', bytes: 0, total: 40 * MiB });
+    const MB = 1_000_000;
+    view.onEvent({ kind: 'download-progress', asset: 'a.tar.gz', platform: 'linux/amd64', bytes: 0, total: 40 * MB });
     now = 2000;
-    view.onEvent({ kind: 'download-progress', asset: 'a.tar.gz', platform: 'linux/amd64', bytes: 16 * MiB, total: 40 * MiB });
+    view.onEvent({ kind: 'download-progress', asset: 'a.tar.gz', platform: 'linux/amd64', bytes: 16 * MB, total: 40 * MB });
     view.onEvent({ kind: 'platform-finished', result: { platform: 'other', host: null, asset: null, sha256: null, verdict: 'pass', checks: [] } });
-    expect(out.text()).toContain('linux/amd64    download 16.0 MiB/40.0 MiB 8.0 MiB/s');
+    expect(out.text()).toContain('linux/amd64    download 16 MB/40 MB 8 MB/s');
     now = 3000;
-    view.onEvent({ kind: 'upload-progress', platform: 'linux/amd64', host: 'h', bytes: 0, total: 40 * MiB });
+    view.onEvent({ kind: 'upload-progress', platform: 'linux/amd64', host: 'h', bytes: 0, total: 40 * MB });
     now = 3500;
-    view.onEvent({ kind: 'upload-progress', platform: 'linux/amd64', host: 'h', bytes: 20 * MiB, total: 40 * MiB });
+    view.onEvent({ kind: 'upload-progress', platform: 'linux/amd64', host: 'h', bytes: 20 * MB, total: 40 * MB });
     view.close();
-    expect(out.text()).toContain('upload to h 20.0 MiB/40.0 MiB 40.0 MiB/s');
+    expect(out.text()).toContain('upload to h 20 MB/40 MB 40 MB/s');
   });
 
   it('gives no rate before a quarter second: the first chunks come in a burst', () => {
-    expect(transferText({ bytes: 5000, total: 10_000, movedBytes: 5000, elapsedMs: 100 })).toBe('4.9 KiB/9.8 KiB');
-    expect(transferText({ bytes: 5000, total: 10_000, movedBytes: 4096, elapsedMs: 1000 })).toBe('4.9 KiB/9.8 KiB 4.0 KiB/s');
+    expect(transferText({ bytes: 5000, total: 10_000, movedBytes: 5000, elapsedMs: 100 })).toBe('5 KB/10 KB');
+    expect(transferText({ bytes: 5000, total: 10_000, movedBytes: 4096, elapsedMs: 1000 })).toBe('5 KB/10 KB 4.1 KB/s');
   });
 });

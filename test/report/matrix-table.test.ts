@@ -16,10 +16,14 @@ describe('matrixTable', () => {
   });
 
   it('keeps a host\'s escapes and entities off the screen', () => {
-    const text = matrixTable({ platforms: [platform('linux/amd64', { verdict: 'error', checks: [checkResult('asset', 'error', 'bad \x1b[31mred\x1b[0m\nline _x_')] })] });
+    // The columns come from the run's plan: the checks after the errored one never ran.
+    const plan = ['asset', 'checksum', 'archive', 'upload', 'version', 'boot'];
+    const platforms = [platform('linux/amd64', { verdict: 'error', checks: [checkResult('asset', 'error', 'bad \x1b[31mred\x1b[0m\nline _x_')] })];
+    const text = matrixTable({ platforms, plan });
     expect(text).not.toContain('\x1b');
     expect(text).not.toContain('&#');
     expect(text).toContain('asset: bad [31mred[0m line _x_'); // inert without ESC, on one line
-    expect(text).toContain('–'); // checks that never ran
+    expect(text.split('\n')[0]).toBe('platform     verdict  asset  checksum  archive  upload  version  boot  why');
+    expect(text.split('\n')[1]).toMatch(/^linux\/amd64 +ERROR +ERROR +– +– +– +– +– +asset: /); // checks that never ran
   });
 });

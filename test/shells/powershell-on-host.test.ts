@@ -10,7 +10,7 @@ import type { Remote } from '../../src/hosts/remote.ts';
 import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import { powerShell as ps } from '../../src/shells/powershell.ts';
 import { CLEAN_REFUSED, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
-import { parseHostFacts } from '../../src/stages/host-facts.ts';
+import { parseHostFacts } from '../../src/shells/host-facts.ts';
 import { hostConfigFor, type SshdHandle } from '../support/sshd.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
 import { writeZip } from '../support/write-zip.ts';

@@ -1,6 +1,29 @@
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { CliIo } from '../../src/commands/io.ts';
 import { main } from '../../src/cli.ts';
+
+export interface CapturedIo {
+  io: CliIo;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** A CliIo whose stdout and stderr land in strings, for running commands in-process. */
+export function captureIo(env: Record<string, string | undefined> = {}): CapturedIo {
+  const out = { stdout: '', stderr: '' };
+  const sink = (key: 'stdout' | 'stderr') =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        out[key] += chunk.toString();
+        done();
+      },
+    });
+  return {
+    io: { stdout: sink('stdout'), stderr: sink('stderr'), env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } },
+    stdout: () => out.stdout,
+    stderr: () => out.stderr,
+  };
+}
 
 export interface CliRun {
   code: number;
@@ -10,13 +33,7 @@ export interface CliRun {
 
 /** Runs the real CLI in this process with captured output and the given environment. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = { stdout, stderr, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } };
-  const code = await main(argv, io);
-  return { code, stdout: out, stderr: err };
+  const captured = captureIo(env);
+  const code = await main(argv, captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }

@@ -1,6 +1,6 @@
 import type { CheckResult, PlatformResult } from '../../domain/verdict.ts';
 import { statusLabel } from '../status-label.ts';
-import { keepTail, truncateEnd } from '../text-safety.ts';
+import { keepTail, truncateEnd } from '../../domain/text-safety.ts';
 import { escapeInline, fencedBlock } from './escape.ts';
 
 /** How much evidence each check may show; the budgeted renderer tightens these step by step. */

@@ -1,4 +1,4 @@
-import { inertText, neutraliseCommentMarkers, neutraliseMentions, stripControlChars } from '../text-safety.ts';
+import { inertText, neutraliseCommentMarkers, neutraliseMentions, stripControlChars } from '../../domain/text-safety.ts';
 
 /**
  * Numeric character references are literal text in CommonMark and in HTML alike, so one

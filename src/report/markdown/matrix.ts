@@ -1,4 +1,4 @@
-import type { PlatformResult } from '../../domain/verdict.ts';
+import type { CheckName, PlatformResult } from '../../domain/verdict.ts';
 import { checkColumns, findCheck } from '../check-columns.ts';
 import { NOT_RUN, statusLabel } from '../status-label.ts';
 import { escapeInline } from './escape.ts';
@@ -8,8 +8,9 @@ import { escapeInline } from './escape.ts';
  * and a word; a check with no result shows `–`. Platform and host names are escaped like
  * any other untrusted text.
  */
-export function renderMatrix(platforms: readonly PlatformResult[], missing: readonly string[] = []): string {
-  const columns = checkColumns(platforms);
+export function renderMatrix(platforms: readonly PlatformResult[], options: { plan?: readonly CheckName[]; missing?: readonly string[] } = {}): string {
+  const columns = checkColumns(options.plan ?? [], platforms);
+  const missing = options.missing ?? [];
   const header = ['Platform', 'Host', 'Verdict', ...columns.map((c) => escapeInline(c))];
   const rows = platforms.map((p) => [
     escapeInline(p.platform),

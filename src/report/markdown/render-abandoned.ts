@@ -1,4 +1,4 @@
-import { renderSectionData, type SectionData } from '../section-data.ts';
+import { renderSectionData, type SectionData } from '../../posting/section-data.ts';
 import { codeIfHex, escapeInline } from './escape.ts';
 
 /** The section of a run that ended without a verdict (cancelled, or the service failed). */

@@ -1,6 +1,6 @@
 import type { RunReport } from '../../domain/report.ts';
-import { renderSectionData, sectionDataFromReport, type SectionData } from '../section-data.ts';
-import { missingPlatforms } from '../verdict-rules.ts';
+import { renderSectionData, sectionDataFromReport, type SectionData } from '../../posting/section-data.ts';
+import { missingPlatforms } from '../../domain/verdict-rules.ts';
 import { UNLIMITED, renderDetails, type DetailLimits } from './details.ts';
 import { codeIfHex, escapeInline } from './escape.ts';
 import { renderMatrix } from './matrix.ts';
@@ -97,7 +97,7 @@ function renderParts(report: RunReport, opts: MarkdownOptions, shape: Shape, hea
     heading,
     renderSummary(report),
     renderStale(report),
-    renderMatrix(report.platforms, missing),
+    renderMatrix(report.platforms, { ...(report.plan ? { plan: report.plan } : {}), missing }),
     renderInsecureHosts(report),
     renderDigests(report, shape.fullDigests),
   ];

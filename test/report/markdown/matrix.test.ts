@@ -26,7 +26,7 @@ describe('renderMatrix', () => {
       insecureHostKey: true,
       checks: [checkResult('upload', 'error', 'unreachable')],
     });
-    const table = renderMatrix([p], ['darwin/arm64']);
+    const table = renderMatrix([p], { missing: ['darwin/arm64'] });
     expect(table).toContain('⚠️ error');
     expect(table).toContain('unverified host key');
     expect(rows(table)[3]?.slice(0, 3)).toEqual(['darwin/arm64', '–', '⚠️ error (not tested)']);

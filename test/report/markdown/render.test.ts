@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkResult } from '../../../src/domain/verdict.ts';
 import { renderBodySection, renderReportMarkdown, renderRunningSection } from '../../../src/report/markdown/render.ts';
-import { parseSectionData } from '../../../src/report/section-data.ts';
+import { parseSectionData } from '../../../src/posting/section-data.ts';
 import { HOSTILE, SHA_A, SHA_B, platform, sampleReport } from '../sample-report.ts';
 
 const hostileReport = () =>

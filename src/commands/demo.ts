@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT } from '../domain/errors.ts';
 import { extractSection } from '../posting/body-section.ts';
+import { tagFolder } from '../report/write-reports.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
 import { withoutGitHubVariables } from './github-settings.ts';
 import type { CliIo } from './io.ts';
@@ -30,8 +31,11 @@ export async function demoCommand(options: { reports: string }, io: CliIo): Prom
         { ...io, env: { ...withoutGitHubVariables(io.env), ...sandbox.env } },
       );
       const section = extractSection(sandbox.fake.release(sandbox.releaseId).body ?? null);
-      say('\ndemo: the section smoke wrote into the draft body (the release notes above it are untouched):\n');
-      io.stdout.write(`${section ?? '(no section was written)'}\n`);
+      // The raw section (data comment, `&#95;` entities) is for GitHub's renderer, not a terminal.
+      const sectionFile = join(reports, tagFolder('v0.0.1'), 'draft-section.md');
+      await mkdir(join(reports, tagFolder('v0.0.1')), { recursive: true });
+      await writeFile(sectionFile, `${section ?? '(no section was written)'}\n`);
+      say(`\ndemo: the section smoke wrote into the draft body (the release notes above it are untouched) is in ${sectionFile}`);
       say(
         [
           '',
@@ -40,7 +44,7 @@ export async function demoCommand(options: { reports: string }, io: CliIo): Prom
           '"embedded embed/vmlinuz is empty (placeholder only)". Only booting it on a host shows that.',
           'demo: windows/amd64 was tested on the PowerShell host: its zip went over SFTP, and hashing, extracting,',
           '`--version`, the boot probe and the cleanup ran as PowerShell scripts (taskkill.exe and CIM are stand-ins there).',
-          `demo: reports are in ${join(reports, 'v0.0.1')} (report.html is the matrix in a browser)`,
+          `demo: reports are in ${join(reports, tagFolder('v0.0.1'))} (report.html is the matrix and timeline in a browser; ${join(reports, 'index.html')} lists every run)`,
         ].join('\n'),
       );
       // A run that passes everything missed the broken build: that is the demo failing.

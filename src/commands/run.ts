@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import type { SmokeConfig } from '../config/types.ts';
 import { ConfigError, EXIT } from '../domain/errors.ts';
 import type { PlatformId } from '../domain/platform.ts';
 import { runSmoke, type RunOutcome } from '../pipeline/run.ts';
 import { toReportJson } from '../report/json.ts';
+import { matrixTable } from '../report/matrix-table.ts';
 import { chooseView } from '../progress/choose-view.ts';
 import { terminalSafe } from '../progress/terminal-safe.ts';
 import { commandContext, retryLine } from './context.ts';
@@ -69,7 +71,12 @@ function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number 
       if (outcome.posted && !outcome.posted.inBody) {
         io.stderr.write(`smoke: the release notes leave no room in the draft's body for even a one-line result; commit status: ${outcome.posted.state} "${outcome.posted.description}"\n`);
       }
-      if (!options.json) io.stderr.write(`smoke: ${outcome.report.verdict}${outcome.reportProblem === undefined ? `; reports in ${outcome.reportDir}` : ''}\n`);
+      if (!options.json) {
+        // The compact matrix for the screen; the Markdown (with its data comment and entities) stays in a file.
+        io.stdout.write(`\n${matrixTable(outcome.report)}`);
+        const where = `; reports in ${outcome.reportDir} (report.html to view, report.md is the Markdown; all runs: ${join(outcome.reportDir, '..', '..', 'index.html')})`;
+        io.stderr.write(`smoke: ${outcome.report.verdict}${outcome.reportProblem === undefined ? where : ''}\n`);
+      }
       break;
   }
   return exitCodeFor(outcome);

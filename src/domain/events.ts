@@ -8,7 +8,7 @@ export type RunEvent =
   | { kind: 'run-started'; tag: string; repo: string; platforms: string[] }
   | { kind: 'draft-waiting'; tag: string; missing: string[] }
   | { kind: 'stage'; platform: string; stage: string; host?: string }
-  | { kind: 'download-progress'; asset: string; bytes: number; total: number }
+  | { kind: 'download-progress'; asset: string; bytes: number; total: number; platform?: string }
   | { kind: 'upload-progress'; platform: string; host: string; bytes: number; total: number }
   | { kind: 'check'; platform: string; result: CheckResult }
   | { kind: 'platform-finished'; result: PlatformResult }

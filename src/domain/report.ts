@@ -24,6 +24,9 @@ export interface RunReport {
   /** Hosts reached without a verified host key (they opted out in hosts.yaml). */
   insecureHosts: string[];
   runUrl?: string;
+  /** The draft and the tested commit on GitHub's web pages, for the report's links. */
+  draftUrl?: string;
+  commitUrl?: string;
   /**
    * Assets that changed on the draft while this run tested them (re-uploaded, removed). A stale
    * result is never posted as a pass: its verdict is `error`.

@@ -17,6 +17,8 @@ export interface CheckResult {
   durationMs: number;
   /** Evidence: a log excerpt or command output, already capped. Comes from a host: never trusted. */
   excerpt?: string;
+  /** When the check started, in whole milliseconds from the run's start: the report's timeline. */
+  startMs?: number;
 }
 
 export interface PlatformResult {

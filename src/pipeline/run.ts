@@ -9,12 +9,14 @@ import type { RunReport } from '../domain/report.ts';
 import type { GitHub } from '../github/github.ts';
 import { assetDigests, buildReport } from '../report/build-report.ts';
 import { latestPublishedRelease } from '../release/previous-release.ts';
+import { draftLinks } from '../report/draft-links.ts';
 import { tryWriteReports } from '../report/write-reports.ts';
 import { expectedAssets } from '../release/asset-names.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
 import { postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
 import { DEFAULT_STALE_RUN_MS } from '../posting/section-data.ts';
 import type { LockHolder } from '../cache/draft-lock.ts';
+import { checkClock } from './check-clock.ts';
 import { claimDraft } from './claim-draft.ts';
 import type { Connect } from './host-pool.ts';
 import { testJobs } from './test-jobs.ts';
@@ -76,12 +78,15 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
     const data = { schema: 1, runId, state: 'running', verdict: null, tag, commit, assetDigests: {}, startedAt, finishedAt: null, ...(input.runner ? { runner: input.runner } : {}) } as const;
     const announcement = { release: draft.release, commit, config, data, platformCount: input.platforms.length, post: input.post, ...runUrlOf(input) };
     return withAnnouncement(announcement, deps, async () => {
-      const tested = await testJobs(jobs, { release: draft.release, match: draft.match, config, cacheDir: input.cacheDir }, deps);
+      // Each check's start offset for the report's timeline, from when its event came.
+      const clock = checkClock({ now: () => performance.now() });
+      const ran = await testJobs(jobs, { release: draft.release, match: draft.match, config, cacheDir: input.cacheDir }, { ...deps, onEvent: clock.watch(deps.onEvent) });
+      const tested = { ...ran, platforms: clock.stamp(ran.platforms) };
       // The draft may have changed under us: a result for other bytes is never posted as a pass.
       const stale = input.post ? staleAssets(draft.release, await deps.github.getRelease(draft.release.id), assetDigests(tested.platforms)) : [];
       const cancelled = deps.signal?.aborted === true;
       const finishedAt = deps.now().toISOString();
-      const report = buildReport({ runId, tag, repo: deps.github.repo, releaseId: draft.release.id, commit, startedAt, finishedAt, ...tested, expected: input.platforms, plan: planColumns(jobs.map((j) => j.plan)), stale, cancelled, ...runUrlOf(input) });
+      const report = { ...buildReport({ runId, tag, repo: deps.github.repo, releaseId: draft.release.id, commit, startedAt, finishedAt, ...tested, expected: input.platforms, plan: planColumns(jobs.map((j) => j.plan)), stale, cancelled, ...runUrlOf(input) }), ...draftLinks(draft.release.html_url, commit) };
       if (cancelled) deps.onEvent({ kind: 'warning', message: `${cancelledReason(deps.signal!)}: probes stopped, hosts cleaned` });
       if (stale.length > 0) deps.onEvent({ kind: 'warning', message: `stale result: ${stale.join(', ')} changed on the draft during the run` });
       // A full reports disk is a local problem: the verdict is known and is still posted.

@@ -15,5 +15,5 @@ export interface ViewTarget {
 export function chooseView<T extends ViewTarget>(io: T, options: { json: boolean }): ProgressView {
   const out = io.stderr;
   const live = !options.json && out.isTTY === true && !io.env.CI && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
-  return live ? terminalView(out) : plainView(out, () => new Date());
+  return live ? terminalView(out, { now: Date.now }) : plainView(out, () => new Date());
 }

@@ -1,9 +1,9 @@
 import type { RunEvent } from '../domain/events.ts';
 import type { PlatformResult } from '../domain/verdict.ts';
 import type { ProgressView } from './progress-view.ts';
-import { formatSize } from '../domain/format-size.ts';
 import { describeEvent } from './describe-event.ts';
 import { terminalSafe } from './terminal-safe.ts';
+import { transferText } from './transfer-text.ts';
 
 interface Line {
   platform: string;
@@ -15,8 +15,19 @@ interface Line {
 const REDRAW_MS = 100;
 
 /** A live line per platform (stage, bytes, elapsed) redrawn in place, settling into its verdict. Only its own escape codes reach the terminal. */
-export function terminalView(out: NodeJS.WritableStream & { columns?: number }): ProgressView {
+export function terminalView(out: NodeJS.WritableStream & { columns?: number }, clock: { now: () => number }): ProgressView {
   const lines = new Map<string, Line>();
+  // When each transfer's first progress came, and how far it was then: the rate is measured from there.
+  const transfers = new Map<string, { at: number; bytes: number }>();
+  const transfer = (key: string, bytes: number, total: number): string => {
+    const now = clock.now();
+    let first = transfers.get(key);
+    if (!first || bytes < first.bytes) {
+      first = { at: now, bytes };
+      transfers.set(key, first);
+    }
+    return transferText({ bytes, total, movedBytes: bytes - first.bytes, elapsedMs: now - first.at });
+  };
   let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
 
@@ -51,7 +62,13 @@ export function terminalView(out: NodeJS.WritableStream & { columns?: number }):
 
   return {
     onEvent(event: RunEvent) {
-      if (event.kind === 'download-progress') return;
+      if (event.kind === 'download-progress' || event.kind === 'upload-progress') {
+        // Downloads and uploads read alike: bytes, total and rate on the platform's line.
+        if (event.platform === undefined) return;
+        const what = event.kind === 'download-progress' ? 'download' : `upload to ${event.host}`;
+        line(event.platform).stage = `${what} ${transfer(`${event.kind} ${event.platform}`, event.bytes, event.total)}`;
+        return;
+      }
       const stage = liveStage(event);
       if (stage) {
         line(stage.platform).stage = stage.text;
@@ -81,8 +98,6 @@ function liveStage(event: RunEvent): { platform: string; text: string } | undefi
   switch (event.kind) {
     case 'stage':
       return { platform: event.platform, text: event.host ? `${event.stage} on ${event.host}` : event.stage };
-    case 'upload-progress':
-      return { platform: event.platform, text: `upload to ${event.host} ${formatSize(event.bytes)}/${formatSize(event.total)}` };
     case 'check':
       return { platform: event.platform, text: `${event.result.name} ${event.result.status}` };
     default:

@@ -2,7 +2,10 @@ import type { RunReport } from '../domain/report.ts';
 import type { CheckName, CheckResult, PlatformResult } from '../domain/verdict.ts';
 import { checkColumns, findCheck } from './check-columns.ts';
 import { escapeHtml } from './html-escape.ts';
+import { isWebUrl } from './draft-links.ts';
 import { NOT_RUN, statusLabel } from './status-label.ts';
+import { formatSeconds } from './timeline-layout.ts';
+import { timelineHtml } from './timeline-svg.ts';
 import { formatDuration } from '../domain/format-duration.ts';
 
 /**
@@ -23,8 +26,11 @@ export function toReportHtml(report: RunReport): string {
 </head>
 <body>
 <h1>${title}</h1>
+${links(report)}
 ${summary(report)}
 ${matrix(report.platforms, report.plan ?? [])}
+<h2>Where the time went</h2>
+${timelineHtml(report.platforms)}
 ${report.platforms.map(platformDetails).join('\n')}
 </body>
 </html>
@@ -38,6 +44,11 @@ td.pass{background:#dafbe1}td.fail{background:#ffebe9}td.error{background:#fff8c
 td a{color:inherit;text-decoration:none;display:block}
 pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
 .warn{color:#9a6700;font-weight:600}code{font-family:ui-monospace,monospace}
+nav.links a{margin-right:1rem}
+figure.timeline{margin:1rem 0;overflow-x:auto}figcaption{color:#57606a;font-size:.85rem;margin-left:140px}
+ul.legend{list-style:none;padding:0;margin:.4rem 0 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
+.swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:3px;margin-right:.3rem;vertical-align:-2px}
+.outline-fail{border:3px solid #cf222e;box-sizing:border-box}.outline-error{border:3px solid #9a6700;box-sizing:border-box}
 `;
 
 function summary(report: RunReport): string {
@@ -46,9 +57,6 @@ function summary(report: RunReport): string {
     `<li>Commit: <code>${escapeHtml(report.commit ?? 'unknown')}</code></li>`,
     `<li>Run: ${escapeHtml(report.runId)}, ${escapeHtml(report.startedAt)} to ${escapeHtml(report.finishedAt)}</li>`,
   ];
-  if (report.runUrl !== undefined && /^https?:\/\//.test(report.runUrl)) {
-    items.push(`<li><a href="${escapeHtml(report.runUrl)}">Run log</a></li>`);
-  }
   if (report.insecureHosts.length > 0) {
     items.push(`<li class="warn">Host key not verified: ${report.insecureHosts.map(escapeHtml).join(', ')}</li>`);
   }
@@ -56,6 +64,19 @@ function summary(report: RunReport): string {
     items.push(`<li>${escapeHtml(asset)}: <code>${escapeHtml(sha)}</code></li>`);
   }
   return `<ul>\n${items.join('\n')}\n</ul>`;
+}
+
+/** The draft, the commit and the Actions run, where the report knows them (http(s) only). */
+function links(report: RunReport): string {
+  const targets: Array<[string, string | undefined]> = [
+    ['Draft release', report.draftUrl],
+    ['Commit', report.commitUrl],
+    ['Actions run', report.runUrl],
+  ];
+  const anchors = targets
+    .filter((t): t is [string, string] => t[1] !== undefined && isWebUrl(t[1]))
+    .map(([label, url]) => `<a href="${escapeHtml(url)}">${label}</a>`);
+  return anchors.length === 0 ? '' : `<nav class="links">${anchors.join(' ')}</nav>`;
 }
 
 function matrix(platforms: readonly PlatformResult[], plan: readonly CheckName[]): string {
@@ -82,8 +103,9 @@ function platformDetails(platform: PlatformResult, row: number): string {
 function checkDetails(check: CheckResult, id: string): string {
   const open = check.status === 'pass' ? '' : ' open';
   const excerpt = check.excerpt ? `\n<pre>${escapeHtml(check.excerpt)}</pre>` : '';
+  const time = check.startMs === undefined ? formatDuration(check.durationMs) : `at ${formatSeconds(check.startMs)}, took ${formatDuration(check.durationMs)}`;
   return `<details id="${id}"${open}><summary>${escapeHtml(check.name)}: ${statusLabel(check.status)} (${escapeHtml(
-    formatDuration(check.durationMs),
+    time,
   )})</summary>\n<p>${escapeHtml(check.detail)}</p>${excerpt}\n</details>`;
 }
 

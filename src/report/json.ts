@@ -22,6 +22,8 @@ export function toReportJson(report: RunReport): string {
     insecureHosts: report.insecureHosts,
     runUrl: report.runUrl,
     plan: report.plan,
+    draftUrl: report.draftUrl,
+    commitUrl: report.commitUrl,
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
@@ -39,5 +41,5 @@ function orderPlatform(p: PlatformResult): Record<string, unknown> {
 }
 
 function orderCheck(c: CheckResult): Record<string, unknown> {
-  return { name: c.name, status: c.status, detail: c.detail, durationMs: c.durationMs, excerpt: c.excerpt };
+  return { name: c.name, status: c.status, detail: c.detail, durationMs: c.durationMs, startMs: c.startMs, excerpt: c.excerpt };
 }

@@ -5,6 +5,7 @@ import { toReportHtml } from './html.ts';
 import { toReportJson } from './json.ts';
 import { toJUnitXml } from './junit.ts';
 import { renderReportMarkdown } from './markdown/render.ts';
+import { writeRunIndex } from './write-run-index.ts';
 
 /** A tag as one safe path segment: tags come from GitHub and are not trusted. */
 export function tagFolder(tag: string): string {
@@ -14,7 +15,7 @@ export function tagFolder(tag: string): string {
 
 /**
  * Writes `reports/<tag>/<run-id>/` (JSON, Markdown, JUnit, HTML) and `reports/<tag>/latest.json`,
- * and appends the Markdown to `$GITHUB_STEP_SUMMARY` inside GitHub Actions. Returns the folder.
+ * rebuilds `reports/index.html`, and appends the Markdown to `$GITHUB_STEP_SUMMARY` inside GitHub Actions. Returns the folder.
  */
 export async function writeReports(
   report: RunReport,
@@ -36,6 +37,7 @@ export async function writeReports(
   await writeFile(join(tagDir, 'latest.json.tmp'), latest);
   await rename(join(tagDir, 'latest.json.tmp'), join(tagDir, 'latest.json'));
   if (options.stepSummary) await appendFile(options.stepSummary, `${markdown}\n`);
+  await writeRunIndex(reportsDir);
   return dir;
 }
 

@@ -147,7 +147,9 @@ async function fetchPlatform(
   emit({ kind: 'stage', platform, stage: 'download' });
   input.onDownloadStart?.(platform);
   const started = performance.now();
-  const got = await obtain(github, asset, input, emit, checksums, inspectAlong(entry, input));
+  // Progress names the platform, so a live view can show it on that platform's line.
+  const withPlatform: EventSink = (event) => emit(event.kind === 'download-progress' ? { ...event, platform } : event);
+  const got = await obtain(github, asset, input, withPlatform, checksums, inspectAlong(entry, input));
   const took = Math.round(performance.now() - started);
   if (!got.ok) {
     record(checkResult('asset', 'error', got.reason, took));

@@ -32,7 +32,8 @@ interface ActionStep {
   reports: RunReport[];
 }
 
-async function runAction(inputs: Record<string, string>): Promise<ActionStep> {
+/** `signal` is the test's: a step that outlives its test is killed, so it cannot hold the draft's lock into the next test. */
+async function runAction(inputs: Record<string, string>, signal: AbortSignal): Promise<ActionStep> {
   step += 1;
   const dir = join(world.dir, `step-${step}`);
   await mkdir(join(dir, 'temp'), { recursive: true });
@@ -58,7 +59,7 @@ async function runAction(inputs: Record<string, string>): Promise<ActionStep> {
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
   };
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/smoke-action.js')], { env, cwd: dir, maxBuffer: 16 << 20 }, (error, out, err) => {
+    execFile(process.execPath, [join(ROOT, 'bin/smoke-action.js')], { env, cwd: dir, maxBuffer: 16 << 20, signal }, (error, out, err) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr: err });
     });
   });
@@ -93,9 +94,10 @@ function runFiles(report: RunReport): string[] {
   return ['junit.xml', 'report.html', 'report.json', 'report.md'].map((f) => `v0.0.1/${report.runId}/${f}`);
 }
 
-describe('the action entry script', () => {
-  it('a passing draft: verdict pass, per-platform outputs, a notice, the matrix in the summary, the reports as the artifact', async () => {
-    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/amd64, windows/amd64' });
+// A passing step tests two platforms, one through a real pwsh: close to a minute on a shared machine.
+describe('the action entry script', { timeout: 180_000 }, () => {
+  it('a passing draft: verdict pass, per-platform outputs, a notice, the matrix in the summary, the reports as the artifact', async ({ signal }) => {
+    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/amd64, windows/amd64' }, signal);
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({
       verdict: 'pass',
@@ -108,7 +110,7 @@ describe('the action entry script', () => {
     expect(run.outputs['verdict-darwin-arm64']).toBeUndefined();
     expect(run.reports).toHaveLength(1);
     const report = run.reports[0]!;
-    expect(run.artifact).toEqual([...runFiles(report), 'v0.0.1/latest.json'].sort());
+    expect(run.artifact).toEqual(['index.html', ...runFiles(report), 'v0.0.1/latest.json'].sort());
     expect(annotations(run.stdout)).toEqual([`::notice title=smoke v0.0.1%3A pass::all 2 platforms passed (run ${report.runId})`]);
     expect(run.summary).toContain('| linux/amd64 | sandbox-linux-amd64 | ✅ pass |');
     expect(run.summary).toContain('### smoke action: pass');
@@ -116,8 +118,8 @@ describe('the action entry script', () => {
     expect(report.runUrl).toBe('https://github.com/ephpm/ephemerd/actions/runs/4242');
   });
 
-  it('a failing draft: exit 1, verdict fail, an error naming the platform and its first failing check', async () => {
-    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/amd64\ndarwin/arm64' });
+  it('a failing draft: exit 1, verdict fail, an error naming the platform and its first failing check', async ({ signal }) => {
+    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/amd64\ndarwin/arm64' }, signal);
     expect(run.code, run.stderr).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'fail', 'verdict-linux-amd64': 'pass', 'verdict-darwin-arm64': 'fail' });
     const lines = annotations(run.stdout);
@@ -126,24 +128,24 @@ describe('the action entry script', () => {
     expect(lines[0]).not.toMatch(/[\r\n]/);
     expect(run.summary).toContain('| darwin/arm64 | sandbox-darwin-arm64 | ❌ fail |');
     expect(run.summary).toMatch(/### smoke action: fail\n\n- smoke v0\.0\.1 darwin\/arm64: fail: darwin\/arm64 failed at boot/);
-    expect(run.artifact).toEqual([...runFiles(run.reports[0]!), 'v0.0.1/latest.json'].sort());
+    expect(run.artifact).toEqual(['index.html', ...runFiles(run.reports[0]!), 'v0.0.1/latest.json'].sort());
     expect(await readFile(join(run.outputs['report-dir']!, 'v0.0.1', run.reports[0]!.runId, 'junit.xml'), 'utf8')).toContain('<failure');
   });
 
-  it('an errored draft (a host refuses connections): exit 3, verdict error, an error naming the host\'s platform', async () => {
+  it('an errored draft (a host refuses connections): exit 3, verdict error, an error naming the host\'s platform', async ({ signal }) => {
     const port = await closedPort();
     const config = await configVariant(world, 'unreachable.yaml', {}, { 'linux/arm64': { port } });
-    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/arm64', config });
+    const run = await runAction({ tag: 'v0.0.1', platforms: 'linux/arm64', config }, signal);
     expect(run.code, run.stderr).toBe(3);
     expect(run.outputs).toMatchObject({ verdict: 'error', 'verdict-linux-arm64': 'error', verdicts: '{"linux/arm64":"error"}' });
     const lines = annotations(run.stdout);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^::error title=smoke v0\.0\.1 linux\/arm64%3A error::linux\/arm64 errored at upload: .*(refused|ECONNREFUSED)/);
-    expect(run.artifact).toHaveLength(5);
+    expect(run.artifact).toHaveLength(6); // the run's four files, latest.json, index.html
   });
 
-  it('no draft to test: exit 3, verdict error, smoke\'s own reason as the annotation, nothing to upload', async () => {
-    const run = await runAction({ tag: 'v9.9.9' });
+  it('no draft to test: exit 3, verdict error, smoke\'s own reason as the annotation, nothing to upload', async ({ signal }) => {
+    const run = await runAction({ tag: 'v9.9.9' }, signal);
     expect(run.code).toBe(3);
     expect(run.outputs).toMatchObject({ verdict: 'error', tags: '[]', verdicts: '{}' });
     expect(annotations(run.stdout)).toEqual([
@@ -153,8 +155,8 @@ describe('the action entry script', () => {
     expect(run.summary).toContain('### smoke action: error');
   });
 
-  it('a watch pass with nothing new to test (if-changed, a tag with no draft): exit 0, verdict none, a notice', async () => {
-    const run = await runAction({ tag: 'v9.9.9', 'if-changed': 'true' });
+  it('a watch pass with nothing new to test (if-changed, a tag with no draft): exit 0, verdict none, a notice', async ({ signal }) => {
+    const run = await runAction({ tag: 'v9.9.9', 'if-changed': 'true' }, signal);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('no drafts of ephpm/ephemerd to test');
     expect(run.outputs).toMatchObject({ verdict: 'none', tags: '[]', verdicts: '{}', 'artifact-name': 'smoke-v9.9.9-smoke-attempt1' });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -133,8 +134,13 @@ describe('smoke demo', () => {
       GITHUB_API_URL: 'https://ghe.example.com/api/v3',
     });
     expect(demo.code, demo.stderr).toBe(0);
-    expect(demo.stdout).toContain('<!-- smoke-test:data ');
-    expect(demo.stdout).toContain('darwin/arm64');
+    // The screen gets the compact table; the raw section (data comment, entities) goes to a file it names.
+    expect(demo.stdout).toMatch(/^darwin\/arm64 +FAIL +(pass +){7}FAIL +.*boot: /m);
+    expect(demo.stdout).not.toContain('<!--');
+    expect(demo.stdout).not.toContain('&#95;');
+    const sectionFile = join(reports, 'v0.0.1', 'draft-section.md');
+    expect(demo.stderr).toContain(sectionFile);
+    expect(readFileSync(sectionFile, 'utf8')).toContain('<!-- smoke-test:data ');
     expect(demo.stderr).not.toContain('someone/else');
     // The windows/amd64 row runs on the PowerShell host: seconds per command on a busy machine.
   }, 300_000);

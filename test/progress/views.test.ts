@@ -4,6 +4,8 @@ import type { RunEvent } from '../../src/domain/events.ts';
 import { chooseView } from '../../src/progress/choose-view.ts';
 import { describeEvent } from '../../src/progress/describe-event.ts';
 import { plainView } from '../../src/progress/plain-view.ts';
+import { terminalView } from '../../src/progress/terminal-view.ts';
+import { transferText } from '../../src/progress/transfer-text.ts';
 
 function capture(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean; columns?: number }; text: () => string } {
   const stream = Object.assign(new PassThrough(), { isTTY, columns: 80 });
@@ -51,5 +53,29 @@ describe('progress views', () => {
     expect(live({ CI: 'true' }, true)).toBe(false);
     expect(live({ NO_COLOR: '' }, true)).toBe(false);
     expect(live({}, true, true)).toBe(false);
+  });
+
+  it('shows a download on its platform\'s live line with bytes and rate, like an upload', () => {
+    const out = capture(true);
+    let now = 0;
+    const view = terminalView(out.stream, { now: () => now });
+    view.onEvent(started);
+    const MB = 1_000_000;
+    view.onEvent({ kind: 'download-progress', asset: 'a.tar.gz', platform: 'linux/amd64', bytes: 0, total: 40 * MB });
+    now = 2000;
+    view.onEvent({ kind: 'download-progress', asset: 'a.tar.gz', platform: 'linux/amd64', bytes: 16 * MB, total: 40 * MB });
+    view.onEvent({ kind: 'platform-finished', result: { platform: 'other', host: null, asset: null, sha256: null, verdict: 'pass', checks: [] } });
+    expect(out.text()).toContain('linux/amd64    download 16 MB/40 MB 8 MB/s');
+    now = 3000;
+    view.onEvent({ kind: 'upload-progress', platform: 'linux/amd64', host: 'h', bytes: 0, total: 40 * MB });
+    now = 3500;
+    view.onEvent({ kind: 'upload-progress', platform: 'linux/amd64', host: 'h', bytes: 20 * MB, total: 40 * MB });
+    view.close();
+    expect(out.text()).toContain('upload to h 20 MB/40 MB 40 MB/s');
+  });
+
+  it('gives no rate before a quarter second: the first chunks come in a burst', () => {
+    expect(transferText({ bytes: 5000, total: 10_000, movedBytes: 5000, elapsedMs: 100 })).toBe('5 KB/10 KB');
+    expect(transferText({ bytes: 5000, total: 10_000, movedBytes: 4096, elapsedMs: 1000 })).toBe('5 KB/10 KB 4.1 KB/s');
   });
 });

@@ -61,6 +61,12 @@ describe('fetchAssets', () => {
     expect(fetched.checksumsSha256).toBe(sha256(names.map((n) => `${sha256(contentOf(n))}  ${n}\n`).join('')));
     expect(fetched.platforms[0]?.checks[1]?.detail).toMatch(/matches checksums\.txt:1 and GitHub's digest$/);
     expect(events.filter((e) => e.kind === 'check')).toHaveLength(8);
+    // A live view shows each download on its platform's line.
+    for (const [i, name] of names.entries()) {
+      const progress = events.filter((e) => e.kind === 'download-progress' && e.asset === name);
+      expect(progress.length, name).toBeGreaterThan(0);
+      expect(progress.every((e) => e.kind === 'download-progress' && e.platform === platforms[i]), name).toBe(true);
+    }
     expect(await cachedFiles()).toEqual([...names, 'checksums.txt'].sort());
     expect(fake.requests.filter((r) => r.origin === 'storage')).toHaveLength(5);
   });

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { HostError } from '../domain/errors.ts';
 import { localHostEnv } from './local-env.ts';
 import { OutputCap } from './output-cap.ts';
+import { consumer } from './output-consumer.ts';
 import type { ExecOptions, ExecResult } from './remote.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './ssh-exec.ts';
 import type { Step } from './step.ts';
@@ -52,17 +52,9 @@ export function execLocally(argv: string[], hostName: string, options: ExecOptio
   }
 
   const consume = (name: 'stdout' | 'stderr', cap: OutputCap, stream: Readable) => {
-    const decoder = new StringDecoder('utf8');
-    stream.on('data', (chunk: Buffer) => {
-      if (step.finished) return; // the result is out; what the dying group still wrote is not ours
-      cap.push(chunk);
-      const later = options.onOutput?.(name, decoder.write(chunk));
-      if (!later) return;
-      // Unread, the pipe fills and the command's writes block: memory stays flat.
-      stream.pause();
-      const resume = () => stream.resume();
-      later.then(resume, resume);
-    });
+    const feed = consumer(name, cap, stream, options);
+    // Once the result is out, what the dying group still writes is not ours.
+    stream.on('data', (chunk: Buffer) => step.finished || feed(chunk));
   };
   consume('stdout', stdout, child.stdout!);
   consume('stderr', stderr, child.stderr!);

@@ -1,7 +1,7 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
 import { HostError } from '../domain/errors.ts';
 import { OutputCap } from './output-cap.ts';
+import { consumer } from './output-consumer.ts';
 import type { ExecOptions, ExecResult } from './remote.ts';
 import { signalChannel } from './signal-channel.ts';
 import type { Step } from './step.ts';
@@ -75,22 +75,4 @@ function cancelOn(signal: AbortSignal, step: Step<ExecResult>, hostName: string,
   signal.addEventListener('abort', onAbort, { once: true });
   step.onFinish(() => signal.removeEventListener('abort', onAbort));
   return true;
-}
-
-/**
- * Reads one of the command's streams into its cap and to `onOutput`. Always read both streams:
- * a channel with unread data never emits 'close'. A pause only lasts until the consumer's
- * promise settles.
- */
-function consumer(name: 'stdout' | 'stderr', cap: OutputCap, stream: NodeJS.ReadableStream, options: ExecOptions): (chunk: Buffer) => void {
-  const decoder = new StringDecoder('utf8');
-  return (chunk: Buffer) => {
-    cap.push(chunk);
-    const later = options.onOutput?.(name, decoder.write(chunk));
-    if (!later) return;
-    // Unread, the channel's window fills and sshd stops reading the command's output.
-    stream.pause();
-    const resume = () => stream.resume();
-    later.then(resume, resume);
-  };
 }

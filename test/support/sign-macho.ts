@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { writeSuperBlob } from '../../src/sandbox/stand-in/ad-hoc-signature.ts';
+import { blob, entitlementsDer, entitlementsXml, writeSuperBlob } from '../../src/sandbox/stand-in/ad-hoc-signature.ts';
 
 /**
  * A small ad-hoc signer for tests, laid out as codesign writes a signature: SuperBlob →
@@ -97,31 +97,4 @@ function loadCommands(binary: Buffer): { sigCmd: number; linkedit: number; text:
   return { sigCmd, linkedit, text };
 }
 
-function blob(magic: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(magic, 0);
-  head.writeUInt32BE(8 + payload.length, 4);
-  return Buffer.concat([head, payload]);
-}
-
-/** The plist codesign embeds, in Apple's layout. */
-export function entitlementsXml(names: string[]): string {
-  const entries = names.map((name) => `\t<key>${name}</key>\n\t<true/>\n`).join('');
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n' +
-    `<plist version="1.0">\n<dict>\n${entries}</dict>\n</plist>\n`
-  );
-}
-
-/** [APPLICATION 16] { INTEGER 1, [CONTEXT 16] { SEQUENCE { UTF8String, BOOLEAN TRUE } … } }, keys sorted. */
-export function entitlementsDer(names: string[]): Buffer {
-  const entries = [...names].sort().map((name) => der(0x30, Buffer.concat([der(0x0c, Buffer.from(name)), der(0x01, Buffer.from([0xff]))])));
-  return der(0x70, Buffer.concat([der(0x02, Buffer.from([1])), der(0xb0, Buffer.concat(entries))]));
-}
-
-function der(tag: number, content: Buffer): Buffer {
-  const n = content.length;
-  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), length, content]);
-}
+export { entitlementsDer, entitlementsXml };

@@ -107,7 +107,8 @@ const PAGE = 4096;
 /** Special slots through 7 (DER entitlements). */
 const SPECIAL = 7;
 
-function blob(magic: number, payload: Buffer): Buffer {
+/** A signature blob: its magic and length, then the payload. */
+export function blob(magic: number, payload: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(magic, 0);
   head.writeUInt32BE(8 + payload.length, 4);

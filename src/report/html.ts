@@ -2,6 +2,7 @@ import type { RunReport } from '../domain/report.ts';
 import type { CheckName, CheckResult, PlatformResult } from '../domain/verdict.ts';
 import { checkColumns, findCheck } from './check-columns.ts';
 import { escapeHtml } from './html-escape.ts';
+import { htmlPage } from './html-page.ts';
 import { isWebUrl } from './draft-links.ts';
 import { NOT_RUN, statusLabel } from './status-label.ts';
 import { formatSeconds } from './timeline-layout.ts';
@@ -15,26 +16,13 @@ import { formatDuration } from '../domain/format-duration.ts';
  */
 export function toReportHtml(report: RunReport): string {
   const title = escapeHtml(`Smoke test: ${report.repo} ${report.tag}`);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${title}</h1>
+  return htmlPage(title, STYLE, `<h1>${title}</h1>
 ${links(report)}
 ${summary(report)}
 ${matrix(report.platforms, report.plan ?? [])}
 <h2>Where the time went</h2>
 ${timelineHtml(report.platforms)}
-${report.platforms.map(platformDetails).join('\n')}
-</body>
-</html>
-`;
+${report.platforms.map(platformDetails).join('\n')}`);
 }
 
 const STYLE = `

@@ -1,5 +1,6 @@
 import type { Verdict } from '../domain/verdict.ts';
 import { escapeHtml } from './html-escape.ts';
+import { htmlPage } from './html-page.ts';
 import { statusLabel } from './status-label.ts';
 
 /** One run as the index shows it, read from its report.json. */
@@ -38,22 +39,9 @@ export function toRunIndexHtml(entries: readonly RunIndexEntry[], skipped: reado
   const notes = skipped.length === 0
     ? ''
     : `<h2>Skipped</h2>\n<ul class="skipped">\n${skipped.map((s) => `<li><code>${escapeHtml(s.path)}</code>: ${escapeHtml(s.reason)}</li>`).join('\n')}\n</ul>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Smoke test runs</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>Smoke test runs</h1>
+  return htmlPage('Smoke test runs', STYLE, `<h1>Smoke test runs</h1>
 ${table}
-${notes}
-</body>
-</html>
-`;
+${notes}`);
 }
 
 const STYLE = `

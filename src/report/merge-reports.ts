@@ -1,0 +1,141 @@
+import type { RunReport } from '../domain/report.ts';
+import type { CheckName, PlatformResult } from '../domain/verdict.ts';
+import { runVerdict } from '../domain/verdict-rules.ts';
+
+/** One shard's report.json and the file it came from (every refusal names the files). */
+export interface ShardReport {
+  file: string;
+  report: RunReport;
+}
+
+/** What the shards say together: one draft, one commit, each platform once. */
+export interface MergedShards {
+  repo: string;
+  tag: string;
+  releaseId: number;
+  commit: string | null;
+  checksumsSha256: string | null;
+  /** The earliest shard's start and the latest shard's finish: the span the tests took. */
+  startedAt: string;
+  finishedAt: string;
+  /** Each platform once, in the order the reports gave them; check offsets moved onto `startedAt`. */
+  platforms: PlatformResult[];
+  /** The shards' plans' checks, in first-seen order: the matrix's columns. */
+  plan: CheckName[];
+  /** Assets a shard found changed during its own run. */
+  stale: string[];
+  runIds: string[];
+  /** The Actions run the shards ran in, when they all name the same one. */
+  runUrl?: string;
+}
+
+export type MergeOutcome = { ok: true; merged: MergedShards } | { ok: false; problems: string[] };
+
+/**
+ * Merges the reports of shards of one run (each `smoke run --platform X --no-post`). Pure.
+ * Refuses, naming the files and the values, whatever would make one posted result a lie:
+ * reports of another repository, tag, draft or commit; two sha256 for one asset; two different
+ * results for one platform (the same result given twice is taken once); a report whose verdict
+ * is worse than its platforms say (a cancelled run), since rows alone would read as a pass.
+ */
+export function mergeShardReports(shards: readonly ShardReport[]): MergeOutcome {
+  if (shards.length === 0) return { ok: false, problems: ['no reports to merge'] };
+  const problems = [
+    ...differing(shards, 'repository', (r) => r.repo),
+    ...differing(shards, 'tag', (r) => r.tag),
+    ...differing(shards, 'draft release id', (r) => String(r.releaseId)),
+    ...differing(shards, 'commit', (r) => r.commit ?? 'unknown'),
+    ...differentDigests(shards),
+    ...unexplainedVerdicts(shards),
+  ];
+  const { platforms, conflicts } = platformsOnce(shards);
+  problems.push(...conflicts);
+  if (problems.length > 0) return { ok: false, problems };
+
+  const first = shards[0]!.report;
+  const startedAt = shards.map((s) => s.report.startedAt).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+  const finishedAt = shards.map((s) => s.report.finishedAt).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+  const runUrls = [...new Set(shards.map((s) => s.report.runUrl))];
+  const merged: MergedShards = {
+    repo: first.repo,
+    tag: first.tag,
+    releaseId: first.releaseId,
+    commit: first.commit,
+    checksumsSha256: shards.map((s) => s.report.checksumsSha256).find((c) => c !== null) ?? null,
+    startedAt,
+    finishedAt,
+    platforms: platforms.map(({ shard, result }) => onTimeline(result, Date.parse(shard.startedAt) - Date.parse(startedAt))),
+    plan: [...new Set(shards.flatMap((s) => s.report.plan ?? s.report.platforms.flatMap((p) => p.checks.map((c) => c.name))))],
+    stale: [...new Set(shards.flatMap((s) => s.report.stale ?? []))],
+    runIds: [...new Set(shards.map((s) => s.report.runId))],
+    ...(runUrls.length === 1 && runUrls[0] !== undefined ? { runUrl: runUrls[0] } : {}),
+  };
+  return { ok: true, merged };
+}
+
+/** `the reports are of different commits: abc in a.json, b.json; def in c.json` */
+function differing(shards: readonly ShardReport[], what: string, valueOf: (r: RunReport) => string): string[] {
+  const groups = group(shards.map((s) => [valueOf(s.report), s.file] as const));
+  if (groups.size <= 1) return [];
+  return [`the reports are of different ${what}s: ${describeGroups(groups)}`];
+}
+
+/** An asset (or checksums.txt) given two sha256 across the reports: they tested different bytes. */
+function differentDigests(shards: readonly ShardReport[]): string[] {
+  const seen = new Map<string, Array<readonly [string, string]>>();
+  const note = (asset: string, sha256: string, file: string) => seen.set(asset, [...(seen.get(asset) ?? []), [sha256, file] as const]);
+  for (const { file, report } of shards) {
+    const digests = new Map(Object.entries(report.assetDigests));
+    for (const p of report.platforms) if (p.asset && p.sha256) digests.set(p.asset, p.sha256);
+    for (const [asset, sha256] of digests) note(asset, sha256, file);
+    if (report.checksumsSha256) note('checksums.txt', report.checksumsSha256, file);
+  }
+  return [...seen].flatMap(([asset, entries]) => {
+    const groups = group(entries);
+    return groups.size > 1 ? [`the reports give different sha256 for ${asset}: ${describeGroups(groups)}`] : [];
+  });
+}
+
+/** A report whose verdict its platforms do not explain (cancelled): its passing rows must not post as a pass. */
+function unexplainedVerdicts(shards: readonly ShardReport[]): string[] {
+  return shards.flatMap(({ file, report }) => {
+    const own = runVerdict(report.platforms, report.platforms.map((p) => p.platform));
+    if (own === report.verdict || (report.stale ?? []).length > 0) return [];
+    return [`${file} says ${report.verdict} but its platforms say ${own} (a cancelled run?): run that shard again`];
+  });
+}
+
+function platformsOnce(shards: readonly ShardReport[]): { platforms: Array<{ shard: RunReport; result: PlatformResult }>; conflicts: string[] } {
+  const platforms: Array<{ shard: RunReport; file: string; result: PlatformResult }> = [];
+  const conflicts: string[] = [];
+  for (const { file, report } of shards) {
+    for (const result of report.platforms) {
+      const earlier = platforms.find((p) => p.result.platform === result.platform);
+      if (!earlier) platforms.push({ shard: report, file, result });
+      else if (JSON.stringify(earlier.result) !== JSON.stringify(result)) {
+        conflicts.push(`two results for ${result.platform}: ${earlier.file} (run ${earlier.shard.runId}, ${earlier.result.verdict}) and ${file} (run ${report.runId}, ${result.verdict}); merge one of them`);
+      }
+    }
+  }
+  return { platforms, conflicts };
+}
+
+/** A shard's check offsets count from its own start: moved onto the merged run's start. */
+function onTimeline(result: PlatformResult, offsetMs: number): PlatformResult {
+  if (offsetMs === 0) return result;
+  return { ...result, checks: result.checks.map((c) => (c.startMs === undefined ? c : { ...c, startMs: c.startMs + offsetMs })) };
+}
+
+function group(entries: ReadonlyArray<readonly [value: string, file: string]>): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const [value, file] of entries) {
+    const files = groups.get(value) ?? [];
+    if (!files.includes(file)) files.push(file);
+    groups.set(value, files);
+  }
+  return groups;
+}
+
+function describeGroups(groups: Map<string, string[]>): string {
+  return [...groups].map(([value, files]) => `${value} in ${files.join(', ')}`).join('; ');
+}

@@ -7,8 +7,8 @@ const USAGE: readonly [string, string] = ['2', 'usage or configuration error (th
 
 const EXIT_CODES: Record<HelpTopic, Rows> = {
   smoke: [
-    ['0', 'passed (run), open (gate), usable (hosts)'],
-    ['1', 'a platform failed (run, watch --once), closed (gate), not usable (hosts)'],
+    ['0', 'passed (run, merge), open (gate), usable (hosts)'],
+    ['1', 'a platform failed (run, merge, watch --once), closed (gate), not usable (hosts)'],
     USAGE,
     ['3', 'no verdict: a host or GitHub kept a platform from being tested'],
   ],

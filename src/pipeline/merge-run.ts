@@ -46,10 +46,13 @@ export async function mergeRun(input: MergeInput, deps: MergeDeps): Promise<Merg
     const current = await deps.github.getRelease(release.id);
     const stale = [...new Set([...merged.stale, ...staleSinceTested(current, assetDigests(merged.platforms))])];
     if (stale.length > 0) deps.onEvent({ kind: 'warning', message: `stale result: ${stale.join(', ')} changed on the draft since the shards tested them` });
-    const expected = [...config.platforms.keys()];
+    const expected: string[] = [...config.platforms.keys()];
+    // The configured order, as one run's matrix has it (shards come in any order); others last.
+    const rank = (platform: string) => (expected.includes(platform) ? expected.indexOf(platform) : expected.length);
+    const platforms = [...merged.platforms].sort((a, b) => rank(a.platform) - rank(b.platform));
     const runUrl = input.runUrl ?? merged.runUrl;
     const report = {
-      ...buildReport({ ...merged, runId: input.runId, expected, stale, cancelled: false, ...(runUrl ? { runUrl } : {}) }),
+      ...buildReport({ ...merged, platforms, runId: input.runId, expected, stale, cancelled: false, ...(runUrl ? { runUrl } : {}) }),
       ...draftLinks(current.html_url, merged.commit),
     };
     return deliverReport({ report, tested: current, config, expected, reportsDir: input.reportsDir, post: input.post, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) }, deps);

@@ -41,10 +41,10 @@ export type MergeOutcome = { ok: true; merged: MergedShards } | { ok: false; pro
 export function mergeShardReports(shards: readonly ShardReport[]): MergeOutcome {
   if (shards.length === 0) return { ok: false, problems: ['no reports to merge'] };
   const problems = [
-    ...differing(shards, 'repository', (r) => r.repo),
-    ...differing(shards, 'tag', (r) => r.tag),
-    ...differing(shards, 'draft release id', (r) => String(r.releaseId)),
-    ...differing(shards, 'commit', (r) => r.commit ?? 'unknown'),
+    ...differing(shards, 'repositories', (r) => r.repo),
+    ...differing(shards, 'tags', (r) => r.tag),
+    ...differing(shards, 'draft release ids', (r) => String(r.releaseId)),
+    ...differing(shards, 'commits', (r) => r.commit ?? 'unknown'),
     ...differentDigests(shards),
     ...unexplainedVerdicts(shards),
   ];
@@ -74,10 +74,10 @@ export function mergeShardReports(shards: readonly ShardReport[]): MergeOutcome 
 }
 
 /** `the reports are of different commits: abc in a.json, b.json; def in c.json` */
-function differing(shards: readonly ShardReport[], what: string, valueOf: (r: RunReport) => string): string[] {
+function differing(shards: readonly ShardReport[], whats: string, valueOf: (r: RunReport) => string): string[] {
   const groups = group(shards.map((s) => [valueOf(s.report), s.file] as const));
   if (groups.size <= 1) return [];
-  return [`the reports are of different ${what}s: ${describeGroups(groups)}`];
+  return [`the reports are of different ${whats}: ${describeGroups(groups)}`];
 }
 
 /** An asset (or checksums.txt) given two sha256 across the reports: they tested different bytes. */

@@ -65,7 +65,7 @@ export async function mergeRun(input: MergeInput, deps: MergeDeps): Promise<Merg
 /** The draft the shards tested, still a draft, still at their commit; anything else ends here. */
 async function draftOfShards(merged: MergedShards, github: GitHub) {
   const { tag } = merged;
-  if (github.repo !== merged.repo) throw new SmokeError(`the reports are of ${merged.repo}, not ${github.repo}: pass --repo ${merged.repo}`, { tag });
+  if (github.repo.toLowerCase() !== merged.repo.toLowerCase()) throw new SmokeError(`the reports are of ${merged.repo}, not ${github.repo}: pass --repo ${merged.repo}`, { tag });
   const release = await github.findDraftByTag(tag);
   if (!release) {
     const published = (await github.listReleases()).some((r) => !r.draft && r.tag_name === tag);

@@ -1,3 +1,4 @@
+import { mergeCheckOrders } from '../domain/check-order.ts';
 import type { RunReport } from '../domain/report.ts';
 import type { CheckName, PlatformResult } from '../domain/verdict.ts';
 import { runVerdict } from '../domain/verdict-rules.ts';
@@ -20,7 +21,7 @@ export interface MergedShards {
   finishedAt: string;
   /** Each platform once, in the order the reports gave them; check offsets moved onto `startedAt`. */
   platforms: PlatformResult[];
-  /** The shards' plans' checks, in first-seen order: the matrix's columns. */
+  /** The shards' plans' checks merged in run order: the matrix's columns. */
   plan: CheckName[];
   /** Assets a shard found changed during its own run. */
   stale: string[];
@@ -65,7 +66,7 @@ export function mergeShardReports(shards: readonly ShardReport[]): MergeOutcome 
     startedAt,
     finishedAt,
     platforms: platforms.map(({ shard, result }) => onTimeline(result, Date.parse(shard.startedAt) - Date.parse(startedAt))),
-    plan: [...new Set(shards.flatMap((s) => s.report.plan ?? s.report.platforms.flatMap((p) => p.checks.map((c) => c.name))))],
+    plan: mergeCheckOrders(shards.map((s) => s.report.plan ?? s.report.platforms.flatMap((p) => p.checks.map((c) => c.name)))),
     stale: [...new Set(shards.flatMap((s) => s.report.stale ?? []))],
     runIds: [...new Set(shards.map((s) => s.report.runId))],
     ...(runUrls.length === 1 && runUrls[0] !== undefined ? { runUrl: runUrls[0] } : {}),

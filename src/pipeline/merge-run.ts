@@ -6,9 +6,8 @@ import type { LockHolder } from '../cache/draft-lock.ts';
 import type { GitHub } from '../github/github.ts';
 import { DEFAULT_STALE_RUN_MS } from '../posting/section-data.ts';
 import { staleSinceTested } from '../posting/stale-assets.ts';
-import { assetDigests, buildReport } from '../report/build-report.ts';
-import { draftLinks } from '../report/draft-links.ts';
-import type { MergedShards } from '../report/merge-reports.ts';
+import { assetDigests } from '../report/build-report.ts';
+import { mergedReport, type MergedShards } from '../report/merge-reports.ts';
 import { whileClaimed } from './claim-draft.ts';
 import { deliverReport, type TestedOutcome } from './deliver-report.ts';
 
@@ -47,14 +46,9 @@ export async function mergeRun(input: MergeInput, deps: MergeDeps): Promise<Merg
     const stale = [...new Set([...merged.stale, ...staleSinceTested(current, assetDigests(merged.platforms))])];
     if (stale.length > 0) deps.onEvent({ kind: 'warning', message: `stale result: ${stale.join(', ')} changed on the draft since the shards tested them` });
     const expected: string[] = [...config.platforms.keys()];
-    // The configured order, as one run's matrix has it (shards come in any order); others last.
-    const rank = (platform: string) => (expected.includes(platform) ? expected.indexOf(platform) : expected.length);
-    const platforms = [...merged.platforms].sort((a, b) => rank(a.platform) - rank(b.platform));
+    // This job's Actions run (the sharded workflow's last job) links the status; else the shards' own.
     const runUrl = input.runUrl ?? merged.runUrl;
-    const report = {
-      ...buildReport({ ...merged, platforms, runId: input.runId, expected, stale, cancelled: false, ...(runUrl ? { runUrl } : {}) }),
-      ...draftLinks(current.html_url, merged.commit),
-    };
+    const report = mergedReport(merged, { runId: input.runId, expected, stale, releaseHtmlUrl: current.html_url, ...(runUrl ? { runUrl } : {}) });
     return deliverReport({ report, tested: current, config, expected, reportsDir: input.reportsDir, post: input.post, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) }, deps);
   };
   if (!input.post) return deliver();

@@ -2,6 +2,8 @@ import { mergeCheckOrders } from '../domain/check-order.ts';
 import type { RunReport } from '../domain/report.ts';
 import type { CheckName, PlatformResult } from '../domain/verdict.ts';
 import { runVerdict } from '../domain/verdict-rules.ts';
+import { buildReport } from './build-report.ts';
+import { draftLinks } from './draft-links.ts';
 
 /** One shard's report.json and the file it came from (every refusal names the files). */
 export interface ShardReport {
@@ -72,6 +74,18 @@ export function mergeShardReports(shards: readonly ShardReport[]): MergeOutcome 
     ...(runUrls.length === 1 && runUrls[0] !== undefined ? { runUrl: runUrls[0] } : {}),
   };
   return { ok: true, merged };
+}
+
+/**
+ * The merged run's report: every expected platform judged as one run's would be (one without a
+ * shard's result is never a silent pass), in the configured order; `stale` assets make it `error`.
+ */
+export function mergedReport(merged: MergedShards, facts: { runId: string; expected: string[]; stale: string[]; releaseHtmlUrl?: string; runUrl?: string }): RunReport {
+  const { expected } = facts;
+  const rank = (platform: string) => (expected.includes(platform) ? expected.indexOf(platform) : expected.length);
+  const platforms = [...merged.platforms].sort((a, b) => rank(a.platform) - rank(b.platform));
+  const report = buildReport({ ...merged, platforms, runId: facts.runId, expected, stale: facts.stale, cancelled: false, ...(facts.runUrl ? { runUrl: facts.runUrl } : {}) });
+  return { ...report, ...draftLinks(facts.releaseHtmlUrl, merged.commit) };
 }
 
 /** `the reports are of different commits: abc in a.json, b.json; def in c.json` */

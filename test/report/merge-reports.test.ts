@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/report.ts';
 import { checkResult, type PlatformResult } from '../../src/domain/verdict.ts';
-import { mergeShardReports, type ShardReport } from '../../src/report/merge-reports.ts';
+import { mergedReport, mergeShardReports, type MergedShards, type ShardReport } from '../../src/report/merge-reports.ts';
 import { parseReportJson } from '../../src/report/parse-report-json.ts';
 import { toReportJson } from '../../src/report/json.ts';
 import { platform, SHA_A, SHA_B } from './sample-report.ts';
@@ -101,6 +101,28 @@ describe('mergeShardReports', () => {
     expect(problems([cancelled])).toEqual([`${cancelled.file} says error but its platforms say pass (a cancelled run?): run that shard again`]);
     const stale = mergeShardReports([shard('linux/amd64', { verdict: 'error', stale: ['x.zip'] })]);
     expect(stale.ok && stale.merged.stale).toEqual(['x.zip']);
+  });
+});
+
+describe('mergedReport', () => {
+  function merged(...shards: ShardReport[]): MergedShards {
+    const outcome = mergeShardReports(shards);
+    if (!outcome.ok) throw new Error(outcome.problems.join('\n'));
+    return outcome.merged;
+  }
+  const ALL = ['linux/amd64', 'linux/arm64', 'windows/amd64', 'darwin/arm64'];
+  const facts = { runId: 'merge-1', expected: ALL, stale: [], releaseHtmlUrl: 'https://github.com/o/r/releases/tag/v1.2.3' };
+
+  it('judges every expected platform as one run would: in the configured order, pass only when all four passed', () => {
+    const four = merged(...['darwin/arm64', 'windows/amd64', 'linux/arm64', 'linux/amd64'].map((p) => shard(p)));
+    const report = mergedReport(four, facts);
+    expect(report).toMatchObject({ runId: 'merge-1', verdict: 'pass', draftUrl: facts.releaseHtmlUrl, commitUrl: `https://github.com/o/r/commit/${COMMIT}` });
+    expect(report.platforms.map((p) => p.platform)).toEqual(ALL);
+    expect(Object.keys(report.assetDigests)).toHaveLength(4);
+    expect(mergedReport(merged(shard('linux/amd64'), shard('linux/arm64'), shard('windows/amd64')), facts).verdict).toBe('error');
+    const broken = shard('darwin/arm64', { verdict: 'fail' }, { verdict: 'fail', checks: [checkResult('boot', 'fail', 'embedded vmlinuz is empty')] });
+    expect(mergedReport(merged(shard('linux/amd64'), broken), facts).verdict).toBe('fail');
+    expect(mergedReport(four, { ...facts, stale: ['x.zip'] })).toMatchObject({ verdict: 'error', stale: ['x.zip'] });
   });
 });
 

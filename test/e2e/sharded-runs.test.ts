@@ -269,6 +269,28 @@ describe('sharded runs: four --no-post shards and one merge, or four posting sha
     expect(closed.code).toBe(1);
     expect(closed.stdout).toContain(`${windows.name} was re-uploaded since it was tested`);
   });
+
+  it('a draft moved to another commit, or published, since the shards ran: exit 3 saying so, nothing posted', async () => {
+    const before = writes();
+    sb.fake.setBranch('main', 'e'.repeat(40));
+    const moved = await merge(shardFiles('v0.0.1'));
+    expect(moved.code).toBe(3);
+    expect(moved.stderr).toContain(`smoke: the draft v0.0.1 now points at commit ${'e'.repeat(12)}, the shards tested ${drafts.get('v0.0.1')!.commit.slice(0, 12)}: run the shards again; nothing was posted`);
+    expect(writes()).toBe(before);
+
+    // A person publishes v0.0.2 (as `gh release edit v0.0.2 --draft=false` would).
+    const published = await fetch(`${sb.fake.url}/repos/ephpm/ephemerd/releases/${drafts.get('v0.0.2')!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${sb.env.GITHUB_TOKEN}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' },
+      body: JSON.stringify({ draft: false }),
+    });
+    expect(published.status).toBe(200);
+    const after = writes();
+    const late = await merge(shardFiles('v0.0.2'));
+    expect(late.code).toBe(3);
+    expect(late.stderr).toContain('smoke: v0.0.2 is no longer a draft: it was published after the shards ran; nothing was posted');
+    expect(writes()).toBe(after);
+  });
 });
 
 function escape(text: string): string {

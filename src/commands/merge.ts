@@ -27,7 +27,10 @@ export interface MergeCliOptions {
 export async function mergeCommand(paths: string[], options: MergeCliOptions, io: CliIo): Promise<number> {
   const shards = await readShardReports(paths);
   const outcome = mergeShardReports(shards);
-  if (!outcome.ok) throw new ConfigError(`cannot merge these reports: ${outcome.problems.join('; ')}; nothing was posted`);
+  if (!outcome.ok) {
+    const problems = outcome.problems.length === 1 ? outcome.problems : outcome.problems.map((p, i) => `(${i + 1}) ${p}`);
+    throw new ConfigError(`cannot merge these reports: ${problems.join('; ')}; nothing was posted`);
+  }
   const { merged } = outcome;
   if (options.tag !== undefined && merged.tag !== options.tag) {
     throw new ConfigError(`--tag ${options.tag}: the reports are of ${merged.tag} (${shards.map((s) => s.file).join(', ')}); nothing was posted`);

@@ -137,6 +137,8 @@ describe('sharded runs: four --no-post shards and one merge, or four posting sha
     const digests = await merge([amd64, otherBytes]);
     expect(digests.code).toBe(2);
     expect(digests.stderr).toContain(`the reports give different sha256 for ${asset.name}: ${asset.sha256} in ${amd64}; ${'d'.repeat(64)} in ${otherBytes}`);
+    // Every reason, numbered, on one line.
+    expect(digests.stderr).toMatch(/^smoke: cannot merge these reports: \(1\) the reports give different sha256 .*; \(2\) two results for linux\/amd64: .*; nothing was posted\n$/);
 
     const failedAgain = await forged(amd64, 'other-result.json', (r) => {
       r.runId = 'another-run';

@@ -216,6 +216,15 @@ export const posixShell: Shell = {
 
   runWithTimeout: ({ argv, cwd, timeoutMs, sudo, runMark }) => withTimeout(argv, cwd, timeoutMs, sudo, runMark),
   runScriptWithTimeout: ({ script, cwd, timeoutMs, sudo, runMark }) => withTimeout(['sh', '-c', script], cwd, timeoutMs, sudo, runMark),
+  runThenSweep: ({ run, graceMs, marker }) =>
+    [
+      // A subshell: withTimeout's `exec` and `exit` end only it.
+      `(\n${withTimeout(run.argv, run.cwd, run.timeoutMs, run.sudo, run.runMark)}\n)`,
+      `printf '\\n%s %s\\n' ${q(marker)} $?`,
+      // What the sweep has to say follows the marker on stdout, apart from the command's stderr.
+      'exec 2>&1',
+      asRoot(sweepMarkedScript({ runDir: run.runMark }, graceMs), run.sudo),
+    ].join('\n'),
   // 124: GNU timeout; 137: timeout's -k KILL after an ignored TERM; 142: perl's SIGALRM.
   timedOut: (code) => code === 124 || code === 137 || code === 142,
 

@@ -91,7 +91,10 @@ function baseDir(workdir: string | undefined): string {
  */
 const KILL_TREE = "function Stop-Tree($id) { $ErrorActionPreference = 'Continue'; $null = & taskkill.exe /T /F /PID $id 2>&1 }";
 
-/** Runs a program with a timeout; on timeout the whole tree is killed and the exit code is 124. */
+/**
+ * Runs a program with a timeout, passes its output on and leaves its exit code in `$code`; on
+ * timeout the whole tree is killed and the code is 124. The caller decides how the script ends.
+ */
 function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
   const [file, ...args] = argv;
   if (file === undefined) throw new SmokeError('no command to run');
@@ -110,12 +113,12 @@ function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
     `  ${KILL_TREE}`,
     '  Stop-Tree $p.Id',
     '  $null = $p.WaitForExit(5000)',
-    '  [Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
-    '  Exit-Smoke 124',
+    '  $code = 124',
+    '} else {',
+    '  $p.WaitForExit()',
+    '  $code = $p.ExitCode',
     '}',
-    '$p.WaitForExit()',
     '[Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
-    'Exit-Smoke $p.ExitCode',
   ].join('\n');
 }
 
@@ -159,6 +162,11 @@ function treeFiles(scope: SweepScope): string {
 
 function sweepScript(scope: SweepScope): string {
   return [treeFiles(scope), sweepFamiliesScript('$treeFiles')].join('\n');
+}
+
+/** `Shell.sweepMarked`'s script with the functions it needs (STOP_FUNCTION has them already). */
+function sweepMarkedScript(scope: SweepScope): string {
+  return [READ_PID, KILL_TREE, FAMILY_FUNCTIONS, sweepScript(scope)].join('\n');
 }
 
 /** Windows has no SIGTERM for a console process: taskkill /T /F is the only stop, so outcomes are `kill`. */
@@ -365,11 +373,22 @@ export const powerShell: Shell = {
     encodePowerShell(script.stageArchive(archive, expectedSha256, destination, binaryPath)),
   entitlements: () => encodePowerShell("[Console]::Error.WriteLine('codesign exists only on macOS'); Exit-Smoke 127"),
 
-  runWithTimeout: ({ argv, cwd, timeoutMs }) => encodePowerShell(withTimeout(argv, cwd, timeoutMs)),
+  runWithTimeout: ({ argv, cwd, timeoutMs }) => encodePowerShell(`${withTimeout(argv, cwd, timeoutMs)}\nExit-Smoke $code`),
   runScriptWithTimeout: ({ script: text, cwd, timeoutMs }) => {
     const inner = innerPowerShellArgv(`Set-Location -LiteralPath ${q(cwd)}\n${text}\nexit $LASTEXITCODE`);
-    return encodePowerShell(withTimeout(inner, cwd, timeoutMs));
+    return encodePowerShell(`${withTimeout(inner, cwd, timeoutMs)}\nExit-Smoke $code`);
   },
+  runThenSweep: ({ run, marker }) =>
+    encodePowerShell(
+      [
+        withTimeout(run.argv, run.cwd, run.timeoutMs),
+        `[Console]::Out.Write("\`n" + ${q(marker)} + " $code\`n")`,
+        // What the sweep has to say follows the marker on stdout, apart from the command's stderr.
+        '[Console]::SetError([Console]::Out)',
+        sweepMarkedScript({ runDir: run.runMark }),
+        'Exit-Smoke 0',
+      ].join('\n'),
+    ),
   timedOut: (code) => code === 124,
 
   startBackground: (options) => encodePowerShell(startBackgroundScript(options)),
@@ -386,7 +405,7 @@ export const powerShell: Shell = {
   },
   // Windows cannot read another process's environment from PowerShell: a run's processes are
   // found by the family recorded while the run went (powershell-family.ts), not by a mark.
-  sweepMarked: ({ scope }) => encodePowerShell([READ_PID, KILL_TREE, FAMILY_FUNCTIONS, sweepScript(scope), 'Exit-Smoke 0'].join('\n')),
+  sweepMarked: ({ scope }) => encodePowerShell(`${sweepMarkedScript(scope)}\nExit-Smoke 0`),
   listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
 
   hostFacts: ({ workdir, program }) => encodePowerShell(script.hostFacts(workdir, program)),

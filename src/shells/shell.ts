@@ -64,6 +64,13 @@ export interface Shell {
    * in their environment, so `sweepMarked` finds them whatever their process group or session.
    */
   runWithTimeout(options: { argv: string[]; cwd: string; timeoutMs: number; sudo: boolean; runMark?: string }): string;
+  /**
+   * `runWithTimeout(run)`, then `sweepMarked` for the run `run.runMark` names, in one exec: the
+   * command's stdout, then `\n<marker> <its exit code>\n`, then the sweep's lines and complaints
+   * (see `splitRunThenSweep`). The exec's exit status is the sweep's. `marker` is random per call,
+   * so the command cannot print the line itself.
+   */
+  runThenSweep(options: { run: { argv: string[]; cwd: string; timeoutMs: number; sudo: boolean; runMark: string }; graceMs: number; marker: string }): string;
   /** Runs a command line written for this shell (a custom probe) in `cwd`, with a timeout. */
   runScriptWithTimeout(options: { script: string; cwd: string; timeoutMs: number; sudo: boolean; runMark?: string }): string;
   timedOut(exitCode: number | null): boolean;
@@ -256,4 +263,25 @@ export function assertSafeRunId(runId: string): void {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(runId)) {
     throw new SmokeError(`run id ${JSON.stringify(runId)} must be 1-64 characters of A-Z a-z 0-9 . _ -`);
   }
+}
+
+/** What `runThenSweep` printed, in its two parts. */
+export interface RunThenSweep {
+  /** The command's own result; its stderr is the whole exec's, which the sweep does not write to. */
+  run: ExecResult;
+  /** The sweep's stdout (its lines, and what it said when it failed) and exit status. */
+  sweep: { stdout: string; exitCode: number | null };
+}
+
+/**
+ * Splits `runThenSweep`'s result at its marker line. Undefined without one: the command did not
+ * end inside the exec (it could not start, or the exec was cut), and `result` is all the command's.
+ */
+export function splitRunThenSweep(result: ExecResult, marker: string): RunThenSweep | undefined {
+  const head = `\n${marker} `;
+  const at = result.stdout.lastIndexOf(head);
+  const line = at < 0 ? null : /^(-?\d+)\r?\n/.exec(result.stdout.slice(at + head.length));
+  if (!line) return undefined;
+  const sweep = { stdout: result.stdout.slice(at + head.length + line[0].length), exitCode: result.exitCode };
+  return { run: { ...result, stdout: result.stdout.slice(0, at), exitCode: Number(line[1]), signal: null }, sweep };
 }

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { posixShell as sh } from '../../src/shells/posix.ts';
 import { ensureTestUser } from '../../src/sandbox/local-user.ts';
-import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_FLOOR, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_FLOOR, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER, splitRunThenSweep } from '../../src/shells/shell.ts';
 import { LogFrames, type LogFrame } from '../../src/probes/log-frames.ts';
 import { runWith } from './dash-with-tools.ts';
 import { HOSTILE } from './hostile-strings.ts';
@@ -241,6 +241,24 @@ describe('posix dialect run on dash', () => {
     expect(await none.exit).toEqual({ code: 0, stderr: '', rest: '' });
     const again = await run(sh.stopGroups({ pidFiles: [pidFile, join(work, 'missing.pid')], graceMs: 300, sudo: false }));
     expect(parseStopLines(again.stdout).map((r) => r.outcome)).toEqual(['not-running', 'no-pid']);
+  });
+
+  it('runThenSweep runs the command, then sweeps what it left with the run mark, its output apart after the marker', async () => {
+    // The child leaves the group and lets go of the command's streams: the exec would end without it.
+    const program = 'setsid sleep 62 >/dev/null 2>&1 & printf out; echo err >&2; exit 3';
+    const res = await run(sh.runThenSweep({ run: { argv: ['sh', '-c', program], cwd: work, timeoutMs: 5000, sudo: false, runMark: work }, graceMs: 1000, marker: MARKER }));
+    const split = splitRunThenSweep({ exitCode: res.code, signal: null, stdout: res.stdout, stderr: res.stderr, timedOut: false, truncated: false }, MARKER);
+    expect(split?.run).toMatchObject({ exitCode: 3, stdout: 'out', stderr: 'err\n' });
+    expect(split?.sweep.exitCode).toBe(0);
+    const swept = parseSweepLines(split!.sweep.stdout);
+    expect(swept).toEqual([{ pid: expect.any(Number), command: 'sleep 62', survived: false }]);
+    expect(processAlive(swept[0]!.pid)).toBe(false);
+
+    // A command that runs out of time is told apart by its code, and the sweep still runs.
+    const slow = await run(sh.runThenSweep({ run: { argv: ['sleep', '30'], cwd: work, timeoutMs: 1000, sudo: false, runMark: work }, graceMs: 1000, marker: MARKER }));
+    const timedOut = splitRunThenSweep({ exitCode: slow.code, signal: null, stdout: slow.stdout, stderr: slow.stderr, timedOut: false, truncated: false }, MARKER);
+    expect(sh.timedOut(timedOut!.run.exitCode)).toBe(true);
+    expect(timedOut!.sweep).toEqual({ stdout: '', exitCode: 0 });
   });
 
   it('followLog gives up after maxRunMs of sleeping, and ends when its reader goes away', async () => {

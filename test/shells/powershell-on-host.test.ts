@@ -9,7 +9,7 @@ import { connectHost } from '../../src/hosts/connect-host.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
 import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import { powerShell as ps } from '../../src/shells/powershell.ts';
-import { CLEAN_REFUSED, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { CLEAN_REFUSED, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER, splitRunThenSweep } from '../../src/shells/shell.ts';
 import { parseHostFacts } from '../../src/shells/host-facts.ts';
 import { hostConfigFor, type SshdHandle } from '../support/sshd.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
@@ -91,6 +91,22 @@ describe('the PowerShell dialect on the PowerShell host', TIMEOUT, () => {
     expect(parseStopLines(res.stdout)).toEqual([{ outcome: 'kill', pid: String(pid), pidFile }]);
     expect(parseSweepLines(res.stdout)).toEqual([{ pid: Number(other.stdout.trim()), command: expect.stringMatching(/ other$/), survived: false }]);
     expect(res.stdout.indexOf('swept ')).toBeGreaterThan(res.stdout.lastIndexOf('stop '));
+    expect(leftovers(runDir)).toEqual([`dir ${runDir}`]);
+    rmSync(runDir, { recursive: true });
+  });
+
+  it('runThenSweep runs the command, then sweeps the run, the two outputs apart at the marker', async () => {
+    const runDir = (await run(ps.makeRunDir({ workdir: work, runId: 'then-sweep' }))).stdout.trim();
+    // A process on the run's record, still running when the command ends: the sweep's to find.
+    const left = await run(ps.startBackground({ argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)', runDir, 'left'], cwd: runDir, logFile: join(runDir, 'left.log'), pidFile: join(runDir, 'pids', 'left.pid'), sudo: false }));
+    expect(left.exitCode, left.stderr).toBe(0);
+    const argv = [process.execPath, '-e', 'process.stdout.write("out"); process.stderr.write("err\\n"); process.exitCode = 3'];
+    const marker = 'a1b2c3';
+    const res = await run(ps.runThenSweep({ run: { argv, cwd: runDir, timeoutMs: 30_000, sudo: false, runMark: runDir }, graceMs: 1000, marker }));
+    const split = splitRunThenSweep(res, marker);
+    expect(split?.run, res.stdout).toMatchObject({ exitCode: 3, stdout: 'out', stderr: 'err\n' });
+    expect(split?.sweep.exitCode).toBe(0);
+    expect(parseSweepLines(split!.sweep.stdout)).toEqual([{ pid: Number(left.stdout.trim()), command: expect.stringMatching(/ left$/), survived: false }]);
     expect(leftovers(runDir)).toEqual([`dir ${runDir}`]);
     rmSync(runDir, { recursive: true });
   });

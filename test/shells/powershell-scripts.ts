@@ -11,6 +11,7 @@ export const POWERSHELL_COMMANDS: Record<string, string> = {
   'stage-archive': ps.stageArchive({ archive: `${NASTY}\\'; rm -rf ~; '.zip`, expectedSha256: 'AB'.repeat(32), destination: `${NASTY}\\bin`, format: 'zip', binaryPath: `${NASTY}\\bin\\ephemerd.exe` }),
   entitlements: ps.entitlements('x'),
   'run-with-timeout': ps.runWithTimeout({ argv: [`${NASTY}\\ephemerd.exe`, '--version', 'say "hi"\\'], cwd: NASTY, timeoutMs: 30_000, sudo: false }),
+  'run-then-sweep': ps.runThenSweep({ run: { argv: [`${NASTY}\\ephemerd.exe`, '--version'], cwd: NASTY, timeoutMs: 30_000, sudo: false, runMark: NASTY }, graceMs: 5000, marker: 'f00d' }),
   'run-script-with-timeout': ps.runScriptWithTimeout({ script: "& 'C:\\x.exe' --help", cwd: NASTY, timeoutMs: 5_000, sudo: false }),
   'start-background': ps.startBackground({ argv: [`${NASTY}\\ephemerd.exe`, 'serve', '--data-dir', `${NASTY}\\data`], cwd: NASTY, logFile: `${NASTY}\\boot.log`, pidFile: `${NASTY}\\pids\\boot.pid`, sudo: false }),
   'follow-log': ps.followLog({ logFile: `${NASTY}\\boot.log`, pidFile: `${NASTY}\\pids\\boot.pid`, offset: 1234, maxBytes: 65536, intervalMs: 250, maxRunMs: 60_000, marker: '0a1b2c' }),

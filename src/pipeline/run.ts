@@ -19,6 +19,7 @@ import type { LockHolder } from '../cache/draft-lock.ts';
 import { checkClock } from './check-clock.ts';
 import { claimDraft } from './claim-draft.ts';
 import type { Connect } from './host-pool.ts';
+import type { HostTurns } from './host-turns.ts';
 import { testJobs } from './test-jobs.ts';
 import { cancelledReason, withAnnouncement } from './with-announcement.ts';
 
@@ -49,6 +50,8 @@ export interface RunDeps {
   now: () => Date;
   /** Cancels the run (SIGTERM): probes stop, hosts are cleaned, the result is `error`, never `pending`. */
   signal?: AbortSignal;
+  /** Host turns shared by every draft a watch tests: a freed host goes to the oldest draft's run. */
+  hostTurns?: HostTurns;
 }
 
 export type RunOutcome =
@@ -80,7 +83,8 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
     return withAnnouncement(announcement, deps, async () => {
       // Each check's start offset for the report's timeline, from when its event came.
       const clock = checkClock({ now: () => performance.now() });
-      const ran = await testJobs(jobs, { release: draft.release, match: draft.match, config, cacheDir: input.cacheDir }, { ...deps, onEvent: clock.watch(deps.onEvent) });
+      const hostShare = deps.hostTurns ? { turns: deps.hostTurns, rank: { createdAt: draft.release.created_at, tieBreak: `${deps.github.repo}@${tag}` } } : undefined;
+      const ran = await testJobs(jobs, { release: draft.release, match: draft.match, config, cacheDir: input.cacheDir }, { ...deps, onEvent: clock.watch(deps.onEvent), ...(hostShare ? { hostShare } : {}) });
       const tested = { ...ran, platforms: clock.stamp(ran.platforms) };
       // The draft may have changed under us: a result for other bytes is never posted as a pass.
       const stale = input.post ? staleAssets(draft.release, await deps.github.getRelease(draft.release.id), assetDigests(tested.platforms)) : [];

@@ -29,6 +29,8 @@ export interface RunInput {
   config: SmokeConfig;
   platforms: PlatformId[];
   reportsDir: string;
+  /** Where `index.html` lists every run, when `reportsDir` is one repository's folder under it. */
+  reportsIndexDir?: string;
   cacheDir: string;
   /** false: touch nothing on GitHub (`--no-post`). */
   post: boolean;
@@ -94,7 +96,7 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
       if (cancelled) deps.onEvent({ kind: 'warning', message: `${cancelledReason(deps.signal!)}: probes stopped, hosts cleaned` });
       if (stale.length > 0) deps.onEvent({ kind: 'warning', message: `stale result: ${stale.join(', ')} changed on the draft during the run` });
       // A full reports disk is a local problem: the verdict is known and is still posted.
-      const reports = await tryWriteReports(report, input.reportsDir, { expected: input.platforms, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) });
+      const reports = await tryWriteReports(report, input.reportsDir, { expected: input.platforms, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}), ...(input.reportsIndexDir ? { indexDir: input.reportsIndexDir } : {}) });
       if (!reports.ok) deps.onEvent({ kind: 'warning', message: reports.problem });
       // A cancelled run posts no partial matrix: its announcement is marked `error` (cancelled) instead.
       const posted = input.post && !cancelled ? await post(report, draft, input, deps) : null;

@@ -17,7 +17,8 @@ import type { RecordedRequest } from './types.ts';
 const READ_BYTES = 1 << 20;
 
 export interface StorageContext {
-  state: RepoState;
+  /** Every repository's data: storage keys are unique across them. */
+  states: () => Iterable<RepoState>;
   faults: FaultQueue;
   record(request: RecordedRequest): void;
 }
@@ -35,7 +36,7 @@ export function handleStorageRequest(ctx: StorageContext, req: IncomingMessage, 
     return;
   }
   const key = /^\/github-production-release-asset\/\d+\/([0-9a-f]+)$/.exec(new URL(path, 'http://storage').pathname)?.[1];
-  const asset = [...ctx.state.assets.values()].find((a) => a.storageKey === key);
+  const asset = [...ctx.states()].flatMap((state) => [...state.assets.values()]).find((a) => a.storageKey === key);
   if (!asset) {
     reply(404, 'NoSuchKey', 'The specified key does not exist.');
     return;

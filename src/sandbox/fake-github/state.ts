@@ -85,7 +85,7 @@ export class RepoState {
       body: r.body ?? null,
       draft,
       prerelease: r.prerelease ?? false,
-      created_at: now,
+      created_at: r.created_at ?? now,
       published_at: draft ? null : now,
       updated_at: now,
       assetIds: [],

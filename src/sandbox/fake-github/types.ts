@@ -25,6 +25,8 @@ export interface NewRelease {
   target_commitish?: string;
   body?: string | null;
   name?: string;
+  /** When the release was created (default now): a test can age a draft. */
+  created_at?: string;
 }
 
 export interface NewAsset {
@@ -50,7 +52,9 @@ export type Fault =
   | { kind: 'primary-rate-limit'; resetInSeconds: number; times?: number; match?: RegExp }
   | { kind: 'truncate'; afterBytes: number; times?: number }
   | { kind: 'slow'; bytesPerSecond: number; times?: number }
-  | { kind: 'storage-status'; status: 403 | 500; times?: number };
+  | { kind: 'storage-status'; status: 403 | 500; times?: number }
+  /** Storage answers a download of this asset only once `until` settles: a test orders downloads by construction. */
+  | { kind: 'hold'; asset: string; until: Promise<unknown>; times?: number };
 
 export interface RecordedRequest {
   method: string;

@@ -184,3 +184,73 @@ describe('smoke watch over several repositories, each with its own rules', () =>
     expect(unknown.stderr).toContain('repository ephpm/nope (from GH_REPO) is not under repositories: in');
   });
 });
+
+/** Run directories appearing and leaving in the host's workdir, in the kernel's order (inotify). */
+function recordRunDirectories(workdir: string): { events: Array<{ runId: string; kind: 'made' | 'gone' }>; watcher: FSWatcher } {
+  const events: Array<{ runId: string; kind: 'made' | 'gone' }> = [];
+  const seen = new Set<string>();
+  // `smoke-<run id>-XXXXXX` is made by mktemp, then renamed to `….removing.<pid>` and removed.
+  const watcher = watchDir(workdir, (type, name) => {
+    const dirName = name?.toString() ?? '';
+    const run = /^smoke-(.+)-[A-Za-z0-9]{6}$/.exec(dirName);
+    if (type !== 'rename' || !run) return;
+    events.push({ runId: run[1]!, kind: seen.has(dirName) ? 'gone' : 'made' });
+    seen.add(dirName);
+  });
+  return { events, watcher };
+}
+
+describe('smoke watch shares a host fairly between drafts of several repositories', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 180_000);
+  afterAll(() => world?.close());
+
+  it('one platform run on the host at a time, and a freed host goes to the oldest waiting draft, not the first to ask', async () => {
+    // Three drafts, oldest first: the newest (a backport, v1.0.5) would come before the middle one
+    // by asking first, and by its name too; only its age puts it last.
+    const oldest = await addDraft(world, world.fake, 'v1.1.0', { createdAt: '2026-12-01T08:00:00Z' });
+    const middle = await addDraft(world, world.agent, 'v1.1.0', { assetPattern: AGENT_ASSETS, createdAt: '2026-12-02T08:00:00Z' });
+    const newest = await addDraft(world, world.agent, 'v1.0.5', { assetPattern: AGENT_ASSETS, createdAt: '2026-12-03T08:00:00Z' });
+    // The oldest draft's host run waits at its last probe until the two others wait for the host.
+    const gate = join(world.dir, 'gate');
+    const config = writeConfig(world, 'fair.yaml', [EPHEMERD, AGENT], {
+      probes: {
+        boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 },
+        extra: [{ name: 'hold', command: `while [ ! -e '${gate}' ]; do sleep 0.05; done`, timeoutSeconds: 120 }],
+      },
+    });
+    // The downloads of the two younger drafts are held: the newest is let go first, so it asks for the host before the middle one.
+    const release: Record<string, () => void> = {};
+    for (const draft of [middle, newest]) {
+      world.fake.fault({ kind: 'hold', asset: draft.archive, until: new Promise<void>((resolve) => (release[draft.archive] = resolve)) });
+    }
+    const asks = { oldest: 'ephpm/ephemerd v1.1.0: linux/amd64: connect', newest: 'ephpm/agent v1.0.5: linux/amd64: connect', middle: 'ephpm/agent v1.1.0: linux/amd64: connect' };
+    // A draft's `connect` line is written as it asks for the host (synchronously before it waits), so each step follows the last by construction.
+    const onLog = (err: string): void => {
+      if (err.includes(asks.oldest)) release[newest.archive]!();
+      if (err.includes(asks.newest)) release[middle.archive]!();
+      if (err.includes(asks.middle) && !existsSync(gate)) writeFileSync(gate, '');
+    };
+    const recorder = recordRunDirectories(world.workdir);
+    let result: { code: number; err: string };
+    try {
+      result = await watch(world, { config }, onLog);
+    } finally {
+      recorder.watcher.close();
+    }
+    const { code, err } = result;
+    expect(code, err).toBe(0);
+    // The newest draft's download did finish before the middle one's: it asked for the host first.
+    expect(err.indexOf(asks.newest)).toBeLessThan(err.indexOf(asks.middle));
+
+    const runOf = (repo: FakeRepository, id: number) => section(repo, id)!.runId;
+    const expected = [runOf(world.fake, oldest.id), runOf(world.agent, middle.id), runOf(world.agent, newest.id)];
+    for (const [repo, id] of [[world.fake, oldest.id], [world.agent, middle.id], [world.agent, newest.id]] as const) {
+      expect(section(repo, id)).toMatchObject({ state: 'done', verdict: 'pass' });
+    }
+    // On the host: each run's directory is gone before the next one's is made, oldest draft first.
+    expect(recorder.events).toEqual(expected.flatMap((runId) => [{ runId, kind: 'made' }, { runId, kind: 'gone' }]));
+  }, 180_000);
+});

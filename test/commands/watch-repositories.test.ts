@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch as watchDir, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch as watchDir, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -252,5 +252,49 @@ describe('smoke watch shares a host fairly between drafts of several repositorie
     }
     // On the host: each run's directory is gone before the next one's is made, oldest draft first.
     expect(recorder.events).toEqual(expected.flatMap((runId) => [{ runId, kind: 'made' }, { runId, kind: 'gone' }]));
+  }, 180_000);
+});
+
+describe('smoke watch over several repositories, stopped', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 180_000);
+  afterAll(() => world?.close());
+
+  it('a stop signal cancels every running draft, the one on the host and the one waiting for it; the host is left clean', async () => {
+    const onHost = await addDraft(world, world.fake, 'v2.0.0', { createdAt: '2026-12-01T08:00:00Z' });
+    const waiting = await addDraft(world, world.agent, 'v2.0.0', { assetPattern: AGENT_ASSETS, createdAt: '2026-12-02T08:00:00Z' });
+    const gate = join(world.dir, 'gate');
+    const config = writeConfig(world, 'stop.yaml', [EPHEMERD, AGENT], {
+      probes: {
+        boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 },
+        extra: [{ name: 'hold', command: `while [ ! -e '${gate}' ]; do sleep 0.05; done`, timeoutSeconds: 120 }],
+      },
+    });
+    let letGo!: () => void;
+    world.fake.fault({ kind: 'hold', asset: waiting.archive, until: new Promise<void>((resolve) => (letGo = resolve)) });
+    const controller = new AbortController();
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+      // The first draft is at its last probe on the host: the second may ask for the host now.
+      if (err.includes('ephpm/ephemerd v2.0.0: linux/amd64: hold on shared-amd64')) letGo();
+      if (err.includes('ephpm/agent v2.0.0: linux/amd64: connect') && !controller.signal.aborted) {
+        controller.abort('SIGTERM');
+        // The command running on the host is let finish (sshd would not end it); then nothing more starts.
+        writeFileSync(gate, '');
+      }
+    });
+    const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env, signal: controller.signal };
+    const code = await watchCommand({ config, reports: join(world.dir, 'reports'), interval: 60, post: true, once: true }, io);
+    expect(code, err).toBe(3);
+    for (const [repo, id] of [[world.fake, onHost.id], [world.agent, waiting.id]] as const) {
+      expect(section(repo, id), err).toMatchObject({ state: 'done', verdict: 'error' });
+    }
+    expect(err).toContain('ephpm/ephemerd v2.0.0: error');
+    expect(err).toContain('ephpm/agent v2.0.0: error');
+    expect(readdirSync(world.workdir)).toEqual([]);
   }, 180_000);
 });

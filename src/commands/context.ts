@@ -18,9 +18,10 @@ export interface CommandContext {
 export async function commandContext(
   options: { config: string; repo?: string },
   io: CliIo,
-  hooks: { onRetry?: (notice: RetryNotice) => void } = {},
+  hooks: { onRetry?: (notice: RetryNotice) => void; loaded?: SmokeConfig } = {},
 ): Promise<CommandContext> {
-  const loaded = await loadConfig(resolve(options.config), io.env);
+  // `loaded`: the caller read the file already (a watch looks at its repositories: first).
+  const loaded = hooks.loaded ?? (await loadConfig(resolve(options.config), io.env));
   // With repositories:, a one-repository command takes the entry named and that entry's rules.
   const entry = loaded.repositories.length === 0 ? null : pickRepository(loaded.repositories, repositoryChoice(options.repo, io.env), loaded.file);
   const config = entry ? forRepository(loaded, entry) : loaded;

@@ -9,6 +9,7 @@ import { commandContext, githubFor, retryLine } from './context.ts';
 import { ghAuthToken } from './gh-auth-token.ts';
 import { githubSettings } from './github-settings.ts';
 import type { CliIo } from './io.ts';
+import type { RetryNotice } from '../github/index.ts';
 import { sleepUnlessStopped, stopSignal } from './stop-signal.ts';
 import { watchPass, type PassResult, type WatchContext, type WatchedRepository } from './watch-pass.ts';
 
@@ -35,7 +36,7 @@ export interface WatchCliOptions {
  */
 export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise<number> {
   let warn = (message: string): void => void io.stderr.write(`smoke: ${message}\n`);
-  const onRetry = { onRetry: (notice: Parameters<typeof retryLine>[0]) => warn(retryLine(notice)) };
+  const onRetry = { onRetry: (notice: RetryNotice) => warn(retryLine(notice)) };
   const repositories = await watchedRepositories(options, io, onRetry);
   const log = chooseView(io, { json: false });
   warn = (message) => log.onEvent({ kind: 'warning', message });
@@ -78,12 +79,12 @@ export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise
  * one repository every command finds (`--repo`, GH_REPO, `repo:`, GITHUB_REPOSITORY). A
  * repository listed under `repositories:` keeps its own rules when `--repo` names it.
  */
-async function watchedRepositories(options: WatchCliOptions, io: CliIo, hooks: Parameters<typeof commandContext>[2]): Promise<WatchedRepository[]> {
+async function watchedRepositories(options: WatchCliOptions, io: CliIo, hooks: { onRetry: (notice: RetryNotice) => void }): Promise<WatchedRepository[]> {
   const named = dedupe(options.repo ?? []);
   const fresh = () => ({ pages: null, recheckAt: null, testedHere: new Map<number, string>() });
   const loaded = await loadConfig(resolve(options.config), io.env);
   if (named.length <= 1 && loaded.repositories.length === 0) {
-    const { config, github } = await commandContext({ config: options.config, ...(named[0] ? { repo: named[0] } : {}) }, io, hooks);
+    const { config, github } = await commandContext({ config: options.config, ...(named[0] ? { repo: named[0] } : {}) }, io, { ...hooks, loaded });
     return [{ config, github, state: fresh() }];
   }
   const repos = named.length > 0 ? named : loaded.repositories.map((r) => r.repo);
@@ -102,9 +103,11 @@ function configFor(loaded: SmokeConfig, repo: string): SmokeConfig {
   return entry ? forRepository(loaded, entry) : { ...loaded, repo };
 }
 
+/** Each repository once, as first written (GitHub's names ignore case). */
 function dedupe(repos: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return repos.filter((r) => !seen.has(r.toLowerCase()) && seen.add(r.toLowerCase()) !== undefined);
+  const byName = new Map<string, string>();
+  for (const repo of repos) if (!byName.has(repo.toLowerCase())) byName.set(repo.toLowerCase(), repo);
+  return [...byName.values()];
 }
 
 function onceExitCode(pass: PassResult): number {

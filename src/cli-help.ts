@@ -1,5 +1,5 @@
 /** The exit codes and environment variables each command's --help lists: one table per command. */
-export type HelpTopic = 'smoke' | 'run' | 'watch' | 'gate' | 'hosts' | 'hosts check' | 'hosts clean' | 'demo';
+export type HelpTopic = 'smoke' | 'run' | 'merge' | 'watch' | 'gate' | 'hosts' | 'hosts check' | 'hosts clean' | 'demo';
 
 type Rows = ReadonlyArray<readonly [string, string]>;
 
@@ -7,8 +7,8 @@ const USAGE: readonly [string, string] = ['2', 'usage or configuration error (th
 
 const EXIT_CODES: Record<HelpTopic, Rows> = {
   smoke: [
-    ['0', 'passed (run), open (gate), usable (hosts)'],
-    ['1', 'a platform failed (run, watch --once), closed (gate), not usable (hosts)'],
+    ['0', 'passed (run, merge), open (gate), usable (hosts)'],
+    ['1', 'a platform failed (run, merge, watch --once), closed (gate), not usable (hosts)'],
     USAGE,
     ['3', 'no verdict: a host or GitHub kept a platform from being tested'],
   ],
@@ -17,6 +17,12 @@ const EXIT_CODES: Record<HelpTopic, Rows> = {
     ['1', 'at least one platform failed: the artifact is broken'],
     USAGE,
     ['3', 'no verdict: an unreachable host or GitHub trouble, no such draft, assets still missing, or another run on it'],
+  ],
+  merge: [
+    ['0', 'every configured platform has a passing report, for the draft as it is now'],
+    ['1', 'at least one platform failed: the artifact is broken'],
+    ['2', 'usage or configuration error, an unreadable report, or reports that do not belong together (another commit, tag or draft; two digests for one asset; two results for one platform): nothing is posted'],
+    ['3', 'no verdict: a platform without a report or with an error, assets changed since the shards ran, the draft gone, published or moved to another commit, or another run on it'],
   ],
   watch: [
     ['0', 'stopped by a signal; with --once: every draft tested passed, or none needed testing'],
@@ -72,6 +78,7 @@ const RUNS: Rows = [
 const ENVIRONMENT: Record<HelpTopic, Rows> = {
   smoke: [...GITHUB, ...SSH, ...RUNS],
   run: [...GITHUB, ...SSH, ...RUNS],
+  merge: [...GITHUB, ...RUNS.filter(([key]) => key !== 'NO_COLOR, CI')],
   watch: [...GITHUB, ...SSH, ...RUNS],
   gate: GITHUB,
   hosts: SSH,

@@ -4,6 +4,7 @@ import { helpAfter } from './cli-help.ts';
 import type { GateCliOptions } from './commands/gate.ts';
 import type { HostsCheckOptions } from './commands/hosts-check.ts';
 import type { HostsCleanOptions } from './commands/hosts-clean.ts';
+import type { MergeCliOptions } from './commands/merge.ts';
 import type { CliIo } from './commands/io.ts';
 import type { RunCliOptions } from './commands/run.ts';
 import type { WatchCliOptions } from './commands/watch.ts';
@@ -57,6 +58,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addHelpText('after', helpAfter('smoke'));
   const run: Runner = (work) => async () => setExit(await work());
   addRun(program, io, run);
+  addMerge(program, io, run);
   addWatch(program, io, run);
   addGate(program, io, run);
   addHosts(program, io, run);
@@ -92,6 +94,21 @@ function addRun(program: Command, io: CliIo, run: Runner): void {
     .option('--json', 'print report.json on stdout; everything else goes to stderr')
     .option('--keep-on-failure', 'keep the run directory on a host whose platform did not pass')
     .action((tag: string, options: RunCliOptions) => run(async () => (await import('./commands/run.ts')).runCommand(tag, options, io))());
+}
+
+function addMerge(program: Command, io: CliIo, run: Runner): void {
+  program
+    .command('merge')
+    .addHelpText('after', helpAfter('merge'))
+    .description('post one result for the reports of shards (`smoke run <tag> --platform X --no-post` each)')
+    .argument('<report...>', 'report.json files, or folders searched for them (downloaded artifacts)')
+    .addOption(configOption())
+    .addOption(repoOption())
+    .addOption(reportsOption())
+    .option('--tag <tag>', 'refuse reports of any other tag')
+    .option('--no-post', 'only write the merged reports (no body section, no commit status)')
+    .option('--json', 'print the merged report.json on stdout; everything else goes to stderr')
+    .action((reports: string[], options: MergeCliOptions) => run(async () => (await import('./commands/merge.ts')).mergeCommand(reports, options, io))());
 }
 
 function addWatch(program: Command, io: CliIo, run: Runner): void {

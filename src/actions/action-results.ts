@@ -56,6 +56,10 @@ function reportAnnotations(report: RunReport): Annotation[] {
   if (report.stale && report.stale.length > 0) {
     annotations.push({ level: 'error', title: `smoke ${report.tag}: error`, message: `assets changed during the run: ${report.stale.join(', ')}` });
   }
+  // Every platform in it passed, yet the run did not: an expected platform has no result (a merge missing a shard).
+  if (annotations.length === 0) {
+    annotations.push({ level: 'error', title: `smoke ${report.tag}: ${report.verdict}`, message: `not every expected platform has a result; tested: ${report.platforms.map((p) => p.platform).join(', ') || 'none'}` });
+  }
   return annotations;
 }
 

@@ -1,9 +1,11 @@
-// The composite action's entry (action.yml): runs smoke in this process, then turns the
-// report.json files it wrote into step outputs, annotations and a step-summary section.
+// The composite action's entry (action.yml): runs smoke (a run, a watch pass or a merge of
+// shards' reports) in this process, then turns the report.json files it wrote into step
+// outputs, annotations and a step-summary section.
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { glob } from 'zx';
 import { main } from '../cli.ts';
 import type { CliIo } from '../commands/io.ts';
 import { EXIT, SmokeError } from '../domain/errors.ts';
@@ -26,7 +28,7 @@ async function runAction(env: NodeJS.ProcessEnv, stdout: NodeJS.WritableStream, 
     await mkdir(inputs.reportsRoot, { recursive: true });
     // A folder of its own per invocation: what it holds is exactly what the artifact uploads.
     reportDir = await mkdtemp(join(resolve(inputs.reportsRoot), 'run-'));
-    argv = smokeArgv(inputs, reportDir);
+    argv = smokeArgv({ ...inputs, merge: await expandPatterns(inputs.merge) }, reportDir);
   } catch (error) {
     if (!(error instanceof SmokeError)) throw error;
     stdout.write(`${annotationLine({ level: 'error', title: 'smoke: usage', message: error.message })}\n`);
@@ -56,6 +58,19 @@ function outputsOf(results: ActionResults, reports: RunReport[], reportDir: stri
     ['verdicts', JSON.stringify(Object.fromEntries(results.platforms))],
     ...results.platforms.map(([platform, verdict]): [string, string] => [`verdict-${platform.replace(/[^A-Za-z0-9_-]/g, '-')}`, verdict]),
   ];
+}
+
+/**
+ * The merge input's glob patterns as the files they match (no shell expands an input); a path
+ * or folder stays as given, and so does a pattern matching nothing, for smoke to name.
+ */
+async function expandPatterns(entries: readonly string[]): Promise<string[]> {
+  const expanded = await Promise.all(entries.map(async (entry) => {
+    if (!/[*?[\]{}]/.test(entry)) return [entry];
+    const found = await glob(entry, { onlyFiles: true, dot: true });
+    return found.length > 0 ? found.sort() : [entry];
+  }));
+  return expanded.flat();
 }
 
 /** Every report.json under `<dir>/<tag>/<run-id>/`, oldest run first. */

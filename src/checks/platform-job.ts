@@ -6,6 +6,7 @@ import type { PlatformAsset } from '../release/match-draft.ts';
 import { previousArchive, type ListedRelease, type PreviousArchive } from '../release/previous-release.ts';
 import type { InspectInput } from '../stages/inspect-archive.ts';
 import type { Check, PlanItem } from './check.ts';
+import { mergeCheckOrders } from '../domain/check-order.ts';
 
 /** What a plan is built from: the platform, the hosts that serve it, the config. */
 export interface PlanSetup {
@@ -81,21 +82,9 @@ export function planChecks(items: readonly PlanItem[], setup: PlanSetup): Check[
   return checks;
 }
 
-/**
- * The check names of several plans merged in run order: the report's columns. A name new to the
- * columns goes just before the next of its plan's names already there, else at the end.
- */
+/** The check names of several plans merged in run order: the report's columns. */
 export function planColumns(plans: readonly (readonly Check[])[]): CheckName[] {
-  const columns: CheckName[] = [];
-  for (const plan of plans) {
-    const names = plan.map((c) => c.name);
-    names.forEach((name, i) => {
-      if (columns.includes(name)) return;
-      const next = names.slice(i + 1).find((later) => columns.includes(later));
-      columns.splice(next === undefined ? columns.length : columns.indexOf(next), 0, name);
-    });
-  }
-  return columns;
+  return mergeCheckOrders(plans.map((plan) => plan.map((c) => c.name)));
 }
 
 /** The `archive` check's input, from the config: the same whether it runs during the download or after. */

@@ -43,7 +43,7 @@ export async function runCommand(tag: string, options: RunCliOptions, io: CliIo)
     stop.dispose();
     view.close();
   }
-  return finish(outcome, options, io);
+  return finishRun(outcome, options, io);
 }
 
 export function exitCodeFor(outcome: RunOutcome): number {
@@ -53,7 +53,8 @@ export function exitCodeFor(outcome: RunOutcome): number {
   return outcome.report.verdict === 'pass' ? EXIT.pass : outcome.report.verdict === 'fail' ? EXIT.fail : EXIT.noVerdict;
 }
 
-function finish(outcome: RunOutcome, options: RunCliOptions, io: CliIo): number {
+/** What a run (or a merge) ended with, on the screen; its exit code. */
+export function finishRun(outcome: RunOutcome, options: { json?: boolean; reports: string }, io: CliIo): number {
   switch (outcome.kind) {
     case 'not-release-tag':
       io.stderr.write(`smoke: ${quoteTag(outcome.tag)} is not a release tag (pattern ${outcome.pattern})\n`);

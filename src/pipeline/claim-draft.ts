@@ -43,3 +43,17 @@ export async function claimDraft(github: Pick<GitHub, 'getRelease'>, input: Clai
   }
   return { ok: true, release: local.release };
 }
+
+/**
+ * Does `work` while this run holds the draft (`claimDraft`), and lets go after, whatever happens:
+ * two runs, or a run and a merge, posting into one body would mix their sections.
+ */
+export async function whileClaimed<T>(github: Pick<GitHub, 'getRelease'>, input: ClaimInput, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; holder: LockHolder }> {
+  const claim = await claimDraft(github, input);
+  if (!claim.ok) return claim;
+  try {
+    return { ok: true, value: await work() };
+  } finally {
+    await claim.release();
+  }
+}

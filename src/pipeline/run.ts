@@ -5,19 +5,17 @@ import { planColumns, planJobs } from '../checks/platform-job.ts';
 import type { SmokeConfig } from '../config/types.ts';
 import type { EventSink } from '../domain/events.ts';
 import type { PlatformId } from '../domain/platform.ts';
-import type { RunReport } from '../domain/report.ts';
 import type { GitHub } from '../github/github.ts';
 import { assetDigests, buildReport } from '../report/build-report.ts';
 import { latestPublishedRelease } from '../release/previous-release.ts';
 import { draftLinks } from '../report/draft-links.ts';
-import { tryWriteReports } from '../report/write-reports.ts';
-import { expectedAssets } from '../release/asset-names.ts';
 import { findDraft, type FindDraftResult } from '../stages/find-draft.ts';
-import { postResults, staleAssets, type PostOutcome } from '../stages/post-results.ts';
+import { staleAssets } from '../stages/post-results.ts';
 import { DEFAULT_STALE_RUN_MS } from '../posting/section-data.ts';
 import type { LockHolder } from '../cache/draft-lock.ts';
 import { checkClock } from './check-clock.ts';
-import { claimDraft } from './claim-draft.ts';
+import { whileClaimed } from './claim-draft.ts';
+import { deliverReport, type TestedOutcome } from './deliver-report.ts';
 import type { Connect } from './host-pool.ts';
 import type { HostTurns } from './host-turns.ts';
 import { testJobs } from './test-jobs.ts';
@@ -60,8 +58,7 @@ export type RunOutcome =
   | Exclude<FindDraftResult, { kind: 'ready' }>
   /** Another run is testing this draft: nothing was tested or posted. */
   | { kind: 'busy'; tag: string; holder: LockHolder }
-  /** `reportProblem`: the reports could not be written to `reportDir` (a full disk); the verdict stands and was posted. */
-  | { kind: 'tested'; report: RunReport; reportDir: string; reportProblem?: string; posted: PostOutcome | null };
+  | TestedOutcome;
 
 type ReadyDraft = Extract<FindDraftResult, { kind: 'ready' }>;
 
@@ -95,13 +92,8 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
       const report = { ...buildReport({ runId, tag, repo: deps.github.repo, releaseId: draft.release.id, commit, startedAt, finishedAt, ...tested, expected: input.platforms, plan: planColumns(jobs.map((j) => j.plan)), stale, cancelled, ...runUrlOf(input) }), ...draftLinks(draft.release.html_url, commit) };
       if (cancelled) deps.onEvent({ kind: 'warning', message: `${cancelledReason(deps.signal!)}: probes stopped, hosts cleaned` });
       if (stale.length > 0) deps.onEvent({ kind: 'warning', message: `stale result: ${stale.join(', ')} changed on the draft during the run` });
-      // A full reports disk is a local problem: the verdict is known and is still posted.
-      const reports = await tryWriteReports(report, input.reportsDir, { expected: input.platforms, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}), ...(input.reportsIndexDir ? { indexDir: input.reportsIndexDir } : {}) });
-      if (!reports.ok) deps.onEvent({ kind: 'warning', message: reports.problem });
       // A cancelled run posts no partial matrix: its announcement is marked `error` (cancelled) instead.
-      const posted = input.post && !cancelled ? await post(report, draft, input, deps) : null;
-      deps.onEvent({ kind: 'run-finished', verdict: report.verdict, ...(reports.ok ? { reportDir: reports.dir } : {}) });
-      return { kind: 'tested', report, reportDir: reports.dir, ...(reports.ok ? {} : { reportProblem: reports.problem }), posted };
+      return deliverReport({ report, tested: draft.release, config, expected: input.platforms, reportsDir: input.reportsDir, ...(input.reportsIndexDir ? { indexDir: input.reportsIndexDir } : {}), post: input.post && !cancelled, ...stepSummaryOf(input) }, deps);
     });
   });
 }
@@ -109,32 +101,15 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
 /** Two runs posting into one body would mix their sections: only one tests a draft at a time. */
 async function claimed(draft: ReadyDraft, input: RunInput, deps: RunDeps, work: () => Promise<RunOutcome>): Promise<RunOutcome> {
   if (!input.post) return work();
-  const claim = await claimDraft(deps.github, {
-    lockDir: join(input.cacheDir, '.locks'),
-    repo: deps.github.repo,
-    release: draft.release,
-    runId: input.runId,
-    now: deps.now(),
-    staleRunMs: input.staleRunMs ?? DEFAULT_STALE_RUN_MS,
-  });
-  if (!claim.ok) return { kind: 'busy', tag: input.tag, holder: claim.holder };
-  try {
-    return await work();
-  } finally {
-    await claim.release();
-  }
-}
-
-/** Posts the result; the draft is judged over every configured platform, whatever this run narrowed to. */
-async function post(report: RunReport, draft: ReadyDraft, input: RunInput, deps: RunDeps): Promise<PostOutcome> {
-  const draftPlatforms = expectedAssets(input.config.release, input.tag, [...input.config.platforms.keys()]);
-  const posted = await postResults(deps.github, { report, tested: draft.release, statusContext: input.config.statusContext, expected: input.platforms, draftPlatforms });
-  if (posted.lostRows.length > 0) {
-    deps.onEvent({ kind: 'warning', message: `another run kept overwriting the draft's section: the rows of ${posted.lostRows.join(', ')} are not in it (see report.md); run again` });
-  }
-  return posted;
+  const lock = { lockDir: join(input.cacheDir, '.locks'), repo: deps.github.repo, release: draft.release, runId: input.runId, now: deps.now(), staleRunMs: input.staleRunMs ?? DEFAULT_STALE_RUN_MS };
+  const outcome = await whileClaimed(deps.github, lock, work);
+  return outcome.ok ? outcome.value : { kind: 'busy', tag: input.tag, holder: outcome.holder };
 }
 
 function runUrlOf(input: RunInput): { runUrl?: string } {
   return input.runUrl ? { runUrl: input.runUrl } : {};
+}
+
+function stepSummaryOf(input: RunInput): { stepSummary?: string } {
+  return input.stepSummary ? { stepSummary: input.stepSummary } : {};
 }

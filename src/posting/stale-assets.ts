@@ -17,3 +17,14 @@ export function staleAssets(tested: Release, current: Release, testedDigests: Re
   }
   return stale;
 }
+
+/**
+ * `staleAssets` for results tested elsewhere (merged shards), when no snapshot of the release as
+ * it was tested exists: the digest GitHub gives now is the only witness, so an asset without one
+ * cannot be confirmed unchanged and counts as stale. Never a pass on a guess.
+ */
+export function staleSinceTested(current: Release, testedDigests: Record<string, string>): string[] {
+  const unconfirmed = Object.keys(testedDigests).filter((name) => current.assets.some((a) => a.name === name && !a.digest));
+  const stale = staleAssets(current, current, testedDigests);
+  return [...stale, ...unconfirmed.filter((name) => !stale.includes(name))];
+}

@@ -24,6 +24,8 @@ export function toReportJson(report: RunReport): string {
     plan: report.plan,
     draftUrl: report.draftUrl,
     commitUrl: report.commitUrl,
+    // Why a run whose platforms passed says `error`: `smoke merge` must not read its rows as a pass.
+    stale: report.stale,
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -49,6 +49,12 @@ describe('what the action says about a run', () => {
     expect(results.annotations).toEqual([{ level: 'error', title: 'smoke v1.0.0: error', message: 'assets changed during the run: a.tar.gz' }]);
   });
 
+  it('every platform in it passed, yet the run did not (a merge missing a shard): an error, never a notice', () => {
+    const results = actionResults({ reports: [report('v1.0.0', [platform('linux/amd64', 'pass')], { verdict: 'error' })], exitCode: 3, messages: [], artifactName: 'x' });
+    expect(results.verdict).toBe('error');
+    expect(results.annotations).toEqual([{ level: 'error', title: 'smoke v1.0.0: error', message: 'not every expected platform has a result; tested: linux/amd64' }]);
+  });
+
   it('no report: smoke\'s own lines are the annotation; a non-zero exit is never a pass', () => {
     const busy = actionResults({ reports: [], exitCode: 3, messages: ['another smoke run is testing v1 (run r since t); nothing was tested'], artifactName: 'x' });
     expect(busy.verdict).toBe('error');

@@ -31,4 +31,15 @@ describe('workflow commands', () => {
     const ifChanged = actionInputs({ INPUT_TAG: 'v1.2.3', INPUT_IF_CHANGED: 'true' });
     expect(smokeArgv(ifChanged, '/r')).toEqual(['watch', '--once', '--tag', 'v1.2.3', '--config', 'hosts.yaml', '--reports', '/r']);
   });
+
+  it('a merge input makes it `smoke merge` of those reports (the tag, when given, must match them)', () => {
+    const merge = actionInputs({ INPUT_TAG: 'v1.2.3', INPUT_MERGE: 'shards/*/v1.2.3/*/report.json\n extra/report.json ', GITHUB_JOB: 'merge' });
+    expect(merge.merge).toEqual(['shards/*/v1.2.3/*/report.json', 'extra/report.json']);
+    expect(merge.artifactName).toBe('smoke-v1.2.3-merged-merge-attempt1');
+    expect(smokeArgv(merge, '/r')).toEqual(['merge', 'shards/*/v1.2.3/*/report.json', 'extra/report.json', '--tag', 'v1.2.3', '--config', 'hosts.yaml', '--reports', '/r']);
+    const untagged = actionInputs({ INPUT_MERGE: 'shards', INPUT_POST: 'false' });
+    expect(smokeArgv(untagged, '/r')).toEqual(['merge', 'shards', '--config', 'hosts.yaml', '--reports', '/r', '--no-post']);
+    expect(untagged.artifactName).toBe('smoke-merged-attempt1');
+    expect(() => smokeArgv(actionInputs({ INPUT_MERGE: 'shards', INPUT_PLATFORMS: 'linux/amd64' }), '/r')).toThrow('the merge input takes neither platforms nor if-changed');
+  });
 });

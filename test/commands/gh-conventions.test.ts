@@ -92,7 +92,7 @@ describe('smoke --version and --help', () => {
   });
 
   it('every --help lists its exit codes and environment variables', async () => {
-    const commands = [[], ['run'], ['watch'], ['gate'], ['hosts'], ['hosts', 'check'], ['hosts', 'clean'], ['demo']];
+    const commands = [[], ['run'], ['merge'], ['watch'], ['gate'], ['hosts'], ['hosts', 'check'], ['hosts', 'clean'], ['demo']];
     for (const command of commands) {
       const help = await runCli([...command, '--help'], {});
       const name = ['smoke', ...command].join(' ');
@@ -109,6 +109,9 @@ describe('smoke --version and --help', () => {
     expect(run).toMatch(/^ {2}1 {2}at least one platform failed/m);
     expect(run).toMatch(/^ {2}3 {2}no verdict/m);
     expect((await runCli(['gate', '--help'], {})).stdout).toMatch(/^ {2}1 {2}closed/m);
+    const merge = (await runCli(['merge', '--help'], {})).stdout;
+    expect(merge).toMatch(/^ {2}2 {2}usage or configuration error, an unreadable report, or reports that do not\n {5}belong together/m);
+    for (const name of ['GH_TOKEN', 'GH_REPO', 'GITHUB_STEP_SUMMARY', 'GITHUB_RUN_ID']) expect(merge).toContain(name);
   });
 });
 

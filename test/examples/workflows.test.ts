@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { loadConfig } from '../../src/config/load.ts';
 
 // The action and the example workflows a release engineer copies: valid YAML, valid against
 // SchemaStore's schemas (test/schemas/), and consistent with each other.
@@ -106,12 +108,55 @@ describe('action.yml and the example workflows', () => {
     expect(JSON.stringify(jobs.gate)).not.toContain('release edit');
   });
 
-  it('the sharded workflow: one job per platform with --platform, none posting, a final job green only when all passed', () => {
+  it('the sharded workflow: a --no-post shard per platform on its own runner, each uploading its artifact; one job merges them and posts', () => {
     const workflow = load(join(EXAMPLES, 'sharded.yml'));
-    const jobs = workflow.jobs as Record<string, { strategy?: { matrix: { include: Array<{ platform: string }> } }; steps: Step[] }>;
-    expect(jobs.shard!.strategy!.matrix.include.map((m) => m.platform)).toEqual(['linux/amd64', 'linux/arm64', 'windows/amd64', 'darwin/arm64']);
-    const smoke = jobs.shard!.steps.find((s) => s.uses === ACTION_REF);
-    expect(smoke?.with).toMatchObject({ platforms: '${{ matrix.platform }}', post: false });
-    expect(jobs.verdict!.steps.at(-1)?.run).toContain('test "$SHARDS" = success');
+    type Job = { needs?: string; if?: string; 'runs-on': unknown; strategy?: { matrix: { include: Array<{ platform: string; shard: string; runner: string[] }> }; 'max-parallel'?: number }; steps: Step[] };
+    const jobs = workflow.jobs as Record<string, Job>;
+    expect(Object.keys(jobs)).toEqual(['shard', 'merge']);
+    const include = jobs.shard!.strategy!.matrix.include;
+    // ephemerd's four native runners, each its platform's host (transport: local).
+    expect(include.map((m) => [m.platform, m.runner])).toEqual([
+      ['linux/amd64', ['self-hosted', 'linux', 'x64']],
+      ['linux/arm64', ['self-hosted', 'linux', 'arm64']],
+      ['windows/amd64', ['self-hosted', 'windows', 'x64']],
+      ['darwin/arm64', ['self-hosted', 'macos', 'arm64']],
+    ]);
+    expect(jobs.shard!['runs-on']).toBe('${{ matrix.runner }}');
+    expect(jobs.shard!.strategy!['max-parallel']).toBeUndefined();
+    const shard = jobs.shard!.steps.find((s) => s.uses === ACTION_REF);
+    expect(shard?.with).toMatchObject({ platforms: '${{ matrix.platform }}', post: false, 'artifact-name': 'smoke-shard-${{ matrix.shard }}' });
+    // The merge job runs after failed shards too (a failure is a result to post), not after a cancel.
+    expect(jobs.merge).toMatchObject({ needs: 'shard', if: '${{ !cancelled() }}' });
+    const download = jobs.merge!.steps.find((s) => s.uses === 'actions/download-artifact@v4');
+    expect(download?.with).toEqual({ pattern: 'smoke-shard-*', path: 'shards' });
+    const merge = jobs.merge!.steps.find((s) => s.uses === ACTION_REF);
+    expect(merge?.with).toMatchObject({ tag: '${{ inputs.tag }}', merge: 'shards' });
+    expect(merge?.with?.post).toBeUndefined(); // posts: the one result for the draft
+    expect(jobs.merge!.steps.indexOf(download!)).toBeLessThan(jobs.merge!.steps.indexOf(merge!));
+    // The other form is described, with what it needs.
+    const text = readFileSync(join(EXAMPLES, 'sharded.yml'), 'utf8');
+    expect(text).toContain('four posting shards');
+    expect(text).toContain('max-parallel: 1');
+  });
+
+  it('the runners as hosts: examples/hosts-runners.yaml and the snippet in sharded.yml load, four transport: local hosts', async () => {
+    const config = await loadConfig(join(EXAMPLES, 'hosts-runners.yaml'), {});
+    expect(config.hosts.map((h) => [h.name, h.platform, h.transport])).toEqual([
+      ['runner-linux-amd64', 'linux/amd64', 'local'],
+      ['runner-linux-arm64', 'linux/arm64', 'local'],
+      ['runner-windows-amd64', 'windows/amd64', 'local'],
+      ['runner-macos-arm64', 'darwin/arm64', 'local'],
+    ]);
+    expect([...config.platforms.keys()]).toEqual(['linux/amd64', 'linux/arm64', 'windows/amd64', 'darwin/arm64']);
+    const snippet = readFileSync(join(EXAMPLES, 'sharded.yml'), 'utf8').split('\n').filter((l) => l.startsWith('#     - {')).map((l) => l.slice(2));
+    const dir = mkdtempSync(join(tmpdir(), 'smoke-example-'));
+    try {
+      const file = join(dir, 'hosts.yaml');
+      writeFileSync(file, ['hosts:', ...snippet, ''].join('\n'));
+      const fromSnippet = await loadConfig(file, {});
+      expect(fromSnippet.hosts.map((h) => [h.name, h.platform, h.transport, h.shell])).toEqual(config.hosts.map((h) => [h.name, h.platform, h.transport, h.shell]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

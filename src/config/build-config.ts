@@ -62,6 +62,7 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext): SmokeConfig {
       repo: entry.repo,
       release: mergeRelease(release, entry.release),
       statusContext: entry.status?.context ?? statusContext,
+      platforms: ctx.expected.filter((p) => entry.platforms === undefined || entry.platforms.includes(p)),
       source: { file: ctx.file, line: where.line, col: where.col },
     };
   });

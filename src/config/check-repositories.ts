@@ -1,12 +1,13 @@
+import type { PlatformId } from '../domain/platform.ts';
 import type { Problem } from './problem.ts';
 import type { RawConfig } from './schema.ts';
 import type { Locate } from './yaml-locator.ts';
 
 /**
- * `repositories:` against the rest: each repository once, and not beside `repo:`, which would
- * leave unclear whether it is one more repository or the only one.
+ * `repositories:` against the rest: each repository once, its platforms among the expected ones,
+ * and not beside `repo:`, which would leave unclear whether it is one more repository or the only one.
  */
-export function checkRepositories(raw: RawConfig, locate: Locate): Problem[] {
+export function checkRepositories(raw: RawConfig, expected: readonly PlatformId[], locate: Locate): Problem[] {
   if (!raw.repositories) return [];
   const problems: Problem[] = [];
   if (raw.repo !== undefined) {
@@ -18,6 +19,11 @@ export function checkRepositories(raw: RawConfig, locate: Locate): Problem[] {
   }
   const firstAt = new Map<string, number>();
   raw.repositories.forEach((entry, i) => {
+    entry.platforms?.forEach((platform, j) => {
+      if (!expected.includes(platform as PlatformId)) {
+        problems.push({ path: ['repositories', i, 'platforms', j], message: `repository ${entry.repo}: platform ${platform} is not under platforms: (expected one of ${expected.join(', ')})` });
+      }
+    });
     const key = entry.repo.toLowerCase();
     const seen = firstAt.get(key);
     if (seen === undefined) {

@@ -50,7 +50,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const expected = expectedPlatforms(raw);
   const problems = [
     ...expected.problems,
-    ...checkRepositories(raw, locate),
+    ...checkRepositories(raw, expected.platforms, locate),
     ...validateHosts(raw, expected.platforms, env, locate),
     ...(await checkLocalFiles(raw, configDir, env)),
   ];

@@ -29,7 +29,8 @@ export function pickRepository(entries: readonly RepositoryConfig[], choice: Rep
   throw new ConfigError(`${file} lists several repositories (${choices}): name one with --repo or GH_REPO`);
 }
 
-/** The config as one repository sees it: its release rules and status context in the top-level places. */
+/** The config as one repository sees it: its release rules, status context and platforms in the top-level places. */
 export function forRepository(config: SmokeConfig, entry: RepositoryConfig): SmokeConfig {
-  return { ...config, repo: entry.repo, release: entry.release, statusContext: entry.statusContext };
+  const platforms = new Map([...config.platforms].filter(([id]) => entry.platforms.includes(id)));
+  return { ...config, repo: entry.repo, release: entry.release, statusContext: entry.statusContext, platforms };
 }

@@ -164,11 +164,13 @@ const releaseSchema = z
 
 const statusSchema = z.strictObject({ context: text }).partial();
 
-/** One repository of `repositories:`: its own release rules and status context over the top-level ones. */
+/** One repository of `repositories:`: its own release rules, status context and platforms over the top-level ones. */
 const repositorySchema = z.strictObject({
   repo: repoName,
   release: releaseSchema.optional(),
   status: statusSchema.optional(),
+  /** The platforms its drafts have, of those under platforms: (default: all of them). */
+  platforms: z.array(text, { error: 'expected a list of platforms (os/arch) from platforms:' }).min(1, { error: 'expected at least one platform, or leave platforms: out for all' }).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -150,6 +150,8 @@ export interface RepositoryConfig {
   repo: string;
   release: ReleaseRules;
   statusContext: string;
+  /** The platforms its drafts must have: all of the top-level ones, or those it lists. */
+  platforms: PlatformId[];
   source: SourceRef;
 }
 

@@ -77,8 +77,8 @@ it('its commented repositories: example loads once uncommented in place of repo:
   await writeFile(file, uncommented.join('\n'));
   const config = await loadConfig(file, { HOME: home });
   expect(config.repo).toBeUndefined();
-  expect(config.repositories.map((r) => [r.repo, r.release.assetPattern, r.release.binaryName, r.statusContext])).toEqual([
-    ['ephpm/ephemerd', 'ephemerd_{tag}_{os}_{arch}.{ext}', 'ephemerd', 'smoke-test'],
-    ['ephpm/ephemerd-agent', 'ephemerd-agent_{tag}_{os}_{arch}.{ext}', 'ephemerd-agent', 'smoke-test/agent'],
+  expect(config.repositories.map((r) => [r.repo, r.release.assetPattern, r.release.binaryName, r.statusContext, r.platforms.join(' ')])).toEqual([
+    ['ephpm/ephemerd', 'ephemerd_{tag}_{os}_{arch}.{ext}', 'ephemerd', 'smoke-test', 'linux/amd64 linux/arm64 windows/amd64 darwin/arm64'],
+    ['ephpm/ephemerd-agent', 'ephemerd-agent_{tag}_{os}_{arch}.{ext}', 'ephemerd-agent', 'smoke-test/agent', 'linux/amd64 linux/arm64'],
   ]);
 });

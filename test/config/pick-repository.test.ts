@@ -3,7 +3,7 @@ import { pickRepository } from '../../src/config/pick-repository.ts';
 import { DEFAULT_RELEASE } from '../../src/config/defaults.ts';
 import type { RepositoryConfig } from '../../src/config/types.ts';
 
-const entry = (repo: string): RepositoryConfig => ({ repo, release: { ...DEFAULT_RELEASE }, statusContext: 'smoke-test', source: { file: 'hosts.yaml', line: 1, col: 1 } });
+const entry = (repo: string): RepositoryConfig => ({ repo, release: { ...DEFAULT_RELEASE }, statusContext: 'smoke-test', platforms: ['linux/amd64'], source: { file: 'hosts.yaml', line: 1, col: 1 } });
 const two = [entry('ephpm/ephemerd'), entry('ephpm/agent')];
 
 describe('pickRepository: the entry of repositories: a one-repository command works on', () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
+import { forRepository } from '../../src/config/pick-repository.ts';
 import { configError, goodHost, lines, makeConfigDir, type ConfigDir } from './config-fixture.ts';
 
 let tmp: ConfigDir;
@@ -94,6 +95,28 @@ describe('repositories: in hosts.yaml', () => {
     ]);
     expect(await messageLines('repositories: []', 'hosts:', ...goodHost())).toEqual([
       'hosts.yaml:1:15 (repositories): expected at least one repository, or leave repositories: out, got an empty list',
+    ]);
+  });
+
+  it('a repository may build fewer of the platforms; the config it sees expects only those, and names a platform not listed', async () => {
+    const file = await tmp.write(lines(
+      'platforms:',
+      '  linux/amd64:',
+      '  linux/arm64:',
+      'repositories:',
+      '  - repo: ephpm/ephemerd',
+      '  - repo: ephpm/agent',
+      '    platforms: [linux/arm64]',
+      'hosts:',
+      ...goodHost(),
+    ));
+    const config = await loadConfig(file, env());
+    expect(config.repositories.map((r) => r.platforms)).toEqual([['linux/amd64', 'linux/arm64'], ['linux/arm64']]);
+    const agent = forRepository(config, config.repositories[1]!);
+    expect([...agent.platforms.keys()]).toEqual(['linux/arm64']);
+    expect(agent.hosts).toEqual(config.hosts);
+    expect(await messageLines('repositories:', '  - repo: ephpm/agent', '    platforms: [linux/amd64, windows/arm64]', 'hosts:', ...goodHost())).toEqual([
+      'hosts.yaml:3:30 (repositories[0].platforms[1]): repository ephpm/agent: platform windows/arm64 is not under platforms: (expected one of linux/amd64, linux/arm64, windows/amd64, darwin/arm64)',
     ]);
   });
 });

@@ -12,6 +12,9 @@ import { loadConfig } from '../../src/config/load.ts';
 import { connectHost } from '../../src/hosts/connect-host.ts';
 import { sshHost } from '../../src/config/ssh-host.ts';
 import { posixShell } from '../../src/shells/posix.ts';
+import { shellFor } from '../../src/shells/shell-for.ts';
+import { cleanupHost } from '../../src/stages/cleanup-host.ts';
+import { openRemote } from '../../src/hosts/open-remote.ts';
 import type { SshdHandle } from '../../src/sandbox/sshd.ts';
 import { MiB } from './world.ts';
 
@@ -87,4 +90,27 @@ async function hostFor(sshd: SshdHandle, dir: string) {
   const host = { name: 'bench', platform: 'linux/amd64', address: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, hostKey: sshd.hostKeyLine, shell: 'posix', workdir: dir };
   await writeFile(file, stringify({ repo: 'ephpm/ephemerd', platforms: { 'linux/amd64': {} }, hosts: [host] }));
   return sshHost((await loadConfig(file, {})).hosts[0]);
+}
+
+/**
+ * The host's cleanup command alone (stop the run's processes, sweep its mark, remove its
+ * directory) on the host of `platform` in `configPath`, over a fresh run directory each round.
+ * A run pays it once outside any check; on a PowerShell host it is one PowerShell start and
+ * its process sweep, the host's time rather than ours.
+ */
+export async function hostCleanupMs(configPath: string, platform: string, rounds: number): Promise<number> {
+  const host = (await loadConfig(configPath, {})).hosts.find((h) => h.platform === platform);
+  if (!host) throw new Error(`no host for ${platform} in ${configPath}`);
+  const shell = shellFor(host);
+  const remote = await openRemote(host);
+  const times: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const runDir = (await remote.exec(shell.makeRunDir({ ...(host.workdir ? { workdir: host.workdir } : {}), runId: `bench-cleanup-${r}` }), { timeoutMs: 60_000 })).stdout.trim().split(/\r?\n/)[0]!;
+      times.push(await timed(() => cleanupHost(remote, shell, { runDir, keep: false })));
+    }
+  } finally {
+    await remote.close();
+  }
+  return median(times) * 1000;
 }

@@ -28,7 +28,7 @@ const EXIT_CODES: Record<HelpTopic, Rows> = {
     ['0', 'stopped by a signal; with --once: every draft tested passed, or none needed testing'],
     ['1', 'with --once: a draft failed'],
     USAGE,
-    ['3', 'with --once: a draft ended without a verdict, or GitHub could not be read'],
+    ['3', 'with --once: a draft ended without a verdict, or GitHub (or one of several repositories) could not be read'],
   ],
   gate: [
     ['0', 'open: the latest posted result passed and still matches the draft'],

@@ -115,9 +115,9 @@ function addWatch(program: Command, io: CliIo, run: Runner): void {
   program
     .command('watch')
     .addHelpText('after', helpAfter('watch'))
-    .description('poll for drafts and test each new or changed one')
+    .description('poll one or several repositories for drafts and test each new or changed one, sharing the hosts')
     .addOption(configOption())
-    .addOption(repoOption())
+    .option('--repo <owner/name>', 'repository to watch (repeatable; default: the config\'s repositories:, else as for run)', collect, [] as string[])
     .addOption(reportsOption())
     .option('--interval <seconds>', 'seconds between polls', parsePositiveInt, 60)
     .option('--once', 'one pass, then exit (for a scheduled job)')

@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { SmokeConfig } from '../config/types.ts';
+import { forRepository, pickRepository, type RepositoryChoice } from '../config/pick-repository.ts';
 import { createGitHub, type GitHub, type RetryNotice } from '../github/index.ts';
 import { ghAuthToken } from './gh-auth-token.ts';
-import { githubSettings } from './github-settings.ts';
+import { githubSettings, type GitHubSettings } from './github-settings.ts';
 import type { CliIo } from './io.ts';
 
 export interface CommandContext {
@@ -17,9 +18,13 @@ export interface CommandContext {
 export async function commandContext(
   options: { config: string; repo?: string },
   io: CliIo,
-  hooks: { onRetry?: (notice: RetryNotice) => void } = {},
+  hooks: { onRetry?: (notice: RetryNotice) => void; loaded?: SmokeConfig } = {},
 ): Promise<CommandContext> {
-  const config = await loadConfig(resolve(options.config), io.env);
+  // `loaded`: the caller read the file already (a watch looks at its repositories: first).
+  const loaded = hooks.loaded ?? (await loadConfig(resolve(options.config), io.env));
+  // With repositories:, a one-repository command takes the entry named and that entry's rules.
+  const entry = loaded.repositories.length === 0 ? null : pickRepository(loaded.repositories, repositoryChoice(options.repo, io.env), loaded.file);
+  const config = entry ? forRepository(loaded, entry) : loaded;
   const settings = await githubSettings(io.env, {
     repoFromCli: options.repo,
     repoFromConfig: config.repo,
@@ -28,10 +33,21 @@ export async function commandContext(
   // A token from `gh auth token` is in no variable the output scrub started with.
   io.keepSecret?.(settings.token);
   for (const note of settings.notes) io.stderr.write(`smoke: ${note}\n`);
-  const github = createGitHub({
+  return { config, github: githubFor(settings, settings.repo, io, hooks) };
+}
+
+/** Where `--repo`, GH_REPO (without gh's optional host) and GITHUB_REPOSITORY point. */
+export function repositoryChoice(cli: string | undefined, env: NodeJS.ProcessEnv): RepositoryChoice {
+  const ghRepo = env.GH_REPO?.split('/').slice(-2).join('/');
+  return { ...(cli === undefined ? {} : { cli }), ...(ghRepo ? { ghRepo } : {}), ...(env.GITHUB_REPOSITORY ? { githubRepository: env.GITHUB_REPOSITORY } : {}) };
+}
+
+/** A GitHub adapter for one repository with the command's settings (a watch makes one per repository). */
+export function githubFor(settings: GitHubSettings, repo: string, io: CliIo, hooks: { onRetry?: (notice: RetryNotice) => void } = {}): GitHub {
+  return createGitHub({
     apiUrl: settings.apiUrl,
     token: settings.token,
-    repo: settings.repo,
+    repo,
     retry: {
       retries: 3,
       maxRateLimitWaitSeconds: 120,
@@ -39,7 +55,6 @@ export async function commandContext(
       onRetry: hooks.onRetry ?? ((notice) => io.stderr.write(`smoke: ${retryLine(notice)}\n`)),
     },
   });
-  return { config, github };
 }
 
 /** `GET /repos/o/r/releases: connect ECONNREFUSED 127.0.0.1:9; retry 1 of 3 in 1 s` */

@@ -1,6 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { SmokeConfig } from '../config/types.ts';
 import { ConfigError } from '../domain/errors.ts';
+import { repoFolder } from '../report/write-reports.ts';
 import { mergeRun } from '../pipeline/merge-run.ts';
 import { newRunId } from '../pipeline/run-id.ts';
 import { mergeShardReports, type ShardReport } from '../report/merge-reports.ts';
@@ -45,7 +47,8 @@ export async function mergeCommand(paths: string[], options: MergeCliOptions, io
       merged,
       runId: newRunId(new Date()),
       config,
-      reportsDir: resolve(options.reports),
+      // With repositories:, under the repository's folder, as its runs are.
+      ...reportsFor(config, resolve(options.reports)),
       cacheDir: cacheDir(io.env),
       post: options.post,
       ...(runUrl ? { runUrl } : {}),
@@ -54,6 +57,11 @@ export async function mergeCommand(paths: string[], options: MergeCliOptions, io
     { github, now: () => new Date(), onEvent: (event) => (event.kind === 'warning' ? warn(event.message) : undefined) },
   );
   return finishRun(result, options, io);
+}
+
+function reportsFor(config: SmokeConfig, reports: string): { reportsDir: string; reportsIndexDir?: string } {
+  if (config.repositories.length === 0 || config.repo === undefined) return { reportsDir: reports };
+  return { reportsDir: join(reports, repoFolder(config.repo)), reportsIndexDir: reports };
 }
 
 /** Each path a report.json, or a folder searched for them (downloaded artifacts); each read and checked. */

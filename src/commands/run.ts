@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SmokeConfig } from '../config/types.ts';
 import { ConfigError, EXIT } from '../domain/errors.ts';
 import type { PlatformId } from '../domain/platform.ts';
@@ -36,7 +36,9 @@ export async function runCommand(tag: string, options: RunCliOptions, io: CliIo)
   );
   let outcome: RunOutcome;
   try {
-    outcome = await runSmoke(runInputFor(tag, config, platforms, options, io.env), runDepsFor(github, view.onEvent, stop.signal));
+    // With repositories:, runs go under the repository's folder, where a watch of them all puts them.
+    const settings = { ...options, byRepository: config.repositories.length > 0 };
+    outcome = await runSmoke(runInputFor(tag, config, platforms, settings, io.env), runDepsFor(github, view.onEvent, { signal: stop.signal }));
   } finally {
     stop.dispose();
     view.close();
@@ -52,7 +54,7 @@ export function exitCodeFor(outcome: RunOutcome): number {
 }
 
 /** What a run (or a merge) ended with, on the screen; its exit code. */
-export function finishRun(outcome: RunOutcome, options: { json?: boolean }, io: CliIo): number {
+export function finishRun(outcome: RunOutcome, options: { json?: boolean; reports: string }, io: CliIo): number {
   switch (outcome.kind) {
     case 'not-release-tag':
       io.stderr.write(`smoke: ${quoteTag(outcome.tag)} is not a release tag (pattern ${outcome.pattern})\n`);
@@ -75,7 +77,7 @@ export function finishRun(outcome: RunOutcome, options: { json?: boolean }, io: 
       if (!options.json) {
         // The compact matrix for the screen; the Markdown (with its data comment and entities) stays in a file.
         io.stdout.write(`\n${matrixTable(outcome.report)}`);
-        const where = `; reports in ${outcome.reportDir} (report.html to view, report.md is the Markdown; all runs: ${join(outcome.reportDir, '..', '..', 'index.html')})`;
+        const where = `; reports in ${outcome.reportDir} (report.html to view, report.md is the Markdown; all runs: ${join(resolve(options.reports), 'index.html')})`;
         io.stderr.write(`smoke: ${outcome.report.verdict}${outcome.reportProblem === undefined ? where : ''}\n`);
       }
       break;

@@ -10,9 +10,9 @@ import {
   defaultProbes,
 } from './defaults.ts';
 import { mergeProbes } from './merge-probes.ts';
-import type { RawConfig, RawHost } from './schema.ts';
+import type { RawConfig, RawHost, RawRelease } from './schema.ts';
 import type { ResolvedSshHost } from './resolve-ssh-hosts.ts';
-import type { HostConfig, PlatformRules, SmokeConfig } from './types.ts';
+import type { HostConfig, PlatformRules, ReleaseRules, RepositoryConfig, SmokeConfig } from './types.ts';
 import type { Locate } from './yaml-locator.ts';
 
 export interface BuildContext {
@@ -54,21 +54,39 @@ export function buildConfig(raw: RawConfig, ctx: BuildContext): SmokeConfig {
       source: { file: ctx.file, line: where.line, col: where.col },
     };
   });
+  const release = mergeRelease(DEFAULT_RELEASE, raw.release);
+  const statusContext = raw.status?.context ?? DEFAULT_STATUS_CONTEXT;
+  const repositories = (raw.repositories ?? []).map((entry, i): RepositoryConfig => {
+    const where = ctx.locate(['repositories', i]);
+    return {
+      repo: entry.repo,
+      release: mergeRelease(release, entry.release),
+      statusContext: entry.status?.context ?? statusContext,
+      platforms: ctx.expected.filter((p) => entry.platforms === undefined || entry.platforms.includes(p)),
+      source: { file: ctx.file, line: where.line, col: where.col },
+    };
+  });
   return {
     file: ctx.file,
     ...(raw.repo === undefined ? {} : { repo: raw.repo }),
-    release: {
-      ...DEFAULT_RELEASE,
-      ...raw.release,
-      cgoEnabled: { ...DEFAULT_RELEASE.cgoEnabled, ...raw.release?.cgoEnabled },
-      entitlements: [...(raw.release?.entitlements ?? DEFAULT_RELEASE.entitlements)],
-    },
+    repositories,
+    release,
     platforms,
     inspect: { ...DEFAULT_INSPECT, ...raw.inspect },
     hosts,
     concurrency: raw.concurrency ?? DEFAULT_CONCURRENCY,
     retries: raw.retries ?? DEFAULT_RETRIES,
-    statusContext: raw.status?.context ?? DEFAULT_STATUS_CONTEXT,
+    statusContext,
+  };
+}
+
+/** A layer of release rules over `base`, key by key (cgoEnabled OS by OS; a list replaces the list). */
+function mergeRelease(base: Readonly<ReleaseRules>, layer: RawRelease | undefined): ReleaseRules {
+  return {
+    ...base,
+    ...layer,
+    cgoEnabled: { ...base.cgoEnabled, ...layer?.cgoEnabled },
+    entitlements: [...(layer?.entitlements ?? base.entitlements)],
   };
 }
 

@@ -5,6 +5,7 @@ import { ConfigError } from '../domain/errors.ts';
 import { buildConfig } from './build-config.ts';
 import { validateHosts } from './validate-hosts.ts';
 import { checkLocalFiles } from './check-local-files.ts';
+import { checkRepositories } from './check-repositories.ts';
 import { expectedPlatforms } from './expected-platforms.ts';
 import { locatedError, problemsError } from './problem.ts';
 import { resolveSshHosts } from './resolve-ssh-hosts.ts';
@@ -49,6 +50,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const expected = expectedPlatforms(raw);
   const problems = [
     ...expected.problems,
+    ...checkRepositories(raw, expected.platforms, locate),
     ...validateHosts(raw, expected.platforms, env, locate),
     ...(await checkLocalFiles(raw, configDir, env)),
   ];

@@ -133,41 +133,59 @@ export const hostSchema = z.strictObject({
 
 const platformSchema = z.strictObject({ minBinaryBytes: size, probes: probesSchema }).partial().nullable();
 
+const repoName = z
+  .string({ error: 'expected a string' })
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected owner/name, e.g. ephpm/ephemerd' });
+
+const releaseSchema = z
+  .strictObject({
+    tagPattern: pattern,
+    assetPattern: text.refine((p) => p.includes('{os}') && p.includes('{arch}'), {
+      error: 'expected a pattern with {os} and {arch} (and usually {tag} and {ext})',
+    }),
+    checksumsAsset: text,
+    binaryName: text,
+    versionStamp: z
+      .string({ error: 'expected a string' })
+      .regex(/^[^\s=]+\.[^\s=.]+$/, { error: 'expected a Go symbol such as main.version or example.com/pkg/build.Version' }),
+    goBuildInfo: z.enum(['required', 'optional'], { error: 'expected required or optional' }),
+    cgoEnabled: z.record(
+      z.string().regex(/^[a-z0-9]+$/, { error: 'expected an OS name such as linux, windows or darwin' }),
+      z.union([z.boolean(), z.literal('any')], { error: 'expected true, false or any' }),
+      { error: 'expected a map of OS to true, false or any, e.g. { linux: false }' },
+    ),
+    entitlements: z.array(text, { error: 'expected a list of entitlement names' }),
+    sizeChangeRatio: z
+      .number({ error: 'expected a ratio such as 0.25 (±25%)' })
+      .positive({ error: 'expected a ratio greater than 0, such as 0.25 (±25%)' })
+      .max(100, { error: 'expected a ratio of at most 100' }),
+  })
+  .partial();
+
+const statusSchema = z.strictObject({ context: text }).partial();
+
+/** One repository of `repositories:`: its own release rules, status context and platforms over the top-level ones. */
+const repositorySchema = z.strictObject({
+  repo: repoName,
+  release: releaseSchema.optional(),
+  status: statusSchema.optional(),
+  /** The platforms its drafts have, of those under platforms: (default: all of them). */
+  platforms: z.array(text, { error: 'expected a list of platforms (os/arch) from platforms:' }).min(1, { error: 'expected at least one platform, or leave platforms: out for all' }).optional(),
+});
+
 export const configSchema = z.strictObject({
-  repo: z
-    .string({ error: 'expected a string' })
-    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected owner/name, e.g. ephpm/ephemerd' })
+  repo: repoName.optional(),
+  /** Several repositories in one watch; each inherits the top-level release: and status: key by key. */
+  repositories: z
+    .array(repositorySchema, { error: 'expected a list of repositories, each with repo: owner/name' })
+    .min(1, { error: 'expected at least one repository, or leave repositories: out' })
     .optional(),
-  release: z
-    .strictObject({
-      tagPattern: pattern,
-      assetPattern: text.refine((p) => p.includes('{os}') && p.includes('{arch}'), {
-        error: 'expected a pattern with {os} and {arch} (and usually {tag} and {ext})',
-      }),
-      checksumsAsset: text,
-      binaryName: text,
-      versionStamp: z
-        .string({ error: 'expected a string' })
-        .regex(/^[^\s=]+\.[^\s=.]+$/, { error: 'expected a Go symbol such as main.version or example.com/pkg/build.Version' }),
-      goBuildInfo: z.enum(['required', 'optional'], { error: 'expected required or optional' }),
-      cgoEnabled: z.record(
-        z.string().regex(/^[a-z0-9]+$/, { error: 'expected an OS name such as linux, windows or darwin' }),
-        z.union([z.boolean(), z.literal('any')], { error: 'expected true, false or any' }),
-        { error: 'expected a map of OS to true, false or any, e.g. { linux: false }' },
-      ),
-      entitlements: z.array(text, { error: 'expected a list of entitlement names' }),
-      sizeChangeRatio: z
-        .number({ error: 'expected a ratio such as 0.25 (±25%)' })
-        .positive({ error: 'expected a ratio greater than 0, such as 0.25 (±25%)' })
-        .max(100, { error: 'expected a ratio of at most 100' }),
-    })
-    .partial()
-    .optional(),
+  release: releaseSchema.optional(),
   platforms: z.record(z.string(), platformSchema, { error: 'expected a map of os/arch to platform rules' }).optional(),
   inspect: z.strictObject({ maxExtractedBytes: size }).partial().optional(),
   concurrency: intRange(1, 64).optional(),
   retries: intRange(0, 10).optional(),
-  status: z.strictObject({ context: text }).partial().optional(),
+  status: statusSchema.optional(),
   timeouts: timeoutsSchema.optional(),
   probes: probesSchema.optional(),
   sshConfig: text.optional(),
@@ -176,5 +194,7 @@ export const configSchema = z.strictObject({
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type RawHost = z.infer<typeof hostSchema>;
+export type RawRepository = z.infer<typeof repositorySchema>;
+export type RawRelease = z.infer<typeof releaseSchema>;
 export type RawJumpHop = z.infer<typeof jumpHopSchema>;
 export type RawProbes = z.infer<typeof probesSchema>;

@@ -144,11 +144,24 @@ export interface LocalHostConfig extends HostBase {
 
 export type HostConfig = SshHostConfig | LocalHostConfig;
 
+/** One repository of `repositories:`, with the top-level rules filled in where it sets none. */
+export interface RepositoryConfig {
+  /** `owner/name`. */
+  repo: string;
+  release: ReleaseRules;
+  statusContext: string;
+  /** The platforms its drafts must have: all of the top-level ones, or those it lists. */
+  platforms: PlatformId[];
+  source: SourceRef;
+}
+
 export interface SmokeConfig {
   /** The file it was read from (absolute). */
   file: string;
   /** `owner/name`; the CLI falls back to GITHUB_REPOSITORY. */
   repo?: string;
+  /** `repositories:` (empty when the file has none): a watch tests them all, sharing the hosts. */
+  repositories: RepositoryConfig[];
   release: ReleaseRules;
   /** Expected platforms in order, with their rules. */
   platforms: Map<PlatformId, PlatformRules>;

@@ -18,6 +18,8 @@ export interface DeliverInput {
   /** The platforms this report had to cover (a run's `--platform`s; every configured one for a merge). */
   expected: string[];
   reportsDir: string;
+  /** Where `index.html` lists every run, when `reportsDir` is one repository's folder under it. */
+  indexDir?: string;
   stepSummary?: string;
   /** false: the reports are written, nothing is posted. */
   post: boolean;
@@ -30,7 +32,7 @@ export interface DeliverInput {
 export async function deliverReport(input: DeliverInput, deps: { github: GitHub; onEvent: EventSink }): Promise<TestedOutcome> {
   const { report } = input;
   // A full reports disk is a local problem: the verdict is known and is still posted.
-  const reports = await tryWriteReports(report, input.reportsDir, { expected: input.expected, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) });
+  const reports = await tryWriteReports(report, input.reportsDir, { expected: input.expected, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}), ...(input.indexDir ? { indexDir: input.indexDir } : {}) });
   if (!reports.ok) deps.onEvent({ kind: 'warning', message: reports.problem });
   const posted = input.post ? await post(input, deps) : null;
   deps.onEvent({ kind: 'run-finished', verdict: report.verdict, ...(reports.ok ? { reportDir: reports.dir } : {}) });

@@ -1,6 +1,6 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { HostConfig } from '../config/types.ts';
 import type { Remote } from '../hosts/remote.ts';
+import { HostTurns, type DraftRank } from './host-turns.ts';
 
 export type Connect = (host: HostConfig) => Promise<Remote>;
 
@@ -8,12 +8,19 @@ export type HostRun<T> =
   | { kind: 'ran'; host: HostConfig; value: T }
   | { kind: 'unreachable'; reasons: string[] };
 
+/** The turns a run takes on the hosts, and the rank of its draft among everyone waiting. */
+export interface HostShare {
+  turns: HostTurns;
+  rank: DraftRank;
+}
+
 /**
- * The test hosts of one run: one connection per host for the whole run, at most one platform
- * at a time on each host, and the first reachable host of a platform is the one used.
+ * The test hosts of one run: one connection per host for the whole run, and the first reachable
+ * host of a platform is the one used. At most one platform run at a time on each host: the
+ * turns are this run's own, or shared by every draft a watch tests (oldest draft first).
  */
 export class HostPool {
-  private readonly limits = new Map<string, LimitFunction>();
+  private readonly share: HostShare;
   private readonly connections = new Map<string, Remote>();
   /** Connections being opened; a failed one stays until a caller takes its error. */
   private readonly opening = new Map<string, Promise<Remote>>();
@@ -21,7 +28,10 @@ export class HostPool {
   constructor(
     private readonly hosts: readonly HostConfig[],
     private readonly connect: Connect,
-  ) {}
+    options: { share?: HostShare } = {},
+  ) {
+    this.share = options.share ?? { turns: new HostTurns(), rank: { createdAt: '', tieBreak: '' } };
+  }
 
   hostsFor(platform: string): HostConfig[] {
     return this.hosts.filter((h) => h.platform === platform);
@@ -31,17 +41,19 @@ export class HostPool {
   async run<T>(platform: string, work: (remote: Remote) => Promise<T>): Promise<HostRun<T>> {
     const reasons: string[] = [];
     for (const host of this.hostsFor(platform)) {
-      const outcome = await this.limitFor(host.name)(async (): Promise<HostRun<T> | undefined> => {
+      const free = await this.share.turns.take(host.name, this.share.rank);
+      try {
         let remote: Remote;
         try {
           remote = await this.connection(host);
         } catch (error) {
           reasons.push(error instanceof Error ? error.message : String(error));
-          return undefined;
+          continue;
         }
         return { kind: 'ran', host, value: await work(remote) };
-      });
-      if (outcome) return outcome;
+      } finally {
+        free();
+      }
     }
     if (reasons.length === 0) reasons.push(`no host in the config serves ${platform}`);
     return { kind: 'unreachable', reasons };
@@ -94,14 +106,5 @@ export class HostPool {
     opening.catch(() => undefined);
     this.opening.set(host.name, opening);
     return opening;
-  }
-
-  private limitFor(name: string): LimitFunction {
-    let limit = this.limits.get(name);
-    if (!limit) {
-      limit = pLimit(1);
-      this.limits.set(name, limit);
-    }
-    return limit;
   }
 }

@@ -17,6 +17,8 @@ export interface MergeInput {
   runId: string;
   config: SmokeConfig;
   reportsDir: string;
+  /** Where `index.html` lists every run, when `reportsDir` is one repository's folder under it. */
+  reportsIndexDir?: string;
   cacheDir: string;
   post: boolean;
   /** This job's Actions run (the final job of the sharded workflow); else the shards' own. */
@@ -49,7 +51,7 @@ export async function mergeRun(input: MergeInput, deps: MergeDeps): Promise<Merg
     // This job's Actions run (the sharded workflow's last job) links the status; else the shards' own.
     const runUrl = input.runUrl ?? merged.runUrl;
     const report = mergedReport(merged, { runId: input.runId, expected, stale, releaseHtmlUrl: current.html_url, ...(runUrl ? { runUrl } : {}) });
-    return deliverReport({ report, tested: current, config, expected, reportsDir: input.reportsDir, post: input.post, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) }, deps);
+    return deliverReport({ report, tested: current, config, expected, reportsDir: input.reportsDir, ...(input.reportsIndexDir ? { indexDir: input.reportsIndexDir } : {}), post: input.post, ...(input.stepSummary ? { stepSummary: input.stepSummary } : {}) }, deps);
   };
   if (!input.post) return deliver();
   const claimed = await whileClaimed(deps.github, lock, deliver);

@@ -17,6 +17,7 @@ import { checkClock } from './check-clock.ts';
 import { whileClaimed } from './claim-draft.ts';
 import { deliverReport, type TestedOutcome } from './deliver-report.ts';
 import type { Connect } from './host-pool.ts';
+import type { HostTurns } from './host-turns.ts';
 import { testJobs } from './test-jobs.ts';
 import { cancelledReason, withAnnouncement } from './with-announcement.ts';
 
@@ -26,6 +27,8 @@ export interface RunInput {
   config: SmokeConfig;
   platforms: PlatformId[];
   reportsDir: string;
+  /** Where `index.html` lists every run, when `reportsDir` is one repository's folder under it. */
+  reportsIndexDir?: string;
   cacheDir: string;
   /** false: touch nothing on GitHub (`--no-post`). */
   post: boolean;
@@ -47,6 +50,8 @@ export interface RunDeps {
   now: () => Date;
   /** Cancels the run (SIGTERM): probes stop, hosts are cleaned, the result is `error`, never `pending`. */
   signal?: AbortSignal;
+  /** Host turns shared by every draft a watch tests: a freed host goes to the oldest draft's run. */
+  hostTurns?: HostTurns;
 }
 
 export type RunOutcome =
@@ -77,7 +82,8 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
     return withAnnouncement(announcement, deps, async () => {
       // Each check's start offset for the report's timeline, from when its event came.
       const clock = checkClock({ now: () => performance.now() });
-      const ran = await testJobs(jobs, { release: draft.release, match: draft.match, config, cacheDir: input.cacheDir }, { ...deps, onEvent: clock.watch(deps.onEvent) });
+      const hostShare = deps.hostTurns ? { turns: deps.hostTurns, rank: { createdAt: draft.release.created_at, tieBreak: `${deps.github.repo}@${tag}` } } : undefined;
+      const ran = await testJobs(jobs, { release: draft.release, match: draft.match, config, cacheDir: input.cacheDir }, { ...deps, onEvent: clock.watch(deps.onEvent), ...(hostShare ? { hostShare } : {}) });
       const tested = { ...ran, platforms: clock.stamp(ran.platforms) };
       // The draft may have changed under us: a result for other bytes is never posted as a pass.
       const stale = input.post ? staleAssets(draft.release, await deps.github.getRelease(draft.release.id), assetDigests(tested.platforms)) : [];
@@ -87,7 +93,7 @@ export async function runSmoke(input: RunInput, deps: RunDeps): Promise<RunOutco
       if (cancelled) deps.onEvent({ kind: 'warning', message: `${cancelledReason(deps.signal!)}: probes stopped, hosts cleaned` });
       if (stale.length > 0) deps.onEvent({ kind: 'warning', message: `stale result: ${stale.join(', ')} changed on the draft during the run` });
       // A cancelled run posts no partial matrix: its announcement is marked `error` (cancelled) instead.
-      return deliverReport({ report, tested: draft.release, config, expected: input.platforms, reportsDir: input.reportsDir, post: input.post && !cancelled, ...stepSummaryOf(input) }, deps);
+      return deliverReport({ report, tested: draft.release, config, expected: input.platforms, reportsDir: input.reportsDir, ...(input.reportsIndexDir ? { indexDir: input.reportsIndexDir } : {}), post: input.post && !cancelled, ...stepSummaryOf(input) }, deps);
     });
   });
 }

@@ -7,7 +7,7 @@ import type { GitHub } from '../github/github.ts';
 import type { DraftMatch } from '../release/match-draft.ts';
 import type { Release } from '../github/types.ts';
 import { startFetch } from '../stages/fetch-assets.ts';
-import { HostPool, type Connect } from './host-pool.ts';
+import { HostPool, type Connect, type HostShare } from './host-pool.ts';
 import { runJob } from './run-job.ts';
 import { inspectArchive, type Inspection } from '../stages/inspect-archive.ts';
 
@@ -23,6 +23,8 @@ export interface TestJobsDeps {
   connect: Connect;
   onEvent: EventSink;
   signal?: AbortSignal;
+  /** Turns on the hosts shared with other drafts (a watch); without it the run has its own. */
+  hostShare?: HostShare;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface TestJobsDeps {
  */
 export async function testJobs(jobs: readonly PlatformJob[], input: TestJobsInput, deps: TestJobsDeps): Promise<{ platforms: PlatformResult[]; checksumsSha256: string | null }> {
   const { config, release, match } = input;
-  const pool = new HostPool(config.hosts, deps.connect);
+  const pool = new HostPool(config.hosts, deps.connect, deps.hostShare ? { share: deps.hostShare } : {});
   const limit = pLimit(Math.max(1, config.concurrency));
   const jobOf = new Map(jobs.map((j) => [j.platform, j]));
   try {

@@ -10,10 +10,11 @@ export interface ViewTarget {
 
 /**
  * A live line per platform on an interactive terminal; plain timestamped lines everywhere
- * else (CI, --json, no TTY, NO_COLOR). Never both.
+ * else (CI, --json, no TTY, NO_COLOR). Never both. `label` (several drafts at once, each
+ * with its own view) means plain lines that each name their draft: live blocks would overwrite each other.
  */
-export function chooseView<T extends ViewTarget>(io: T, options: { json: boolean }): ProgressView {
+export function chooseView<T extends ViewTarget>(io: T, options: { json: boolean; label?: string }): ProgressView {
   const out = io.stderr;
-  const live = !options.json && out.isTTY === true && !io.env.CI && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
-  return live ? terminalView(out, { now: Date.now }) : plainView(out, () => new Date());
+  const live = !options.json && options.label === undefined && out.isTTY === true && !io.env.CI && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  return live ? terminalView(out, { now: Date.now }) : plainView(out, () => new Date(), options.label === undefined ? {} : { label: options.label });
 }

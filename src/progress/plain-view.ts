@@ -4,11 +4,15 @@ import { formatSize } from '../domain/format-size.ts';
 import { describeEvent } from './describe-event.ts';
 import { terminalSafe } from './terminal-safe.ts';
 
-/** Timestamped lines for logs: progress only at each quarter, so a CI log stays readable. */
-export function plainView(out: NodeJS.WritableStream, now: () => Date): ProgressView {
+/**
+ * Timestamped lines for logs: progress only at each quarter, so a CI log stays readable.
+ * `label` starts every line (`owner/name v1.2.3: `) where several drafts share one log.
+ */
+export function plainView(out: NodeJS.WritableStream, now: () => Date, options: { label?: string } = {}): ProgressView {
   const lastQuarter = new Map<string, number>();
+  const label = options.label === undefined ? '' : `${options.label}: `;
   // Every line may carry a host's or GitHub's words: made inert before it reaches the log.
-  const write = (line: string) => out.write(`${now().toISOString()} ${terminalSafe(line)}\n`);
+  const write = (line: string) => out.write(`${now().toISOString()} ${terminalSafe(label + line)}\n`);
   return {
     onEvent(event: RunEvent) {
       if (event.kind === 'download-progress' || event.kind === 'upload-progress') {

@@ -13,14 +13,20 @@ export function tagFolder(tag: string): string {
   return safe === '' || /^\.+$/.test(safe) ? `_${safe}` : safe;
 }
 
+/** Where runs of one of several repositories go, under the reports folder: `<owner>/<name>`. */
+export function repoFolder(repo: string): string {
+  return join(...repo.split('/').map(tagFolder));
+}
+
 /**
- * Writes `reports/<tag>/<run-id>/` (JSON, Markdown, JUnit, HTML) and `reports/<tag>/latest.json`,
- * rebuilds `reports/index.html`, and appends the Markdown to `$GITHUB_STEP_SUMMARY` inside GitHub Actions. Returns the folder.
+ * Writes `<reportsDir>/<tag>/<run-id>/` (JSON, Markdown, JUnit, HTML) and `<reportsDir>/<tag>/latest.json`,
+ * rebuilds `index.html` in `indexDir` (default `reportsDir`: the reports folder above a repository's
+ * own), and appends the Markdown to `$GITHUB_STEP_SUMMARY` inside GitHub Actions. Returns the folder.
  */
 export async function writeReports(
   report: RunReport,
   reportsDir: string,
-  options: { expected: string[]; stepSummary?: string },
+  options: { expected: string[]; stepSummary?: string; indexDir?: string },
 ): Promise<string> {
   const tagDir = join(reportsDir, tagFolder(report.tag));
   const dir = join(tagDir, report.runId);
@@ -37,7 +43,7 @@ export async function writeReports(
   await writeFile(join(tagDir, 'latest.json.tmp'), latest);
   await rename(join(tagDir, 'latest.json.tmp'), join(tagDir, 'latest.json'));
   if (options.stepSummary) await appendFile(options.stepSummary, `${markdown}\n`);
-  await writeRunIndex(reportsDir);
+  await writeRunIndex(options.indexDir ?? reportsDir);
   return dir;
 }
 
@@ -51,11 +57,11 @@ export type ReportsOutcome = { ok: true; dir: string } | { ok: false; dir: strin
 export async function tryWriteReports(
   report: RunReport,
   reportsDir: string,
-  options: { expected: string[]; stepSummary?: string },
+  options: { expected: string[]; stepSummary?: string; indexDir?: string },
 ): Promise<ReportsOutcome> {
   const dir = join(reportsDir, tagFolder(report.tag), report.runId);
   try {
-    await writeReports(report, reportsDir, { expected: options.expected });
+    await writeReports(report, reportsDir, { expected: options.expected, ...(options.indexDir ? { indexDir: options.indexDir } : {}) });
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     const removed = await rm(dir, { recursive: true, force: true }).then(

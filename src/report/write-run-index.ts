@@ -17,24 +17,14 @@ const indexedReport = z.object({
 });
 
 /**
- * Rebuilds `<reportsDir>/index.html` from every `<tag>/<run>/report.json`. A report that cannot
- * be read or parsed is listed under "Skipped" with the reason: one bad file never hides the rest.
+ * Rebuilds `<reportsDir>/index.html` from every `<tag>/<run>/report.json`, and every
+ * `<owner>/<name>/<tag>/<run>/report.json` (where runs of several repositories go). A report that
+ * cannot be read or parsed is listed under "Skipped" with the reason: one bad file never hides the rest.
  */
 export async function writeRunIndex(reportsDir: string): Promise<{ path: string; runs: number; skipped: SkippedReport[] }> {
   const entries: RunIndexEntry[] = [];
   const skipped: SkippedReport[] = [];
-  for (const tagDir of await subfolders(reportsDir)) {
-    for (const runDir of await subfolders(join(reportsDir, tagDir))) {
-      const relative = `${tagDir}/${runDir}/report.json`;
-      const read = await readIndexed(join(reportsDir, tagDir, runDir, 'report.json'));
-      if (read.kind === 'absent') continue;
-      if (read.kind === 'bad') {
-        skipped.push({ path: relative, reason: read.reason });
-        continue;
-      }
-      entries.push({ ...read.report, href: `${encodeURIComponent(tagDir)}/${encodeURIComponent(runDir)}/report.html` });
-    }
-  }
+  await collect(reportsDir, [], { entries, skipped });
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   const path = join(reportsDir, 'index.html');
   // Written aside and renamed, so a browser never shows half a file; its own name, as two runs may finish at once.
@@ -48,6 +38,20 @@ export async function writeRunIndex(reportsDir: string): Promise<{ path: string;
     throw error;
   }
   return { path, runs: entries.length, skipped };
+}
+
+/** Run folders sit two levels down (`<tag>/<run>`), or four in a repository's folder (`<owner>/<name>/<tag>/<run>`). */
+async function collect(reportsDir: string, at: readonly string[], found: { entries: RunIndexEntry[]; skipped: SkippedReport[] }): Promise<void> {
+  for (const name of await subfolders(join(reportsDir, ...at))) {
+    const parts = [...at, name];
+    if (parts.length === 2 || parts.length === 4) {
+      const read = await readIndexed(join(reportsDir, ...parts, 'report.json'));
+      if (read.kind === 'bad') found.skipped.push({ path: `${parts.join('/')}/report.json`, reason: read.reason });
+      if (read.kind === 'ok') found.entries.push({ ...read.report, href: `${parts.map(encodeURIComponent).join('/')}/report.html` });
+      if (read.kind !== 'absent') continue;
+    }
+    if (parts.length < 4) await collect(reportsDir, parts, found);
+  }
 }
 
 type Read = { kind: 'ok'; report: z.infer<typeof indexedReport> } | { kind: 'absent' } | { kind: 'bad'; reason: string };

@@ -196,7 +196,7 @@ describe('smoke watch (continuous)', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code, err).toBe(0);
-    expect(err).toContain('SIGTERM: stopping after the current run');
+    expect(err).toContain('SIGTERM: cancelling the runs and cleaning the hosts');
     expect(err).toContain('watch stopped');
   }, 30_000);
 });

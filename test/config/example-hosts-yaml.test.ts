@@ -63,3 +63,22 @@ it('the commented transport: local host of the example loads as written once unc
   const config = await loadConfig(file, { HOME: home });
   expect(config.hosts).toMatchObject([{ name: 'runner-windows', transport: 'local', shell: 'powershell', workdir: 'C:\\smoke' }]);
 });
+
+it('its commented repositories: example loads once uncommented in place of repo:', async () => {
+  const text = await readFile(EXAMPLE, 'utf8');
+  const lines = text.split('\n');
+  const start = lines.indexOf('# repositories:');
+  expect(start).toBeGreaterThan(0);
+  let end = start;
+  while (lines[end + 1]?.startsWith('#   ')) end += 1;
+  const uncommented = lines.map((line, i) => (i >= start && i <= end ? line.slice(2) : line)).filter((line) => !line.startsWith('repo: '));
+  const file = join(home, 'hosts.yaml');
+  // Its relative paths, if any, resolve from this file's folder: none in the example.
+  await writeFile(file, uncommented.join('\n'));
+  const config = await loadConfig(file, { HOME: home });
+  expect(config.repo).toBeUndefined();
+  expect(config.repositories.map((r) => [r.repo, r.release.assetPattern, r.release.binaryName, r.statusContext, r.platforms.join(' ')])).toEqual([
+    ['ephpm/ephemerd', 'ephemerd_{tag}_{os}_{arch}.{ext}', 'ephemerd', 'smoke-test', 'linux/amd64 linux/arm64 windows/amd64 darwin/arm64'],
+    ['ephpm/ephemerd-agent', 'ephemerd-agent_{tag}_{os}_{arch}.{ext}', 'ephemerd-agent', 'smoke-test/agent', 'linux/amd64 linux/arm64'],
+  ]);
+});

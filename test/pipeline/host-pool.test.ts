@@ -4,6 +4,7 @@ import type { HostConfig } from '../../src/config/types.ts';
 import { openRemote } from '../../src/hosts/open-remote.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
 import { HostPool } from '../../src/pipeline/host-pool.ts';
+import { HostTurns } from '../../src/pipeline/host-turns.ts';
 import { hostConfigFor, startSshd, type SshdHandle } from '../support/sshd.ts';
 
 let sshd: SshdHandle;
@@ -96,4 +97,34 @@ it('a prepared connection that dropped while it waited is dialled again, once', 
   expect(opened).toHaveLength(2);
   await pool.closeAll();
   expect(opened[1]!.connected).toBe(false);
+});
+
+it('pools of several drafts sharing turns: one platform run on the host at a time, the oldest waiting draft next', async () => {
+  const turns = new HostTurns();
+  const host = hostConfigFor(sshd, { name: 'shared' });
+  const pool = (createdAt: string, tieBreak: string) => new HostPool([host], openRemote, { share: { turns, rank: { createdAt, tieBreak } } });
+  const newest = pool('2026-12-04T10:09:00Z', 'b/b@v3');
+  const middle = pool('2026-12-04T10:05:00Z', 'b/b@v2');
+  const oldest = pool('2026-12-04T10:01:00Z', 'a/a@v1');
+  const spans: Array<{ who: string; start: number; end: number }> = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  /** Runs a real command on the host and records when the turn's work began and ended. */
+  const use = (p: HostPool, who: string, hold?: Promise<void>) =>
+    p.run('linux/amd64', async (remote) => {
+      const start = performance.now();
+      await remote.exec('echo hi', { timeoutMs: 10_000, maxOutputBytes: 1024 });
+      await hold;
+      spans.push({ who, start, end: performance.now() });
+    });
+  // The newest draft holds the host until the two others both wait (middle asked first).
+  const first = use(newest, 'newest', held);
+  const second = use(middle, 'middle');
+  const third = use(oldest, 'oldest');
+  expect(turns.waitingFor('shared')).toBe(2);
+  release();
+  await Promise.all([first, second, third]);
+  expect(spans.map((s) => s.who)).toEqual(['newest', 'oldest', 'middle']);
+  for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
+  await Promise.all([newest, middle, oldest].map((p) => p.closeAll()));
 });

@@ -69,4 +69,25 @@ describe('run index', () => {
     expect(built.runs).toBe(0);
     expect(await readFile(built.path, 'utf8')).toContain('No runs yet.');
   });
+
+  it('lists runs of several repositories (<owner>/<name>/<tag>/<run>) beside the one-repository layout', async () => {
+    const reports = await mkdtemp(join(tmpdir(), 'smoke-index-'));
+    dirs.push(reports);
+    const put = async (parts: string[], text: string) => {
+      await mkdir(join(reports, ...parts), { recursive: true });
+      await writeFile(join(reports, ...parts, 'report.json'), text);
+    };
+    await put(['v1.0.0', 'run-1'], toReportJson(sampleReport({ runId: 'run-1', tag: 'v1.0.0', finishedAt: '2026-01-01T10:00:00Z' })));
+    await put(['ephpm', 'ephemerd', 'v1.0.0', 'run-2'], toReportJson(sampleReport({ runId: 'run-2', tag: 'v1.0.0', finishedAt: '2026-01-02T10:00:00Z' })));
+    await put(['ephpm', 'agent', 'v1.0.0', 'run-3'], toReportJson(sampleReport({ runId: 'run-3', tag: 'v1.0.0', repo: 'ephpm/agent', finishedAt: '2026-01-03T10:00:00Z' })));
+    await put(['ephpm', 'agent', 'v1.0.1', 'run-4'], '{');
+    const built = await writeRunIndex(reports);
+    expect(built.runs).toBe(3);
+    expect(built.skipped.map((s) => s.path)).toEqual(['ephpm/agent/v1.0.1/run-4/report.json']);
+    const html = await readFile(built.path, 'utf8');
+    const order = ['ephpm/agent/v1.0.0/run-3', 'ephpm/ephemerd/v1.0.0/run-2', 'v1.0.0/run-1'].map((p) => html.indexOf(`href="${p}/report.html"`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(html).toContain('<td>ephpm/agent</td>');
+  });
 });

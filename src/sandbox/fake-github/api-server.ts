@@ -11,9 +11,17 @@ import type { Route, RouteResult } from './routes/index.ts';
 import type { RepoState } from './state.ts';
 import type { Access, RecordedRequest } from './types.ts';
 
-export interface ApiContext {
+/** One repository the fake serves: its data and where its URLs point. */
+export interface FakeRepo {
   state: RepoState;
   site: Site;
+}
+
+export interface ApiContext {
+  /** The API's origin (known once it listens). */
+  origin: { api: string };
+  /** The repositories served, by lowercased `owner/name`; any other is a 404, as for a token that cannot see it. */
+  repos: Map<string, FakeRepo>;
   storageUrl: string;
   tokens: Record<string, Access>;
   faults: FaultQueue;
@@ -34,7 +42,7 @@ interface Caller {
 export async function handleApiRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   const path = req.url ?? '/';
-  const url = new URL(path, ctx.site.api);
+  const url = new URL(path, ctx.origin.api);
   const base: Omit<RecordedRequest, 'status' | 'rateLimited'> = {
     method,
     path,
@@ -95,8 +103,8 @@ export async function handleApiRequest(ctx: ApiContext, req: IncomingMessage, re
     return;
   }
   const result = matched.route.handle({
-    state: ctx.state,
-    site: ctx.site,
+    state: matched.repo.state,
+    site: matched.repo.site,
     storageUrl: ctx.storageUrl,
     access: caller.access,
     user: caller.user,
@@ -139,15 +147,16 @@ function identify(ctx: ApiContext, authorization: string | undefined): Caller | 
   return { identity: `token:${token}`, access, user: access === 'push' ? RELEASE_BOT : READER };
 }
 
-function matchRoute(ctx: ApiContext, method: string, pathname: string): { route: Route; params: string[] } | undefined {
-  const prefix = `/repos/${ctx.site.owner}/${ctx.site.repo}`;
-  if (!pathname.toLowerCase().startsWith(prefix.toLowerCase())) return undefined;
-  const rest = pathname.slice(prefix.length);
+function matchRoute(ctx: ApiContext, method: string, pathname: string): { route: Route; params: string[]; repo: FakeRepo } | undefined {
+  const named = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(pathname);
+  const repo = named ? ctx.repos.get(`${named[1]}/${named[2]}`.toLowerCase()) : undefined;
+  if (!named || !repo) return undefined;
+  const rest = named[3] ?? '';
   for (const route of routes) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(rest);
     const params = m ? decodeAll(m.slice(1)) : undefined;
-    if (params) return { route, params };
+    if (params) return { route, params, repo };
   }
   return undefined;
 }

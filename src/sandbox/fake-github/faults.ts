@@ -2,7 +2,7 @@
 import type { Fault } from './types.ts';
 
 export type ApiFault = Extract<Fault, { kind: 'status' | 'secondary-rate-limit' | 'primary-rate-limit' }>;
-export type StorageFault = Extract<Fault, { kind: 'truncate' | 'slow' | 'storage-status' }>;
+export type StorageFault = Extract<Fault, { kind: 'truncate' | 'slow' | 'storage-status' | 'hold' }>;
 
 interface Queued {
   fault: Fault;
@@ -21,9 +21,9 @@ export class FaultQueue {
     return this.take((f): f is ApiFault => isApi(f) && (f.match === undefined || testOnce(f.match, `${method} ${path}`)));
   }
 
-  /** Storage faults apply to every storage request, in queue order. */
-  takeStorage(): StorageFault | undefined {
-    return this.take((f): f is StorageFault => !isApi(f));
+  /** Storage faults apply to every storage request in queue order; a hold only to its asset's. */
+  takeStorage(asset: string): StorageFault | undefined {
+    return this.take((f): f is StorageFault => !isApi(f) && (f.kind !== 'hold' || f.asset === asset));
   }
 
   private take<T extends Fault>(accepts: (f: Fault) => f is T): T | undefined {

@@ -5,6 +5,7 @@ export type {
   FakeGitHub,
   FakeGitHubOptions,
   FakeReleaseHandle,
+  FakeRepository,
   Fault,
   NewAsset,
   NewRelease,

@@ -10,6 +10,8 @@ export interface Site {
   api: string;
   owner: string;
   repo: string;
+  /** The repository's id; each repository of the fake has its own. */
+  repoId?: number;
 }
 
 export interface FakeUser {
@@ -126,7 +128,7 @@ export function statusJson(site: Site, s: StoredStatus, creator: FakeUser): Sche
 export function gitRefJson(site: Site, ref: string, sha: string): Schemas['git-ref'] {
   return {
     ref,
-    node_id: nodeId('REF', REPO_ID),
+    node_id: nodeId('REF', site.repoId ?? REPO_ID),
     url: `${repoPath(site)}/git/${ref}`,
     object: { type: 'commit', sha, url: `${repoPath(site)}/git/commits/${sha}` },
   };
@@ -172,8 +174,8 @@ export function branchJson(site: Site, name: string, sha: string): Schemas['bran
 export function minimalRepositoryJson(site: Site): Schemas['minimal-repository'] {
   const url = repoPath(site);
   return {
-    id: REPO_ID,
-    node_id: nodeId('R', REPO_ID),
+    id: site.repoId ?? REPO_ID,
+    node_id: nodeId('R', site.repoId ?? REPO_ID),
     name: site.repo,
     full_name: `${site.owner}/${site.repo}`,
     private: false,

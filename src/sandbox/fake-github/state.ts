@@ -54,6 +54,17 @@ export function isoNow(): string {
 
 const SHA = /^[0-9a-f]{40}$/;
 
+/** Release, asset and status ids: unique across every repository of one fake, as on GitHub. */
+export interface IdCounters {
+  release: number;
+  asset: number;
+  status: number;
+}
+
+export function newIdCounters(): IdCounters {
+  return { release: 200_000_001, asset: 300_000_001, status: 400_000_001 };
+}
+
 export class RepoState {
   readonly releases = new Map<number, StoredRelease>();
   readonly assets = new Map<number, StoredAsset>();
@@ -61,22 +72,20 @@ export class RepoState {
   readonly tags = new Map<string, string>();
   /** Oldest first; readers reverse. */
   readonly statuses: StoredStatus[] = [];
-  private nextRelease = 200_000_001;
-  private nextAsset = 300_000_001;
-  private nextStatus = 400_000_001;
+  constructor(private readonly ids: IdCounters = newIdCounters()) {}
 
   addRelease(r: NewRelease): StoredRelease {
     const now = isoNow();
     const draft = r.draft ?? false;
     const release: StoredRelease = {
-      id: this.nextRelease++,
+      id: this.ids.release++,
       tag_name: r.tag_name,
       target_commitish: r.target_commitish ?? 'main',
       name: r.name ?? r.tag_name,
       body: r.body ?? null,
       draft,
       prerelease: r.prerelease ?? false,
-      created_at: now,
+      created_at: r.created_at ?? now,
       published_at: draft ? null : now,
       updated_at: now,
       assetIds: [],
@@ -92,7 +101,7 @@ export class RepoState {
     const measured = measure(source, a.digest === undefined || a.digest === 'auto');
     const now = isoNow();
     const asset: StoredAsset = {
-      id: this.nextAsset++,
+      id: this.ids.asset++,
       releaseId,
       name: a.name,
       content_type: a.content_type ?? contentTypeFor(a.name),
@@ -118,7 +127,7 @@ export class RepoState {
   }
 
   addStatus(s: Omit<StoredStatus, 'id' | 'created_at'>): StoredStatus {
-    const status: StoredStatus = { ...s, id: this.nextStatus++, created_at: isoNow() };
+    const status: StoredStatus = { ...s, id: this.ids.status++, created_at: isoNow() };
     this.statuses.push(status);
     return status;
   }

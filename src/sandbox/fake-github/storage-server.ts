@@ -1,6 +1,6 @@
 // The storage origin the asset endpoint redirects to. It streams the asset from disk (never
 // whole in memory), refuses a request that carries Authorization as real object storage
-// does, and applies the storage faults (truncate, slow, storage-status).
+// does, and applies the storage faults (truncate, slow, storage-status, hold).
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
@@ -17,7 +17,8 @@ import type { RecordedRequest } from './types.ts';
 const READ_BYTES = 1 << 20;
 
 export interface StorageContext {
-  state: RepoState;
+  /** Every repository's data: storage keys are unique across them. */
+  states: () => Iterable<RepoState>;
   faults: FaultQueue;
   record(request: RecordedRequest): void;
 }
@@ -35,12 +36,18 @@ export function handleStorageRequest(ctx: StorageContext, req: IncomingMessage, 
     return;
   }
   const key = /^\/github-production-release-asset\/\d+\/([0-9a-f]+)$/.exec(new URL(path, 'http://storage').pathname)?.[1];
-  const asset = [...ctx.state.assets.values()].find((a) => a.storageKey === key);
+  const asset = [...ctx.states()].flatMap((state) => [...state.assets.values()]).find((a) => a.storageKey === key);
   if (!asset) {
     reply(404, 'NoSuchKey', 'The specified key does not exist.');
     return;
   }
-  const fault = ctx.faults.takeStorage();
+  const fault = ctx.faults.takeStorage(asset.name);
+  if (fault?.kind === 'hold') {
+    // Then served as usual (a later fault may apply): the hold only decides when.
+    const serve = (): void => handleStorageRequest(ctx, req, res);
+    void fault.until.then(serve, serve);
+    return;
+  }
   if (fault?.kind === 'storage-status') {
     reply(fault.status, fault.status === 403 ? 'AccessDenied' : 'InternalError', fault.status === 403 ? 'Request has expired' : 'We encountered an internal error. Please try again.');
     return;

@@ -25,6 +25,8 @@ export interface NewRelease {
   target_commitish?: string;
   body?: string | null;
   name?: string;
+  /** When the release was created (default now): a test can age a draft. */
+  created_at?: string;
 }
 
 export interface NewAsset {
@@ -50,7 +52,9 @@ export type Fault =
   | { kind: 'primary-rate-limit'; resetInSeconds: number; times?: number; match?: RegExp }
   | { kind: 'truncate'; afterBytes: number; times?: number }
   | { kind: 'slow'; bytesPerSecond: number; times?: number }
-  | { kind: 'storage-status'; status: 403 | 500; times?: number };
+  | { kind: 'storage-status'; status: 403 | 500; times?: number }
+  /** Storage answers a download of this asset only once `until` settles: a test orders downloads by construction. */
+  | { kind: 'hold'; asset: string; until: Promise<unknown>; times?: number };
 
 export interface RecordedRequest {
   method: string;
@@ -68,11 +72,10 @@ export interface RecordedRequest {
   responseBody?: unknown;
 }
 
-export interface FakeGitHub {
-  /** API origin, e.g. http://127.0.0.1:41234 (pass as baseUrl / GITHUB_API_URL). */
-  url: string;
-  /** The second origin the asset endpoint redirects to. */
-  storageUrl: string;
+/** One repository of the fake: its releases, refs and statuses. */
+export interface FakeRepository {
+  /** `owner/name`. */
+  fullName: string;
   addRelease(release: NewRelease): FakeReleaseHandle;
   addAsset(releaseId: number, asset: NewAsset): { id: number };
   removeAsset(assetId: number): void;
@@ -82,6 +85,16 @@ export interface FakeGitHub {
   release(id: number): Release;
   /** Commit statuses posted for a SHA, newest first. */
   statuses(sha: string): CommitStatus[];
+}
+
+/** The fake itself; the repository methods act on its first repository (`owner`/`repo` of the options). */
+export interface FakeGitHub extends FakeRepository {
+  /** API origin, e.g. http://127.0.0.1:41234 (pass as baseUrl / GITHUB_API_URL). */
+  url: string;
+  /** The second origin the asset endpoint redirects to. */
+  storageUrl: string;
+  /** Serves one more repository (ids stay unique across them, as on GitHub); any repository not added is a 404. */
+  addRepository(fullName: string): FakeRepository;
   /** Queues a fault; it applies to the next `times` (default 1) matching requests. */
   fault(fault: Fault): void;
   requests: RecordedRequest[];

@@ -43,6 +43,11 @@ export interface WatchContext {
   hostTurns: HostTurns;
   /** Look only at drafts with these tags (`--tag`): one job per draft in a workflow. */
   onlyTags?: string[];
+  /**
+   * The drafts this watch is testing now (`owner/name#release id`), with their outcome to come:
+   * a continuous watch polls on while they run, and never starts a draft twice.
+   */
+  inFlight: Map<string, Promise<DraftOutcome>>;
 }
 
 export interface PassResult {
@@ -61,12 +66,36 @@ interface DraftToTest {
 }
 
 /**
- * One poll of every repository: list its releases if they changed and decide per draft; then
- * test every draft that needs it, all at once, sharing the hosts (a freed host goes to the
- * oldest draft). With several repositories, one that cannot be polled is a warning naming it.
+ * One pass (`--once`): a poll of every repository, then every draft it picked tested at once,
+ * sharing the hosts (a freed host goes to the oldest draft); it ends when they have.
  */
 export async function watchPass(ctx: WatchContext): Promise<PassResult> {
-  const result: PassResult = { listed: false, verdicts: [], errors: 0 };
+  const polled = await poll(ctx);
+  const outcomes = await Promise.all(polled.started);
+  const result: PassResult = { listed: polled.listed, verdicts: [], errors: polled.errors };
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'verdict') result.verdicts.push(outcome.verdict);
+    if (outcome.kind === 'error') result.errors += 1;
+  }
+  return result;
+}
+
+export interface Poll {
+  /** false: every listing was unchanged (a 304) and nothing was looked at. */
+  listed: boolean;
+  /** Repositories that could not be polled (several repositories only; one alone throws). */
+  errors: number;
+  /** The tests this poll started, each also in `ctx.inFlight` until it ends. */
+  started: Promise<DraftOutcome>[];
+}
+
+/**
+ * One poll of every repository: list its releases if they changed, decide per draft, and start
+ * testing each draft that needs it and is not being tested already; it does not wait for them.
+ * With several repositories, one that cannot be polled is a warning naming it.
+ */
+export async function poll(ctx: WatchContext): Promise<Poll> {
+  const polled: Poll = { listed: false, errors: 0, started: [] };
   const drafts: DraftToTest[] = [];
   for (const watched of ctx.repositories) {
     let picked: Release[] | null;
@@ -75,22 +104,27 @@ export async function watchPass(ctx: WatchContext): Promise<PassResult> {
     } catch (error) {
       // One repository alone: the caller says so (a --once exit, a continuous watch's retry).
       if (ctx.repositories.length === 1) throw error;
-      result.errors += 1;
+      polled.errors += 1;
       ctx.onEvent({ kind: 'warning', message: `${watched.github.repo}: poll failed: ${errorText(error)}; the other repositories go on` });
       continue;
     }
     if (picked === null) continue;
-    result.listed = true;
+    polled.listed = true;
     drafts.push(...picked.map((release) => ({ watched, release })));
   }
   // Each draft has its own log lines once several run at once: they name their draft.
-  const labelled = drafts.length > 1;
-  const outcomes = await Promise.all(drafts.map((draft) => testOne(ctx, draft, labelled)));
-  for (const outcome of outcomes) {
-    if (outcome.kind === 'verdict') result.verdicts.push(outcome.verdict);
-    if (outcome.kind === 'error') result.errors += 1;
+  const labelled = drafts.length + ctx.inFlight.size > 1;
+  for (const draft of drafts) {
+    const key = inFlightKey(draft.watched, draft.release);
+    const outcome = testOne(ctx, draft, labelled).finally(() => ctx.inFlight.delete(key));
+    ctx.inFlight.set(key, outcome);
+    polled.started.push(outcome);
   }
-  return result;
+  return polled;
+}
+
+function inFlightKey(watched: WatchedRepository, release: Release): string {
+  return `${watched.github.repo}#${release.id}`;
 }
 
 /** The drafts of one repository to test now; null when its listing did not change. */
@@ -104,9 +138,11 @@ async function decide(ctx: WatchContext, watched: WatchedRepository): Promise<Re
 
   const platforms = [...config.platforms.keys()];
   const releases = ctx.onlyTags ? listing.releases.filter((r) => ctx.onlyTags?.includes(r.tag_name)) : listing.releases;
-  const plan = pickDrafts(releases, { platforms, rules: config.release, now: new Date(), testedHere: state.testedHere, here: thisMachine() });
+  // A draft this watch is testing has changed under our own announcement: nothing to decide.
+  const notInFlight = releases.filter((r) => !ctx.inFlight.has(inFlightKey(watched, r)));
+  const plan = pickDrafts(notInFlight, { platforms, rules: config.release, now: new Date(), testedHere: state.testedHere, here: thisMachine() });
   const info = (message: string) => ctx.onEvent({ kind: 'info', message });
-  if (plan.length === 0) info(`no drafts of ${github.repo} to test`);
+  if (plan.length === 0) info(`no ${notInFlight.length < releases.length ? 'other ' : ''}drafts of ${github.repo} to test`);
   const toTest: Release[] = [];
   for (const planned of plan) {
     const noRoom = planned.action === 'test' ? await noRoomSinceLastRun(github, planned.release, config.statusContext) : null;
@@ -118,7 +154,7 @@ async function decide(ctx: WatchContext, watched: WatchedRepository): Promise<Re
   return toTest;
 }
 
-type DraftOutcome = { kind: 'verdict'; verdict: Verdict } | { kind: 'error' } | { kind: 'none' };
+export type DraftOutcome = { kind: 'verdict'; verdict: Verdict } | { kind: 'error' } | { kind: 'none' };
 
 async function testOne(ctx: WatchContext, draft: DraftToTest, labelled: boolean): Promise<DraftOutcome> {
   const { watched, release } = draft;

@@ -11,7 +11,7 @@ import { githubSettings } from './github-settings.ts';
 import type { CliIo } from './io.ts';
 import type { RetryNotice } from '../github/index.ts';
 import { sleepUnlessStopped, stopSignal } from './stop-signal.ts';
-import { watchPass, type PassResult, type WatchContext, type WatchedRepository } from './watch-pass.ts';
+import { poll, watchPass, type PassResult, type WatchContext, type WatchedRepository } from './watch-pass.ts';
 
 export interface WatchCliOptions {
   config: string;
@@ -31,8 +31,9 @@ export interface WatchCliOptions {
  * drafts are tested side by side, sharing the hosts (one platform run per host, the oldest
  * draft first). Idle polls are conditional requests. `--once` makes one pass and exits 0 (all
  * tested drafts passed, or none needed testing), 1 (one failed) or 3 (one ended without a
- * verdict, or a repository could not be polled). A continuous watch survives GitHub's bad
- * moments and ends only on a signal, with 0.
+ * verdict, or a repository could not be polled). A continuous watch polls on while drafts are
+ * tested, survives GitHub's bad moments, and ends only on a signal, with 0, once its runs have
+ * been cancelled and their hosts cleaned.
  */
 export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise<number> {
   let warn = (message: string): void => void io.stderr.write(`smoke: ${message}\n`);
@@ -51,21 +52,26 @@ export async function watchCommand(options: WatchCliOptions, io: CliIo): Promise
     onEvent: log.onEvent,
     signal: stop.signal,
     hostTurns: new HostTurns(),
+    inFlight: new Map(),
     ...(options.tag && options.tag.length > 0 ? { onlyTags: options.tag } : {}),
   };
   try {
     if (options.once) return onceExitCode(await watchPass(ctx));
     const names = repositories.map((r) => r.github.repo).join(', ');
     log.onEvent({ kind: 'info', message: `watching ${names} for drafts every ${options.interval}s` });
+    // Polls go on while drafts are tested: a long Windows boot in one repository does not hold
+    // back a draft of another (the hosts are shared by turns, not by pass).
     while (!stop.signal.aborted) {
       try {
-        await watchPass(ctx);
+        await poll(ctx);
       } catch (error) {
         // GitHub down, a rate limit, a network blip: the next poll may well work.
         log.onEvent({ kind: 'warning', message: `poll failed, trying again in ${options.interval}s: ${errorText(error)}` });
       }
       await sleepUnlessStopped(options.interval * 1000, stop.signal);
     }
+    // The stop cancelled them: each cleans its hosts and posts `error` before the watch ends.
+    await Promise.all(ctx.inFlight.values());
     log.onEvent({ kind: 'info', message: 'watch stopped' });
     return EXIT.pass;
   } finally {

@@ -76,12 +76,12 @@ const EPHEMERD = { repo: 'ephpm/ephemerd' };
 const AGENT = { repo: 'ephpm/agent', release: { assetPattern: AGENT_ASSETS }, status: { context: 'smoke/agent' } };
 
 /** A good linux/amd64 draft in `repo` named by `assetPattern`; returns its release id and archive name. */
-async function addDraft(world: World, repo: FakeRepository, tag: string, options: { assetPattern?: string; createdAt?: string } = {}): Promise<{ id: number; archive: string }> {
+async function addDraft(world: World, repo: FakeRepository, tag: string, options: { assetPattern?: string; createdAt?: string; platform?: 'linux/amd64' | 'linux/arm64' } = {}): Promise<{ id: number; archive: string }> {
   const built = await buildFixtureRelease({
     dir: join(world.dir, 'release', repo.fullName, tag),
     tag,
     ...(options.assetPattern ? { assetPattern: options.assetPattern } : {}),
-    platforms: [{ platform: 'linux/amd64', behaviour: { version: tag, variant: 'good' } }],
+    platforms: [{ platform: options.platform ?? 'linux/amd64', behaviour: { version: tag, variant: 'good' } }],
   });
   const { id } = repo.addRelease({ tag_name: tag, draft: true, target_commitish: 'main', body: `Notes for ${repo.fullName} ${tag}.`, ...(options.createdAt ? { created_at: options.createdAt } : {}) });
   const archive = built.assets[0]!;
@@ -296,5 +296,100 @@ describe('smoke watch over several repositories, stopped', () => {
     expect(err).toContain('ephpm/ephemerd v2.0.0: error');
     expect(err).toContain('ephpm/agent v2.0.0: error');
     expect(readdirSync(world.workdir)).toEqual([]);
+  }, 180_000);
+});
+
+/**
+ * ephpm/ephemerd's drafts on an amd64 host whose runs wait at a last probe until `gate` exists,
+ * ephpm/agent's on an arm64 host (the same sshd, its own workdir) that holds nothing.
+ */
+function continuousConfig(world: World, gate: string): string {
+  const host = { address: world.sshd.host, port: world.sshd.port, user: world.sshd.user, identityFile: world.sshd.clientKeyPath, hostKey: world.sshd.hostKeyLine, launcher: standInLauncher() };
+  const arm64Work = join(world.dir, 'arm64-work');
+  mkdirSync(arm64Work, { recursive: true });
+  const config = join(world.dir, 'continuous.yaml');
+  writeFileSync(config, stringify({
+    platforms: { 'linux/amd64': { minBinaryBytes: 256 }, 'linux/arm64': { minBinaryBytes: 256 } },
+    probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 } },
+    repositories: [{ ...EPHEMERD, platforms: ['linux/amd64'] }, { ...AGENT, platforms: ['linux/arm64'] }],
+    hosts: [
+      { ...host, name: 'amd64-host', platform: 'linux/amd64', workdir: world.workdir, probes: { extra: [{ name: 'hold', command: `while [ ! -e '${gate}' ]; do sleep 0.05; done`, timeoutSeconds: 120 }] } },
+      { ...host, name: 'arm64-host', platform: 'linux/arm64', workdir: arm64Work },
+    ],
+  }));
+  return config;
+}
+
+describe('a continuous smoke watch polls on while a draft is being tested', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 180_000);
+  afterAll(() => world?.close());
+
+  it("a draft of another repository that appears meanwhile is tested and posted before the first one's host run ends", async () => {
+    const first = await addDraft(world, world.fake, 'v3.0.0');
+    const gate = join(world.dir, 'gate');
+    const config = continuousConfig(world, gate);
+    const controller = new AbortController();
+    const stderr = new PassThrough();
+    let err = '';
+    let second: Promise<{ id: number; archive: string }> | null = null;
+    let firstWhenSecondPassed: SectionData | null = null;
+    stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+      // The first draft holds its host: only now does the second draft exist.
+      if (second === null && err.includes('linux/amd64: hold on amd64-host')) second = addDraft(world, world.agent, 'v3.0.0', { assetPattern: AGENT_ASSETS, platform: 'linux/arm64' });
+      if (firstWhenSecondPassed === null && err.includes('ephpm/agent v3.0.0: pass')) {
+        firstWhenSecondPassed = section(world.fake, first.id);
+        writeFileSync(gate, '');
+      }
+      if (err.includes('ephpm/ephemerd v3.0.0: pass') && !controller.signal.aborted) controller.abort('SIGTERM');
+    });
+    const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env, signal: controller.signal };
+    const code = await watchCommand({ config, reports: join(world.dir, 'reports'), interval: 1, post: true }, io);
+    expect(code, err).toBe(0);
+    // When the second draft's result was posted, the first was still on its host.
+    expect(firstWhenSecondPassed, err).toMatchObject({ state: 'running' });
+    const secondDraft = await second!;
+    expect(section(world.agent, secondDraft.id)).toMatchObject({ state: 'done', verdict: 'pass' });
+    expect(section(world.fake, first.id)).toMatchObject({ state: 'done', verdict: 'pass' });
+    // Each draft was tested once, though the watch polled many times while the first ran.
+    expect(err.match(/ephpm\/ephemerd v3\.0\.0: testing: /g), err).toHaveLength(1);
+    expect(err.match(/ephpm\/agent v3\.0\.0: testing: /g), err).toHaveLength(1);
+  }, 180_000);
+});
+
+describe('a continuous smoke watch with --no-post', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 180_000);
+  afterAll(() => world?.close());
+
+  it('a draft being tested is not started again when the listing changes under it (nothing in its body says "running")', async () => {
+    await addDraft(world, world.fake, 'v4.0.0');
+    const gate = join(world.dir, 'gate');
+    const config = continuousConfig(world, gate);
+    const controller = new AbortController();
+    const stderr = new PassThrough();
+    let err = '';
+    let added = false;
+    stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+      // A second draft changes the listing while the first holds the host; it waits for its turn.
+      if (!added && err.includes('linux/amd64: hold on amd64-host')) {
+        added = true;
+        void addDraft(world, world.fake, 'v4.1.0');
+      }
+      if (err.includes('ephpm/ephemerd v4.1.0: testing: ') && !existsSync(gate)) writeFileSync(gate, '');
+      if (/ephpm\/ephemerd v4\.1\.0: pass/.test(err) && !controller.signal.aborted) controller.abort('SIGTERM');
+    });
+    const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env, signal: controller.signal };
+    const code = await watchCommand({ config, reports: join(world.dir, 'reports'), interval: 1, post: false }, io);
+    expect(code, err).toBe(0);
+    expect(err.match(/ephpm\/ephemerd v4\.0\.0: testing: /g), err).toHaveLength(1);
+    expect(err.match(/ephpm\/ephemerd v4\.1\.0: testing: /g), err).toHaveLength(1);
+    expect(err).toMatch(/ephpm\/ephemerd v4\.0\.0: pass/);
   }, 180_000);
 });

@@ -5,6 +5,14 @@ import { runChecked } from '../hosts/run-on-host.ts';
 /** SIGKILL, then up to 5 s for the processes to go, on every round after the first. */
 const KILL_WAIT_MS = 4 * 5000;
 
+/** The step a failed sweep of one run is reported under. */
+export const SWEEP_RUN_STEP = "stop the run's leftover processes";
+
+/** How long a sweep may take on `remote`, waits on the host included. */
+export function sweepTimeoutMs(remote: Remote, graceMs: number): number {
+  return graceMs + KILL_WAIT_MS + remote.host.timeouts.commandMs;
+}
+
 /**
  * Stops every process still carrying the run's mark (`Shell.sweepMarked`), whatever its process
  * group or session. Empty when none is left, and where the dialect cannot search by mark.
@@ -12,8 +20,8 @@ const KILL_WAIT_MS = 4 * 5000;
 export async function sweepLeftovers(remote: Remote, shell: Shell, scope: SweepScope, graceMs: number): Promise<SweptProcess[]> {
   const command = shell.sweepMarked({ scope, graceMs, sudo: remote.host.sudo });
   if (command === null) return [];
-  const step = 'runDir' in scope ? "stop the run's leftover processes" : 'stop processes left by earlier runs';
-  return parseSweepLines(await runChecked(remote, command, step, graceMs + KILL_WAIT_MS + remote.host.timeouts.commandMs));
+  const step = 'runDir' in scope ? SWEEP_RUN_STEP : 'stop processes left by earlier runs';
+  return parseSweepLines(await runChecked(remote, command, step, sweepTimeoutMs(remote, graceMs)));
 }
 
 /** `1234 (sleep 600), 1240 (node -e …)`, with the ones that survived SIGKILL said so. */

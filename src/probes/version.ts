@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { VersionProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
 import { checkResult, type CheckResult } from '../domain/verdict.ts';
 import type { ExecResult, Remote } from '../hosts/remote.ts';
 import { binaryArgv } from '../shells/binary-argv.ts';
-import type { Shell } from '../shells/shell.ts';
-import { capText, EXEC_MARGIN_MS, runOnHost } from '../hosts/run-on-host.ts';
-import { leftoversNote, sweepLeftovers } from './sweep-leftovers.ts';
+import { parseSweepLines, splitRunThenSweep, SWEEP_LINE, type RunThenSweep, type Shell, type SweptProcess } from '../shells/shell.ts';
+import { capText, EXEC_MARGIN_MS, firstLine, runOnHost } from '../hosts/run-on-host.ts';
+import { leftoversNote, SWEEP_RUN_STEP, sweepLeftovers, sweepTimeoutMs } from './sweep-leftovers.ts';
 import { formatDuration } from '../domain/format-duration.ts';
 import type { Probe } from './probe.ts';
 
@@ -25,22 +26,21 @@ export const probeVersion: Probe<VersionProbeInput> = async (remote, shell, inpu
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const expected = `ephemerd version ${input.tag}`;
-  const command = shell.runWithTimeout({
-    argv: binaryArgv(remote.host, input.binaryPath, ['--version']),
-    cwd: input.runDir,
-    timeoutMs: input.settings.timeoutMs,
-    sudo: remote.host.sudo,
-    runMark: input.runDir,
-  });
+  const graceMs = remote.host.probes.boot.stopGraceMs;
+  // Random per run: the binary's output cannot end its own part early.
+  const marker = randomBytes(12).toString('hex');
+  const run = { argv: binaryArgv(remote.host, input.binaryPath, ['--version']), cwd: input.runDir, timeoutMs: input.settings.timeoutMs, sudo: remote.host.sudo, runMark: input.runDir };
   try {
-    const res = await runOnHost(remote, command, 'run --version', {
-      timeoutMs: input.settings.timeoutMs + EXEC_MARGIN_MS,
-      maxOutputBytes: 16 * 1024,
+    // The sweep rides in the same exec: one command (one PowerShell start on Windows) less.
+    const res = await runOnHost(remote, shell.runThenSweep({ run, graceMs, marker }), 'run --version', {
+      timeoutMs: input.settings.timeoutMs + EXEC_MARGIN_MS + sweepTimeoutMs(remote, graceMs),
+      maxOutputBytes: 16 * 1024 + 64 * 1024,
     });
-    const judged = judge(res, input, expected, shell);
+    const split = splitRunThenSweep(res, marker);
+    const judged = judge(split?.run ?? res, input, expected, shell);
     // `--version` must print and exit: anything it left running (a child that left its group,
     // streams closed, so the exec ended) is a defect of the build, and must not outlive the run.
-    const swept = await sweepLeftovers(remote, shell, { runDir: input.runDir }, remote.host.probes.boot.stopGraceMs);
+    const swept = split ? sweptOrThrow(remote, split.sweep) : await sweepLeftovers(remote, shell, { runDir: input.runDir }, graceMs);
     if (swept.length === 0) return checkResult('version', judged.status, judged.detail, elapsed(), judged.evidence);
     const note = leftoversNote('--version', swept);
     return checkResult('version', 'fail', judged.status === 'fail' ? `${judged.detail}; ${note}` : note, elapsed(), judged.evidence);
@@ -49,6 +49,13 @@ export const probeVersion: Probe<VersionProbeInput> = async (remote, shell, inpu
     return checkResult('version', 'error', error.message, elapsed());
   }
 };
+
+/** The sweep's processes, or the HostError a separate sweep would have thrown. */
+function sweptOrThrow(remote: Remote, sweep: RunThenSweep['sweep']): SweptProcess[] {
+  if (sweep.exitCode === 0) return parseSweepLines(sweep.stdout);
+  const said = sweep.stdout.split(/\r?\n/).filter((l) => !SWEEP_LINE.test(l)).join('\n');
+  throw new HostError(remote.host.name, `${SWEEP_RUN_STEP}: ${firstLine(said) || `exit code ${String(sweep.exitCode)}`}`);
+}
 
 interface Judged {
   status: 'pass' | 'fail';

@@ -1,7 +1,7 @@
 import { extractInto } from './posix-extract.ts';
 import { quotePosix } from './posix-quote.ts';
 import { sweepMarkedScript, withRunMark } from './posix-sweep.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell, type StartOptions } from './shell.ts';
 
 const q = quotePosix;
 const argvText = (argv: string[]): string => argv.map(q).join(' ');
@@ -48,6 +48,8 @@ function stopFunction(graceMs: number): string {
     '}',
   ].join('\n');
 }
+
+const stopCall = (pidFile: string): string => `stop_group ${q(pidFile)}`;
 
 function withTimeout(argv: string[], cwd: string, timeoutMs: number, sudo: boolean, runMark: string | undefined): string {
   const s = wholeSeconds(timeoutMs);
@@ -140,6 +142,35 @@ const FREE_PORT = [
   "else echo 'no perl, python3 or node to find a free port with' >&2; exit 127; fi",
 ].join('\n');
 
+/** The lines of `Shell.startBackground`: it starts last, so a script may end with them. */
+function startBackgroundScript({ argv, cwd, logFile, pidFile, sudo, runMark }: StartOptions): string[] {
+  // The inner sh records its own pid, which is the new group's id, then becomes the command.
+  const inner = `echo $$ > ${q(pidFile)}; exec ${argvText(argv)}`;
+  const redirect = `> ${q(logFile)} 2>&1 < /dev/null &`;
+  const run = `${sudoPrefix(sudo)}${withRunMark(runMark)}`;
+  return [
+    `cd ${q(cwd)} || exit 125`,
+    `rm -f ${q(pidFile)}`,
+    'if command -v setsid >/dev/null 2>&1; then',
+    `  ${run}setsid sh -c ${q(inner)} ${redirect}`,
+    'else',
+    // macOS has no setsid(1): perl's setpgrp gives the same own process group.
+    `  ${run}perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "cannot run sh: $!\\n"' sh -c ${q(inner)} ${redirect}`,
+    'fi',
+    'i=0',
+    `while [ ! -s ${q(pidFile)} ]; do`,
+    `  i=$((i + 1)); if [ $i -gt 100 ]; then echo 'the background command wrote no pid file within 10 s' >&2; exit 1; fi`,
+    '  sleep 0.1',
+    'done',
+    `cat ${q(pidFile)}`,
+  ];
+}
+
+/** `stop_group` for each pid file, then the sweep of the run's marked processes (whose `exit 0` ends the script). */
+function stopThenSweep(stopCalls: string[], runDir: string, graceMs: number): string[] {
+  return [stopFunction(graceMs), ...stopCalls, sweepMarkedScript({ runDir }, graceMs)];
+}
+
 /**
  * POSIX sh (dash, bash, zsh as a login shell; Linux and macOS). Scripts use only what both
  * GNU and BSD userlands have (`ps -A -o`, `tail -c +N`, `head -c`, `mktemp -d TEMPLATE`); where
@@ -185,31 +216,19 @@ export const posixShell: Shell = {
 
   runWithTimeout: ({ argv, cwd, timeoutMs, sudo, runMark }) => withTimeout(argv, cwd, timeoutMs, sudo, runMark),
   runScriptWithTimeout: ({ script, cwd, timeoutMs, sudo, runMark }) => withTimeout(['sh', '-c', script], cwd, timeoutMs, sudo, runMark),
+  runThenSweep: ({ run, graceMs, marker }) =>
+    [
+      // A subshell: withTimeout's `exec` and `exit` end only it.
+      `(\n${withTimeout(run.argv, run.cwd, run.timeoutMs, run.sudo, run.runMark)}\n)`,
+      `printf '\\n%s %s\\n' ${q(marker)} $?`,
+      // What the sweep has to say follows the marker on stdout, apart from the command's stderr.
+      'exec 2>&1',
+      asRoot(sweepMarkedScript({ runDir: run.runMark }, graceMs), run.sudo),
+    ].join('\n'),
   // 124: GNU timeout; 137: timeout's -k KILL after an ignored TERM; 142: perl's SIGALRM.
   timedOut: (code) => code === 124 || code === 137 || code === 142,
 
-  startBackground({ argv, cwd, logFile, pidFile, sudo, runMark }) {
-    // The inner sh records its own pid, which is the new group's id, then becomes the command.
-    const inner = `echo $$ > ${q(pidFile)}; exec ${argvText(argv)}`;
-    const redirect = `> ${q(logFile)} 2>&1 < /dev/null &`;
-    const run = `${sudoPrefix(sudo)}${withRunMark(runMark)}`;
-    return [
-      `cd ${q(cwd)} || exit 125`,
-      `rm -f ${q(pidFile)}`,
-      'if command -v setsid >/dev/null 2>&1; then',
-      `  ${run}setsid sh -c ${q(inner)} ${redirect}`,
-      'else',
-      // macOS has no setsid(1): perl's setpgrp gives the same own process group.
-      `  ${run}perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "cannot run sh: $!\\n"' sh -c ${q(inner)} ${redirect}`,
-      'fi',
-      'i=0',
-      `while [ ! -s ${q(pidFile)} ]; do`,
-      `  i=$((i + 1)); if [ $i -gt 100 ]; then echo 'the background command wrote no pid file within 10 s' >&2; exit 1; fi`,
-      '  sleep 0.1',
-      'done',
-      `cat ${q(pidFile)}`,
-    ].join('\n');
-  },
+  startBackground: (options) => startBackgroundScript(options).join('\n'),
 
   followLog({ logFile, pidFile, offset, maxBytes, intervalMs, maxRunMs, marker }) {
     const max = Math.trunc(maxBytes);
@@ -244,24 +263,16 @@ export const posixShell: Shell = {
   },
 
   stopGroups({ pidFiles, graceMs, sudo }) {
-    const calls = pidFiles.map((f) => `stop_group ${q(f)}`);
-    return asRoot([stopFunction(graceMs), ...calls, 'exit 0'].join('\n'), sudo);
+    return asRoot([stopFunction(graceMs), ...pidFiles.map(stopCall), 'exit 0'].join('\n'), sudo);
   },
 
+  stopAndSweep: ({ pidFiles, runDir, graceMs, sudo }) => asRoot(stopThenSweep(pidFiles.map(stopCall), runDir, graceMs).join('\n'), sudo),
+
   cleanRun({ runDir, graceMs, sudo, remove }) {
-    return asRoot(
-      [
-        stopFunction(graceMs),
-        `for f in ${q(runDir)}/${PID_DIR}/*.pid; do [ -f "$f" ] && stop_group "$f"; done`,
-        // In the same exec: what a probe left when it could not sweep after itself (it errored).
-        `(
-${sweepMarkedScript({ runDir }, graceMs)}
-)`,
-        ...(remove ? removeRun(runDir) : []),
-        'exit 0',
-      ].join('\n'),
-      sudo,
-    );
+    // In the same exec: what a probe left when it could not sweep after itself (it errored). The
+    // sweep ends with `exit`: a subshell keeps the removal after it.
+    const stopAll = `for f in ${q(runDir)}/${PID_DIR}/*.pid; do [ -f "$f" ] && stop_group "$f"; done`;
+    return asRoot(['(', ...stopThenSweep([stopAll], runDir, graceMs), ')', ...(remove ? removeRun(runDir) : []), 'exit 0'].join('\n'), sudo);
   },
 
   sweepMarked: ({ scope, graceMs, sudo }) => asRoot(sweepMarkedScript(scope, graceMs), sudo),
@@ -302,7 +313,16 @@ ${sweepMarkedScript({ runDir }, graceMs)}
 
   sudoWorks: () => 'sudo -n true',
 
-  makeDirAndFreePort: (path) => `mkdir -p -- ${q(path)} || exit 1\n${FREE_PORT}`,
+  makeDataDirAndStart({ dataDir, port, config, start }) {
+    return [
+      `mkdir -p -- ${q(dataDir)} || exit 1`,
+      // FREE_PORT execs its tool: in a command substitution that ends only the subshell.
+      port === 0 ? `port=$(\n${FREE_PORT}\n) || exit` : `port=${Math.trunc(port)}`,
+      `printf 'port %s\\n' "$port"`,
+      `printf '%s%s%s' ${q(config.before)} "$port" ${q(config.after)} > ${q(config.path)} || exit 1`,
+      ...startBackgroundScript(start),
+    ].join('\n');
+  },
 
   healthz({ port, timeoutMs }) {
     const url = `http://127.0.0.1:${Math.trunc(port)}/healthz`;

@@ -1,7 +1,7 @@
 import { SmokeError } from '../domain/errors.ts';
 import type { ExecResult } from '../domain/exec-result.ts';
 import { FAMILY_FUNCTIONS, sweepFamiliesScript } from './powershell-family.ts';
-import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell, type SweepScope } from './shell.ts';
+import { assertSafeRunId, CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_CEILING, FREE_PORT_FLOOR, PID_DIR, RUN_MARKER, type Shell, type StartOptions, type SweepScope } from './shell.ts';
 import { windowsCommandLine } from './windows-command-line.ts';
 
 /**
@@ -91,7 +91,10 @@ function baseDir(workdir: string | undefined): string {
  */
 const KILL_TREE = "function Stop-Tree($id) { $ErrorActionPreference = 'Continue'; $null = & taskkill.exe /T /F /PID $id 2>&1 }";
 
-/** Runs a program with a timeout; on timeout the whole tree is killed and the exit code is 124. */
+/**
+ * Runs a program with a timeout, passes its output on and leaves its exit code in `$code`; on
+ * timeout the whole tree is killed and the code is 124. The caller decides how the script ends.
+ */
 function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
   const [file, ...args] = argv;
   if (file === undefined) throw new SmokeError('no command to run');
@@ -110,12 +113,12 @@ function withTimeout(argv: string[], cwd: string, timeoutMs: number): string {
     `  ${KILL_TREE}`,
     '  Stop-Tree $p.Id',
     '  $null = $p.WaitForExit(5000)',
-    '  [Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
-    '  Exit-Smoke 124',
+    '  $code = 124',
+    '} else {',
+    '  $p.WaitForExit()',
+    '  $code = $p.ExitCode',
     '}',
-    '$p.WaitForExit()',
     '[Console]::Out.Write($out.Result); [Console]::Error.Write($err.Result)',
-    'Exit-Smoke $p.ExitCode',
   ].join('\n');
 }
 
@@ -161,6 +164,11 @@ function sweepScript(scope: SweepScope): string {
   return [treeFiles(scope), sweepFamiliesScript('$treeFiles')].join('\n');
 }
 
+/** `Shell.sweepMarked`'s script with the functions it needs (STOP_FUNCTION has them already). */
+function sweepMarkedScript(scope: SweepScope): string {
+  return [READ_PID, KILL_TREE, FAMILY_FUNCTIONS, sweepScript(scope)].join('\n');
+}
+
 /** Windows has no SIGTERM for a console process: taskkill /T /F is the only stop, so outcomes are `kill`. */
 const STOP_FUNCTION = [
   READ_PID,
@@ -180,6 +188,44 @@ const STOP_FUNCTION = [
   '  if (@(Get-Tree $id).Count -gt 0) { [Console]::Out.WriteLine("stop survived $id $f") } else { [Console]::Out.WriteLine("stop kill $id $f") }',
   '}',
 ].join('\n');
+
+/** The script of `Shell.startBackground`: it starts last, so a script may end with it. */
+function startBackgroundScript({ argv, cwd, logFile, pidFile }: StartOptions): string {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new SmokeError('no command to start');
+  // Start-Process needs two files; the log the probe follows is stderr, where slog writes.
+  const argumentList = args.length > 0 ? ` -ArgumentList ${q(windowsCommandLine(args))}` : '';
+  return [
+    `$p = Start-Process -FilePath ${q(file)}${argumentList} -WorkingDirectory ${q(cwd)} -RedirectStandardError ${q(logFile)} -RedirectStandardOutput ${q(`${logFile}.stdout`)} -NoNewWindow -PassThru`,
+    `[System.IO.File]::WriteAllText(${q(pidFile)}, [string]$p.Id)`,
+    // The daemon itself on record with its creation time: its children are known by it even after it died.
+    READ_PID,
+    RECORD_FAMILY,
+    `Save-FamilySafely ${q(pidFile)}`,
+    '[Console]::Out.WriteLine($p.Id)',
+  ].join('\n');
+}
+
+/**
+ * `$port` set to a port free on loopback, or a throw `no free port`. Below Windows' dynamic range
+ * (49152 and up), as on POSIX hosts; port 0 last. A port Hyper-V reserved fails to bind and the
+ * next is tried.
+ */
+const FREE_PORT = [
+  '$r = New-Object System.Random; $port = 0',
+  `foreach ($c in @((1..64 | ForEach-Object { $r.Next(${FREE_PORT_FLOOR}, ${FREE_PORT_CEILING}) }) + 0)) {`,
+  '  try { $l = New-Object System.Net.Sockets.TcpListener([System.Net.IPAddress]::Loopback, $c); $l.Start() } catch { continue }',
+  '  $port = $l.LocalEndpoint.Port; $l.Stop(); break',
+  '}',
+  "if ($port -eq 0) { throw 'no free port' }",
+].join('\n');
+
+/** Stops each pid file's tree (`Stop-Recorded`), then sweeps the run's recorded families. */
+function stopThenSweep(stopCalls: string[], runDir: string): string {
+  return [STOP_FUNCTION, ...stopCalls, sweepScript({ runDir })].join('\n');
+}
+
+const stopCall = (pidFile: string): string => `Stop-Recorded ${q(pidFile)}`;
 
 const script = {
   makeRunDir(workdir: string | undefined, runId: string): string {
@@ -327,65 +373,52 @@ export const powerShell: Shell = {
     encodePowerShell(script.stageArchive(archive, expectedSha256, destination, binaryPath)),
   entitlements: () => encodePowerShell("[Console]::Error.WriteLine('codesign exists only on macOS'); Exit-Smoke 127"),
 
-  runWithTimeout: ({ argv, cwd, timeoutMs }) => encodePowerShell(withTimeout(argv, cwd, timeoutMs)),
+  runWithTimeout: ({ argv, cwd, timeoutMs }) => encodePowerShell(`${withTimeout(argv, cwd, timeoutMs)}\nExit-Smoke $code`),
   runScriptWithTimeout: ({ script: text, cwd, timeoutMs }) => {
     const inner = innerPowerShellArgv(`Set-Location -LiteralPath ${q(cwd)}\n${text}\nexit $LASTEXITCODE`);
-    return encodePowerShell(withTimeout(inner, cwd, timeoutMs));
+    return encodePowerShell(`${withTimeout(inner, cwd, timeoutMs)}\nExit-Smoke $code`);
   },
-  timedOut: (code) => code === 124,
-
-  startBackground: ({ argv, cwd, logFile, pidFile }) => {
-    const [file, ...args] = argv;
-    if (file === undefined) throw new SmokeError('no command to start');
-    // Start-Process needs two files; the log the probe follows is stderr, where slog writes.
-    const argumentList = args.length > 0 ? ` -ArgumentList ${q(windowsCommandLine(args))}` : '';
-    return encodePowerShell(
-      [
-        `$p = Start-Process -FilePath ${q(file)}${argumentList} -WorkingDirectory ${q(cwd)} -RedirectStandardError ${q(logFile)} -RedirectStandardOutput ${q(`${logFile}.stdout`)} -NoNewWindow -PassThru`,
-        `[System.IO.File]::WriteAllText(${q(pidFile)}, [string]$p.Id)`,
-        // The daemon itself on record with its creation time: its children are known by it even after it died.
-        READ_PID,
-        RECORD_FAMILY,
-        `Save-FamilySafely ${q(pidFile)}`,
-        '[Console]::Out.WriteLine($p.Id)',
-      ].join('\n'),
-    );
-  },
-  followLog: (options) => encodePowerShell(script.followLog(options)),
-  stopGroups: ({ pidFiles }) =>
-    encodePowerShell([STOP_FUNCTION, ...pidFiles.map((f) => `Stop-Recorded ${q(f)}`), 'Exit-Smoke 0'].join('\n')),
-  cleanRun: ({ runDir, remove }) =>
+  runThenSweep: ({ run, marker }) =>
     encodePowerShell(
       [
-        STOP_FUNCTION,
-        `$pids = [System.IO.Path]::Combine(${q(runDir)}, '${PID_DIR}')`,
-        "if ([System.IO.Directory]::Exists($pids)) { foreach ($f in [System.IO.Directory]::GetFiles($pids, '*.pid')) { Stop-Recorded $f } }",
-        // In the same exec: what a probe left when it could not sweep after itself (it errored).
-        sweepScript({ runDir }),
-        ...(remove ? [script.removeRun(runDir)] : []),
+        withTimeout(run.argv, run.cwd, run.timeoutMs),
+        `[Console]::Out.Write("\`n" + ${q(marker)} + " $code\`n")`,
+        // What the sweep has to say follows the marker on stdout, apart from the command's stderr.
+        '[Console]::SetError([Console]::Out)',
+        sweepMarkedScript({ runDir: run.runMark }),
         'Exit-Smoke 0',
       ].join('\n'),
     ),
+  timedOut: (code) => code === 124,
+
+  startBackground: (options) => encodePowerShell(startBackgroundScript(options)),
+  followLog: (options) => encodePowerShell(script.followLog(options)),
+  stopGroups: ({ pidFiles }) => encodePowerShell([STOP_FUNCTION, ...pidFiles.map(stopCall), 'Exit-Smoke 0'].join('\n')),
+  stopAndSweep: ({ pidFiles, runDir }) => encodePowerShell(`${stopThenSweep(pidFiles.map(stopCall), runDir)}\nExit-Smoke 0`),
+  cleanRun: ({ runDir, remove }) => {
+    const stopAll = [
+      `$pids = [System.IO.Path]::Combine(${q(runDir)}, '${PID_DIR}')`,
+      "if ([System.IO.Directory]::Exists($pids)) { foreach ($f in [System.IO.Directory]::GetFiles($pids, '*.pid')) { Stop-Recorded $f } }",
+    ].join('\n');
+    // In the same exec: what a probe left when it could not sweep after itself (it errored).
+    return encodePowerShell([stopThenSweep([stopAll], runDir), ...(remove ? [script.removeRun(runDir)] : []), 'Exit-Smoke 0'].join('\n'));
+  },
   // Windows cannot read another process's environment from PowerShell: a run's processes are
   // found by the family recorded while the run went (powershell-family.ts), not by a mark.
-  sweepMarked: ({ scope }) => encodePowerShell([READ_PID, KILL_TREE, FAMILY_FUNCTIONS, sweepScript(scope), 'Exit-Smoke 0'].join('\n')),
+  sweepMarked: ({ scope }) => encodePowerShell(`${sweepMarkedScript(scope)}\nExit-Smoke 0`),
   listRuns: ({ workdir }) => encodePowerShell(script.listRuns(workdir)),
 
   hostFacts: ({ workdir, program }) => encodePowerShell(script.hostFacts(workdir, program)),
   sudoWorks: () => encodePowerShell("[Console]::Error.WriteLine('Windows has no sudo: log in as an Administrator'); Exit-Smoke 127"),
 
-  makeDirAndFreePort: (path) =>
+  makeDataDirAndStart: ({ dataDir, port, config, start }) =>
     encodePowerShell(
       [
-        `$null = [System.IO.Directory]::CreateDirectory(${q(path)})`,
-        // Below Windows' dynamic range (49152 and up), as on POSIX hosts; port 0 last. A port
-        // Hyper-V reserved fails to bind and the next is tried.
-        '$r = New-Object System.Random',
-        `foreach ($p in @((1..64 | ForEach-Object { $r.Next(${FREE_PORT_FLOOR}, ${FREE_PORT_CEILING}) }) + 0)) {`,
-        '  try { $l = New-Object System.Net.Sockets.TcpListener([System.Net.IPAddress]::Loopback, $p); $l.Start() } catch { continue }',
-        '  [Console]::Out.WriteLine($l.LocalEndpoint.Port); $l.Stop(); Exit-Smoke 0',
-        '}',
-        "[Console]::Error.WriteLine('no free port'); Exit-Smoke 1",
+        `$null = [System.IO.Directory]::CreateDirectory(${q(dataDir)})`,
+        port === 0 ? FREE_PORT : `$port = ${Math.trunc(port)}`,
+        '[Console]::Out.WriteLine("port $port")',
+        `[System.IO.File]::WriteAllText(${q(config.path)}, ${q(config.before)} + $port + ${q(config.after)})`,
+        startBackgroundScript(start),
       ].join('\n'),
     ),
   healthz: ({ port, timeoutMs }) =>

@@ -64,6 +64,13 @@ export interface Shell {
    * in their environment, so `sweepMarked` finds them whatever their process group or session.
    */
   runWithTimeout(options: { argv: string[]; cwd: string; timeoutMs: number; sudo: boolean; runMark?: string }): string;
+  /**
+   * `runWithTimeout(run)`, then `sweepMarked` for the run `run.runMark` names, in one exec: the
+   * command's stdout, then `\n<marker> <its exit code>\n`, then the sweep's lines and complaints
+   * (see `splitRunThenSweep`). The exec's exit status is the sweep's. `marker` is random per call,
+   * so the command cannot print the line itself.
+   */
+  runThenSweep(options: { run: { argv: string[]; cwd: string; timeoutMs: number; sudo: boolean; runMark: string }; graceMs: number; marker: string }): string;
   /** Runs a command line written for this shell (a custom probe) in `cwd`, with a timeout. */
   runScriptWithTimeout(options: { script: string; cwd: string; timeoutMs: number; sudo: boolean; runMark?: string }): string;
   timedOut(exitCode: number | null): boolean;
@@ -72,7 +79,7 @@ export interface Shell {
    * Starts `argv` in the background in its own process group, stdout and stderr to `logFile`,
    * and records the group's id in `pidFile`. Prints the id once the pid file exists.
    */
-  startBackground(options: { argv: string[]; cwd: string; logFile: string; pidFile: string; sudo: boolean; runMark?: string }): string;
+  startBackground(options: StartOptions): string;
   /**
    * Follows `logFile` from byte `offset` for as long as the recorded leader runs, in one exec:
    * every `intervalMs` (at once after a full read) it writes at most `maxBytes` of new log, then
@@ -117,13 +124,43 @@ export interface Shell {
   /** Exits 0 when `sudo -n` runs a command as root without a password (what probes rely on). */
   sudoWorks(): string;
 
-  /** `makeDir(path)`, then prints a TCP port free on the host's loopback: one exec for the boot probe. */
-  makeDirAndFreePort(path: string): string;
+  /**
+   * The boot probe's launch in one exec, as each PowerShell start costs a Windows host a few
+   * hundred ms: `makeDir(dataDir)`; the port, `port` or for 0 one free on the host's loopback
+   * (drawn as FREE_PORT_FLOOR says); the line `port <n>`; `config.path` written as
+   * `config.before + n + config.after`; then `startBackground(start)` and its id line. A failure
+   * without the `port` line is the directory's or the port's (`no free port` on stderr), one after
+   * it the start's.
+   */
+  makeDataDirAndStart(options: { dataDir: string; port: number; config: PortConfigFile; start: StartOptions }): string;
+  /**
+   * `stopGroups(pidFiles)` then `sweepMarked` for `runDir`, in one exec: the `STOP_LINE`s, then the
+   * sweep's lines. A failure without a `STOP_LINE` per pid file happened while stopping; one
+   * after them, while sweeping.
+   */
+  stopAndSweep(options: { pidFiles: string[]; runDir: string; graceMs: number; sudo: boolean }): string;
   /** GET http://127.0.0.1:<port>/healthz from the host itself; prints the body, exits non-zero on failure. */
   healthz(options: { port: number; timeoutMs: number }): string;
 }
 
 export type ArchiveFormat = 'tar.gz' | 'zip';
+
+/** What `startBackground` starts, and where it records it. */
+export interface StartOptions {
+  argv: string[];
+  cwd: string;
+  logFile: string;
+  pidFile: string;
+  sudo: boolean;
+  runMark?: string;
+}
+
+/** A config file the host writes once it knows the port: `before + port + after`. */
+export interface PortConfigFile {
+  path: string;
+  before: string;
+  after: string;
+}
 
 /** One run's processes, or those of every run under a workdir (`undefined`: the host's temp dir). */
 export type SweepScope = { runDir: string } | { workdir: string | undefined };
@@ -226,4 +263,25 @@ export function assertSafeRunId(runId: string): void {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(runId)) {
     throw new SmokeError(`run id ${JSON.stringify(runId)} must be 1-64 characters of A-Z a-z 0-9 . _ -`);
   }
+}
+
+/** What `runThenSweep` printed, in its two parts. */
+export interface RunThenSweep {
+  /** The command's own result; its stderr is the whole exec's, which the sweep does not write to. */
+  run: ExecResult;
+  /** The sweep's stdout (its lines, and what it said when it failed) and exit status. */
+  sweep: { stdout: string; exitCode: number | null };
+}
+
+/**
+ * Splits `runThenSweep`'s result at its marker line. Undefined without one: the command did not
+ * end inside the exec (it could not start, or the exec was cut), and `result` is all the command's.
+ */
+export function splitRunThenSweep(result: ExecResult, marker: string): RunThenSweep | undefined {
+  const head = `\n${marker} `;
+  const at = result.stdout.lastIndexOf(head);
+  const line = at < 0 ? null : /^(-?\d+)\r?\n/.exec(result.stdout.slice(at + head.length));
+  if (!line) return undefined;
+  const sweep = { stdout: result.stdout.slice(at + head.length + line[0].length), exitCode: result.exitCode };
+  return { run: { ...result, stdout: result.stdout.slice(0, at), exitCode: Number(line[1]), signal: null }, sweep };
 }

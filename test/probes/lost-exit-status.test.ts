@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeBootServe } from '../../src/probes/boot-serve.ts';
 import { probeCustom } from '../../src/probes/custom.ts';
 import { probeVersion } from '../../src/probes/version.ts';
 import { powerShell as shell } from '../../src/shells/powershell.ts';
@@ -43,16 +44,29 @@ describe('a host whose SSH exit status is wrong does not change a verdict', { ti
     expect((await answersZero.remote.exec(plain, { timeoutMs: 60_000 })).exitCode).toBe(0);
   });
 
-  it('always 1: staging, --version and a passing probe still pass', async () => {
+  it('always 1: staging, --version with its sweep, boot (one exec to launch, one to stop and sweep) and a passing probe still pass', async () => {
     const env = answersOne;
+    const boot = { ...env.host.probes.boot, timeoutMs: 60_000 };
     const results = await onStaged(env, async (binaryPath, runDir) => [
       await probeVersion(env.remote, shell, { binaryPath, runDir, tag: TAG, settings: env.host.probes.version }),
+      await probeBootServe(env.remote, shell, { binaryPath, runDir, settings: boot, pollMs: 100, settleMs: 300 }),
       await probeCustom(env.remote, shell, { binaryPath, runDir, probe: doctor('doctor', '{binary} doctor --check') }),
     ]);
-    expect(results.map((r) => [r.name, r.status, r.detail])).toEqual([
+    expect(results.map((r) => [r.name, r.status, r.name === 'boot' ? r.detail.replace(/ready in [\d.]+ m?s/, 'ready') : r.detail])).toEqual([
       ['version', 'pass', `printed "ephemerd version ${TAG}"`],
+      ['boot', 'pass', expect.stringMatching(/^ready and \/healthz answered "status":"ok" on port \d+$/)],
       ['doctor', 'pass', 'exited with code 0'],
     ]);
+  });
+
+  it('always 0: a boot whose data directory cannot be made is an error naming that step, and nothing is started', async () => {
+    const env = answersZero;
+    const result = await onStaged(env, (binaryPath, runDir) =>
+      // The run directory's `data` would go under a file: the host's CreateDirectory refuses.
+      probeBootServe(env.remote, shell, { binaryPath, runDir: binaryPath, settings: env.host.probes.boot, pollMs: 100, settleMs: 300 }),
+    );
+    expect(result.status).toBe('error');
+    expect(result.detail).toMatch(new RegExp(`^host ${env.host.name}: make the data directory and find a free port: (?!no port number printed).+`));
   });
 
   it('always 0: a probe whose command fails still fails, with its real exit code', async () => {

@@ -136,6 +136,24 @@ describe.concurrent('version and boot probes against a real sshd with stand-in b
   });
 });
 
+describe('a boot probe whose launch fails before the start', () => {
+  it('is an error naming the step (finding a port or not), and the host is left clean', async () => {
+    const archive = env.archives.get('good')!;
+    const staged = await stageOnHost(env.remote, shell, { localArchive: archive.path, assetName: archive.name, expectedSha256: archive.sha256, binaryName: 'ephemerd', platform: 'linux/amd64', runId: 'launch' });
+    try {
+      // The data directory would go under a file: mkdir refuses, and nothing starts.
+      const boot = (port: number) => probeBootServe(env.remote, shell, { binaryPath: staged.binaryPath!, runDir: staged.binaryPath!, settings: { ...env.host.probes.boot, port }, pollMs: 50, settleMs: 200 });
+      const [free, fixed] = [await boot(0), await boot(18_081)];
+      expect([free.status, fixed.status]).toEqual(['error', 'error']);
+      expect(free.detail).toMatch(new RegExp(`^host ${env.host.name}: make the data directory and find a free port: mkdir: .*Not a directory$`));
+      expect(fixed.detail).toMatch(new RegExp(`^host ${env.host.name}: make the data directory: mkdir: .*Not a directory$`));
+    } finally {
+      const cleaned = await cleanupHost(env.remote, shell, { runDir: staged.runDir, keep: false, graceMs: 500 });
+      expect(cleaned.problems).toEqual([]);
+    }
+  });
+});
+
 describe('custom probes from the config, on the same host', () => {
   async function withStaged<T>(fn: (binaryPath: string, runDir: string) => Promise<T>): Promise<T> {
     const archive = env.archives.get('good')!;

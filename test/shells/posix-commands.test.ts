@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { posixShell as sh } from '../../src/shells/posix.ts';
 import { ensureTestUser } from '../../src/sandbox/local-user.ts';
-import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_FLOOR, parseStageLines, parseStopLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { CLEAN_NOT_REMOVED, CLEAN_REFUSED, FOLLOW_TOO_LONG, FREE_PORT_FLOOR, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER, splitRunThenSweep } from '../../src/shells/shell.ts';
 import { LogFrames, type LogFrame } from '../../src/probes/log-frames.ts';
 import { runWith } from './dash-with-tools.ts';
 import { HOSTILE } from './hostile-strings.ts';
@@ -73,6 +73,15 @@ function groupAlive(pgid: string): boolean {
   }
   // kill -0 also counts zombies: look at the states
   return readFileSync('/proc/' + pgid + '/stat', 'latin1').split(') ')[1]?.[0] !== 'Z';
+}
+
+/** A process that is there and not a zombie; gone once /proc no longer has it. */
+function processAlive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false; // no such process
+  }
 }
 
 let work: string;
@@ -234,6 +243,24 @@ describe('posix dialect run on dash', () => {
     expect(parseStopLines(again.stdout).map((r) => r.outcome)).toEqual(['not-running', 'no-pid']);
   });
 
+  it('runThenSweep runs the command, then sweeps what it left with the run mark, its output apart after the marker', async () => {
+    // The child leaves the group and lets go of the command's streams: the exec would end without it.
+    const program = 'setsid sleep 62 >/dev/null 2>&1 & printf out; echo err >&2; exit 3';
+    const res = await run(sh.runThenSweep({ run: { argv: ['sh', '-c', program], cwd: work, timeoutMs: 5000, sudo: false, runMark: work }, graceMs: 1000, marker: MARKER }));
+    const split = splitRunThenSweep({ exitCode: res.code, signal: null, stdout: res.stdout, stderr: res.stderr, timedOut: false, truncated: false }, MARKER);
+    expect(split?.run).toMatchObject({ exitCode: 3, stdout: 'out', stderr: 'err\n' });
+    expect(split?.sweep.exitCode).toBe(0);
+    const swept = parseSweepLines(split!.sweep.stdout);
+    expect(swept).toEqual([{ pid: expect.any(Number), command: 'sleep 62', survived: false }]);
+    expect(processAlive(swept[0]!.pid)).toBe(false);
+
+    // A command that runs out of time is told apart by its code, and the sweep still runs.
+    const slow = await run(sh.runThenSweep({ run: { argv: ['sleep', '30'], cwd: work, timeoutMs: 1000, sudo: false, runMark: work }, graceMs: 1000, marker: MARKER }));
+    const timedOut = splitRunThenSweep({ exitCode: slow.code, signal: null, stdout: slow.stdout, stderr: slow.stderr, timedOut: false, truncated: false }, MARKER);
+    expect(sh.timedOut(timedOut!.run.exitCode)).toBe(true);
+    expect(timedOut!.sweep).toEqual({ stdout: '', exitCode: 0 });
+  });
+
   it('followLog gives up after maxRunMs of sleeping, and ends when its reader goes away', async () => {
     const pidFile = join(work, 'p.pid');
     const log = join(work, 'log');
@@ -349,24 +376,42 @@ describe('posix dialect run on dash', () => {
     expect(res.stdout).toBe(`run ${made}\npid 999999 0\n`);
   });
 
+  /** makeDataDirAndStart with a hostile data dir under `work`, the config around the port written as TOML. */
+  function launchInto(runDir: string, options: { port?: number; argv?: string[]; cwd?: string } = {}) {
+    const dataDir = join(runDir, "data $(id) 'q'", 'deeper');
+    const pidFile = join(runDir, 'p.pid');
+    const command = sh.makeDataDirAndStart({
+      dataDir,
+      port: options.port ?? 0,
+      config: { path: join(dataDir, 'config.toml'), before: "# it's\nport = ", after: '\n' },
+      start: { argv: options.argv ?? ['sh', '-c', 'echo up; exec sleep 60'], cwd: options.cwd ?? runDir, logFile: join(runDir, 'log'), pidFile, sudo: false, runMark: runDir },
+    });
+    return { command, dataDir, pidFile };
+  }
+
+  /** The `port` line and the started group's id, from what makeDataDirAndStart printed. */
+  function launched(stdout: string): { port: number; pgid: string } {
+    const m = /^port (\d+)\n(\d+)\n$/.exec(stdout);
+    expect(m, stdout).not.toBeNull();
+    return { port: Number(m![1]), pgid: m![2]! };
+  }
+
+  const START_TOOLS = { mkdir: '/usr/bin/mkdir', rm: '/usr/bin/rm', cat: '/usr/bin/cat', sleep: '/usr/bin/sleep', setsid: '/usr/bin/setsid', sh: '/usr/bin/dash', env: '/usr/bin/env' };
+
   it.each([
     ['perl', '/usr/bin/perl'],
     ['python3', realPython()],
     ['node', process.execPath],
-  ])('finds the free port with %s alone, below the ephemeral range an outgoing connection could take it from', async (tool, path) => {
-    const bin = join(work, 'bin');
-    mkdirSync(bin);
-    symlinkSync('/usr/bin/mkdir', join(bin, 'mkdir'));
-    symlinkSync(path, join(bin, tool));
+  ])('finds the free port with %s alone, below the ephemeral range an outgoing connection could take it from, and starts on it', async (tool, path) => {
     const ports = new Set<number>();
     for (let i = 0; i < 5; i++) {
-      const made = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile('/usr/bin/dash', ['-c', sh.makeDirAndFreePort(join(work, 'data'))], { encoding: 'utf8', env: { PATH: bin } }, (error, stdout, stderr) =>
-          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-        );
-      });
+      const { command, dataDir, pidFile } = launchInto(join(work, `run-${i}`), { argv: ['sleep', '0'] });
+      const made = await runWith(join(work, 'bin'), { ...START_TOOLS, [tool]: path }, command);
       expect(made, made.stderr).toMatchObject({ code: 0, stderr: '' });
-      ports.add(Number(made.stdout.trim()));
+      const { port, pgid } = launched(made.stdout);
+      expect(readFileSync(join(dataDir, 'config.toml'), 'utf8')).toBe(`# it's\nport = ${port}\n`);
+      expect(readFileSync(pidFile, 'utf8').trim()).toBe(pgid);
+      ports.add(port);
     }
     const ephemeralFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
     for (const port of ports) {
@@ -378,14 +423,54 @@ describe('posix dialect run on dash', () => {
     expect(ports.size).toBeGreaterThan(1);
   });
 
-  it('makes a hostile data dir and finds a free port in one command; a health check on it fails', async () => {
-    const dir = join(work, "data $(id) 'q'", 'deeper');
-    const made = await run(sh.makeDirAndFreePort(dir));
-    expect(made.code).toBe(0);
-    expect(existsSync(dir)).toBe(true);
-    const port = Number(made.stdout.trim());
-    expect(Number.isInteger(port) && port > 0).toBe(true);
+  it('makes a hostile data dir, takes a given port and starts the daemon in one command; stopAndSweep stops its group, then sweeps what left it', async () => {
+    // The daemon's child leaves the group (setsid) but keeps the run's mark: the sweep's to find.
+    const argv = ['sh', '-c', 'setsid sleep 61 & echo up; exec sleep 60'];
+    const { command, dataDir, pidFile } = launchInto(work, { port: 18_080, argv });
+    const made = await run(command);
+    expect(made.code, made.stderr).toBe(0);
+    const { port, pgid } = launched(made.stdout);
+    expect(port).toBe(18_080);
+    expect(readFileSync(join(dataDir, 'config.toml'), 'utf8')).toBe("# it's\nport = 18080\n");
+    expect(groupAlive(pgid)).toBe(true);
+
+    const res = await run(sh.stopAndSweep({ pidFiles: [pidFile, join(work, 'missing.pid')], runDir: work, graceMs: 2000, sudo: false }));
+    expect(res.code, res.stderr).toBe(0);
+    expect(parseStopLines(res.stdout)).toEqual([
+      { outcome: 'term', pid: pgid, pidFile },
+      { outcome: 'no-pid', pid: '-', pidFile: join(work, 'missing.pid') },
+    ]);
+    const swept = parseSweepLines(res.stdout);
+    expect(swept).toEqual([{ pid: expect.any(Number), command: 'sleep 61', survived: false }]);
+    // Stopped first, swept after: the sweep's lines follow every stop line.
+    expect(res.stdout.indexOf('swept ')).toBeGreaterThan(res.stdout.lastIndexOf('stop '));
+    expect(groupAlive(pgid)).toBe(false);
+    expect(processAlive(swept[0]!.pid)).toBe(false);
+  });
+
+  it('makeDataDirAndStart with no tool to find a port fails before its port line, and starts nothing', async () => {
+    const { command, pidFile } = launchInto(work);
+    const made = await runWith(join(work, 'bin'), START_TOOLS, command);
+    expect(made.code).toBe(127);
+    expect(made.stderr).toBe('no perl, python3 or node to find a free port with\n');
+    expect(made.stdout).not.toMatch(/^port /m);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('makeDataDirAndStart whose start fails says so after its port line, and no pid is recorded', async () => {
+    const { command, pidFile } = launchInto(work, { cwd: join(work, 'no such dir') });
+    const made = await run(command);
+    expect(made.code).toBe(125);
+    expect(made.stdout).toMatch(/^port \d+\n$/);
+    expect(made.stderr).toMatch(/no such dir/);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('a health check on a port nobody serves fails', async () => {
+    const { command, pidFile } = launchInto(work, { argv: ['sleep', '0'] });
+    const { port } = launched((await run(command)).stdout);
     const res = await run(sh.healthz({ port, timeoutMs: 2000 }));
     expect(res.code).not.toBe(0);
+    await run(sh.stopGroups({ pidFiles: [pidFile], graceMs: 100, sudo: false }));
   });
 });

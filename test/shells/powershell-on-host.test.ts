@@ -9,7 +9,7 @@ import { connectHost } from '../../src/hosts/connect-host.ts';
 import type { Remote } from '../../src/hosts/remote.ts';
 import { startPowerShellSshd } from '../../src/sandbox/powershell-host.ts';
 import { powerShell as ps } from '../../src/shells/powershell.ts';
-import { CLEAN_REFUSED, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER } from '../../src/shells/shell.ts';
+import { CLEAN_REFUSED, parseStageLines, parseStopLines, parseSweepLines, RUN_MARKER, splitRunThenSweep } from '../../src/shells/shell.ts';
 import { parseHostFacts } from '../../src/shells/host-facts.ts';
 import { hostConfigFor, type SshdHandle } from '../support/sshd.ts';
 import { writeTarGz } from '../support/write-tar-gz.ts';
@@ -56,17 +56,82 @@ describe('the PowerShell dialect on the PowerShell host', TIMEOUT, () => {
     }
   });
 
-  it('makes the data directory and prints a port free on loopback', async () => {
-    const dir = join(work, 'data [x]');
-    const res = await run(ps.makeDirAndFreePort(dir));
-    expect(res.exitCode, res.stderr).toBe(0);
-    expect(existsSync(dir)).toBe(true);
-    const port = Number(res.stdout.trim());
+  /** makeDataDirAndStart for a node process that names `runDir` (so leftovers() finds it), the config as TOML. */
+  function launchInto(runDir: string, options: { argv?: string[]; dataDir?: string; cwd?: string } = {}) {
+    const dataDir = options.dataDir ?? join(runDir, 'data [x]');
+    const pidFile = join(runDir, 'pids', 'serve.pid');
+    const argv = options.argv ?? [process.execPath, '-e', 'setInterval(() => {}, 1000)', runDir];
+    const config = { path: join(dataDir, 'config.toml'), before: "# it's\nport = ", after: '\n' };
+    const command = ps.makeDataDirAndStart({ dataDir, port: 0, config, start: { argv, cwd: options.cwd ?? runDir, logFile: join(runDir, 'serve.log'), pidFile, sudo: false } });
+    return { command, dataDir, pidFile };
+  }
+
+  it('makes the data directory, finds a free port, writes the config and starts the daemon in one command; stopAndSweep stops it, then sweeps the run', async () => {
+    const runDir = (await run(ps.makeRunDir({ workdir: work, runId: 'launch' }))).stdout.trim();
+    const { command, dataDir, pidFile } = launchInto(runDir);
+    const made = await run(command);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const m = /^port (\d+)\r?\n(\d+)\r?\n$/.exec(made.stdout);
+    expect(m, made.stdout).not.toBeNull();
+    const [port, pid] = [Number(m![1]), Number(m![2])];
     expect(port).toBeGreaterThanOrEqual(10_000);
+    expect(readFileSync(join(dataDir, 'config.toml'), 'utf8')).toBe(`# it's\nport = ${port}\n`);
+    expect(readFileSync(pidFile, 'utf8')).toBe(String(pid));
     // Free indeed: this machine shares the host's loopback.
     const server = createServer();
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
     await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    // A second process of the run, recorded but not named to stopAndSweep: the sweep's to find.
+    const other = await run(ps.startBackground({ argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)', runDir, 'other'], cwd: runDir, logFile: join(runDir, 'other.log'), pidFile: join(runDir, 'pids', 'other.pid'), sudo: false }));
+    expect(other.exitCode, other.stderr).toBe(0);
+    expect(leftovers(runDir)).toHaveLength(3);
+    const res = await run(ps.stopAndSweep({ pidFiles: [pidFile], runDir, graceMs: 1000, sudo: false }));
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(parseStopLines(res.stdout)).toEqual([{ outcome: 'kill', pid: String(pid), pidFile }]);
+    expect(parseSweepLines(res.stdout)).toEqual([{ pid: Number(other.stdout.trim()), command: expect.stringMatching(/ other$/), survived: false }]);
+    expect(res.stdout.indexOf('swept ')).toBeGreaterThan(res.stdout.lastIndexOf('stop '));
+    expect(leftovers(runDir)).toEqual([`dir ${runDir}`]);
+    rmSync(runDir, { recursive: true });
+  });
+
+  it('runThenSweep runs the command, then sweeps the run, the two outputs apart at the marker', async () => {
+    const runDir = (await run(ps.makeRunDir({ workdir: work, runId: 'then-sweep' }))).stdout.trim();
+    // A process on the run's record, still running when the command ends: the sweep's to find.
+    const left = await run(ps.startBackground({ argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)', runDir, 'left'], cwd: runDir, logFile: join(runDir, 'left.log'), pidFile: join(runDir, 'pids', 'left.pid'), sudo: false }));
+    expect(left.exitCode, left.stderr).toBe(0);
+    const argv = [process.execPath, '-e', 'process.stdout.write("out"); process.stderr.write("err\\n"); process.exitCode = 3'];
+    const marker = 'a1b2c3';
+    const res = await run(ps.runThenSweep({ run: { argv, cwd: runDir, timeoutMs: 30_000, sudo: false, runMark: runDir }, graceMs: 1000, marker }));
+    const split = splitRunThenSweep(res, marker);
+    expect(split?.run, res.stdout).toMatchObject({ exitCode: 3, stdout: 'out', stderr: 'err\n' });
+    expect(split?.sweep.exitCode).toBe(0);
+    expect(parseSweepLines(split!.sweep.stdout)).toEqual([{ pid: Number(left.stdout.trim()), command: expect.stringMatching(/ left$/), survived: false }]);
+    expect(leftovers(runDir)).toEqual([`dir ${runDir}`]);
+    rmSync(runDir, { recursive: true });
+  });
+
+  it('makeDataDirAndStart fails before its port line when the data directory cannot be made, and starts nothing', async () => {
+    const runDir = join(work, 'no-dir');
+    mkdirSync(join(runDir, 'pids'), { recursive: true });
+    writeFileSync(join(runDir, 'a file'), '');
+    const { command, pidFile } = launchInto(runDir, { dataDir: join(runDir, 'a file', 'data') });
+    const made = await run(command);
+    expect(made.exitCode).toBe(1);
+    expect(made.stdout).not.toMatch(/^port /m);
+    expect(made.stderr).not.toBe('');
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('makeDataDirAndStart whose start fails (no such working directory) fails after its port line, with no pid recorded', async () => {
+    const runDir = join(work, 'no-start');
+    mkdirSync(join(runDir, 'pids'), { recursive: true });
+    const { command, pidFile } = launchInto(runDir, { cwd: join(runDir, 'gone') });
+    const made = await run(command);
+    expect(made.exitCode).toBe(1);
+    expect(made.stdout).toMatch(/^port \d+\r?\n$/);
+    expect(made.stderr).toMatch(/gone/);
+    expect(existsSync(pidFile)).toBe(false);
   });
 
   it('hashes, compares and extracts a zip with tar.exe, and with Expand-Archive where there is none; a wrong hash extracts nothing', async () => {

@@ -90,17 +90,29 @@ async function addDraft(world: World, repo: FakeRepository, tag: string, options
   return { id, archive: archive.name };
 }
 
-/** Runs `smoke watch` in-process; `onLog` sees stderr as it grows. */
-async function watch(world: World, options: Partial<WatchCliOptions>, onLog?: (err: string) => void): Promise<{ code: number; err: string }> {
+/**
+ * Runs `smoke watch` in-process (`--once` unless `options` say otherwise); `onLog` sees stderr as
+ * it grows, and may stop the watch as SIGTERM would.
+ */
+async function watch(world: World, options: Partial<WatchCliOptions>, onLog?: (err: string, stop: () => void) => void): Promise<{ code: number; err: string }> {
+  const controller = new AbortController();
+  const stop = () => {
+    if (!controller.signal.aborted) controller.abort('SIGTERM');
+  };
   const stderr = new PassThrough();
   let err = '';
   stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString('utf8');
-    onLog?.(err);
+    onLog?.(err, stop);
   });
-  const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env };
+  const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env, signal: controller.signal };
   const code = await watchCommand({ config: '', reports: join(world.dir, 'reports'), interval: 60, post: true, once: true, ...options }, io);
   return { code, err };
+}
+
+/** An extra probe that keeps its platform on the host until the file `gate` exists. */
+function holdUntil(gate: string) {
+  return { name: 'hold', command: `while [ ! -e '${gate}' ]; do sleep 0.05; done`, timeoutSeconds: 120 };
 }
 
 function section(repo: FakeRepository, id: number): SectionData | null {
@@ -218,7 +230,7 @@ describe('smoke watch shares a host fairly between drafts of several repositorie
     const config = writeConfig(world, 'fair.yaml', [EPHEMERD, AGENT], {
       probes: {
         boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 },
-        extra: [{ name: 'hold', command: `while [ ! -e '${gate}' ]; do sleep 0.05; done`, timeoutSeconds: 120 }],
+        extra: [holdUntil(gate)],
       },
     });
     // The downloads of the two younger drafts are held: the newest is let go first, so it asks for the host before the middle one.
@@ -269,26 +281,20 @@ describe('smoke watch over several repositories, stopped', () => {
     const config = writeConfig(world, 'stop.yaml', [EPHEMERD, AGENT], {
       probes: {
         boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 },
-        extra: [{ name: 'hold', command: `while [ ! -e '${gate}' ]; do sleep 0.05; done`, timeoutSeconds: 120 }],
+        extra: [holdUntil(gate)],
       },
     });
     let letGo!: () => void;
     world.fake.fault({ kind: 'hold', asset: waiting.archive, until: new Promise<void>((resolve) => (letGo = resolve)) });
-    const controller = new AbortController();
-    const stderr = new PassThrough();
-    let err = '';
-    stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString('utf8');
+    const { code, err } = await watch(world, { config }, (log, stop) => {
       // The first draft is at its last probe on the host: the second may ask for the host now.
-      if (err.includes('ephpm/ephemerd v2.0.0: linux/amd64: hold on shared-amd64')) letGo();
-      if (err.includes('ephpm/agent v2.0.0: linux/amd64: connect') && !controller.signal.aborted) {
-        controller.abort('SIGTERM');
+      if (log.includes('ephpm/ephemerd v2.0.0: linux/amd64: hold on shared-amd64')) letGo();
+      if (log.includes('ephpm/agent v2.0.0: linux/amd64: connect') && !existsSync(gate)) {
+        stop();
         // The command running on the host is let finish (sshd would not end it); then nothing more starts.
         writeFileSync(gate, '');
       }
     });
-    const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env, signal: controller.signal };
-    const code = await watchCommand({ config, reports: join(world.dir, 'reports'), interval: 60, post: true, once: true }, io);
     expect(code, err).toBe(3);
     for (const [repo, id] of [[world.fake, onHost.id], [world.agent, waiting.id]] as const) {
       expect(section(repo, id), err).toMatchObject({ state: 'done', verdict: 'error' });
@@ -313,7 +319,7 @@ function continuousConfig(world: World, gate: string): string {
     probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 } },
     repositories: [{ ...EPHEMERD, platforms: ['linux/amd64'] }, { ...AGENT, platforms: ['linux/arm64'] }],
     hosts: [
-      { ...host, name: 'amd64-host', platform: 'linux/amd64', workdir: world.workdir, probes: { extra: [{ name: 'hold', command: `while [ ! -e '${gate}' ]; do sleep 0.05; done`, timeoutSeconds: 120 }] } },
+      { ...host, name: 'amd64-host', platform: 'linux/amd64', workdir: world.workdir, probes: { extra: [holdUntil(gate)] } },
       { ...host, name: 'arm64-host', platform: 'linux/arm64', workdir: arm64Work },
     ],
   }));
@@ -331,23 +337,17 @@ describe('a continuous smoke watch polls on while a draft is being tested', () =
     const first = await addDraft(world, world.fake, 'v3.0.0');
     const gate = join(world.dir, 'gate');
     const config = continuousConfig(world, gate);
-    const controller = new AbortController();
-    const stderr = new PassThrough();
-    let err = '';
     let second: Promise<{ id: number; archive: string }> | null = null;
     let firstWhenSecondPassed: SectionData | null = null;
-    stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString('utf8');
+    const { code, err } = await watch(world, { config, interval: 1, once: false }, (log, stop) => {
       // The first draft holds its host: only now does the second draft exist.
-      if (second === null && err.includes('linux/amd64: hold on amd64-host')) second = addDraft(world, world.agent, 'v3.0.0', { assetPattern: AGENT_ASSETS, platform: 'linux/arm64' });
-      if (firstWhenSecondPassed === null && err.includes('ephpm/agent v3.0.0: pass')) {
+      if (second === null && log.includes('linux/amd64: hold on amd64-host')) second = addDraft(world, world.agent, 'v3.0.0', { assetPattern: AGENT_ASSETS, platform: 'linux/arm64' });
+      if (firstWhenSecondPassed === null && log.includes('ephpm/agent v3.0.0: pass')) {
         firstWhenSecondPassed = section(world.fake, first.id);
         writeFileSync(gate, '');
       }
-      if (err.includes('ephpm/ephemerd v3.0.0: pass') && !controller.signal.aborted) controller.abort('SIGTERM');
+      if (log.includes('ephpm/ephemerd v3.0.0: pass')) stop();
     });
-    const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env, signal: controller.signal };
-    const code = await watchCommand({ config, reports: join(world.dir, 'reports'), interval: 1, post: true }, io);
     expect(code, err).toBe(0);
     // When the second draft's result was posted, the first was still on its host.
     expect(firstWhenSecondPassed, err).toMatchObject({ state: 'running' });
@@ -371,22 +371,16 @@ describe('a continuous smoke watch with --no-post', () => {
     await addDraft(world, world.fake, 'v4.0.0');
     const gate = join(world.dir, 'gate');
     const config = continuousConfig(world, gate);
-    const controller = new AbortController();
-    const stderr = new PassThrough();
-    let err = '';
     let added = false;
-    stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString('utf8');
+    const { code, err } = await watch(world, { config, interval: 1, once: false, post: false }, (log, stop) => {
       // A second draft changes the listing while the first holds the host; it waits for its turn.
-      if (!added && err.includes('linux/amd64: hold on amd64-host')) {
+      if (!added && log.includes('linux/amd64: hold on amd64-host')) {
         added = true;
         void addDraft(world, world.fake, 'v4.1.0');
       }
-      if (err.includes('ephpm/ephemerd v4.1.0: testing: ') && !existsSync(gate)) writeFileSync(gate, '');
-      if (/ephpm\/ephemerd v4\.1\.0: pass/.test(err) && !controller.signal.aborted) controller.abort('SIGTERM');
+      if (log.includes('ephpm/ephemerd v4.1.0: testing: ') && !existsSync(gate)) writeFileSync(gate, '');
+      if (/ephpm\/ephemerd v4\.1\.0: pass/.test(log)) stop();
     });
-    const io: CliIo = { stdout: new PassThrough(), stderr, env: world.env, signal: controller.signal };
-    const code = await watchCommand({ config, reports: join(world.dir, 'reports'), interval: 1, post: false }, io);
     expect(code, err).toBe(0);
     expect(err.match(/ephpm\/ephemerd v4\.0\.0: testing: /g), err).toHaveLength(1);
     expect(err.match(/ephpm\/ephemerd v4\.1\.0: testing: /g), err).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { VersionProbeSettings } from '../config/types.ts';
 import { HostError } from '../domain/errors.ts';
@@ -57,6 +58,16 @@ function sweptOrThrow(remote: Remote, sweep: RunThenSweep['sweep']): SweptProces
   throw new HostError(remote.host.name, `${SWEEP_RUN_STEP}: ${firstLine(said) || `exit code ${String(sweep.exitCode)}`}`);
 }
 
+/**
+ * The shell in front of the binary reports a death by signal N as 128 + N: name the likely
+ * signal (a binary may also exit with such a code itself, hence "likely").
+ */
+export function signalHint(exitCode: number | null, shell: Pick<Shell, 'kind'>): string {
+  if (shell.kind !== 'posix' || exitCode === null || exitCode <= 128 || exitCode > 128 + 64) return '';
+  const name = Object.entries(constants.signals).find(([, n]) => n === exitCode - 128)?.[0];
+  return name ? ` (likely killed by ${name})` : '';
+}
+
 interface Judged {
   status: 'pass' | 'fail';
   detail: string;
@@ -67,7 +78,7 @@ function judge(res: ExecResult, input: VersionProbeInput, expected: string, shel
   const printed = res.stdout.trim();
   const evidence = capText([res.stdout, res.stderr].filter((s) => s !== '').join('\n--- stderr ---\n'));
   if (shell.timedOut(res.exitCode)) return { status: 'fail', detail: `did not answer --version within ${formatDuration(input.settings.timeoutMs)}`, evidence };
-  if (res.exitCode !== 0) return { status: 'fail', detail: `--version exited with code ${String(res.exitCode ?? res.signal)}`, evidence };
+  if (res.exitCode !== 0) return { status: 'fail', detail: `--version exited with code ${String(res.exitCode ?? res.signal)}${signalHint(res.exitCode, shell)}`, evidence };
   if (printed === expected) return { status: 'pass', detail: `printed "${expected}"` };
   const shown = printed === '' ? 'nothing' : JSON.stringify(capText(printed, 200));
   return { status: 'fail', detail: `printed ${shown}, expected "${expected}"`, evidence };

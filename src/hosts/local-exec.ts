@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { HostError } from '../domain/errors.ts';
 import { localHostEnv } from './local-env.ts';
 import { OutputCap } from './output-cap.ts';
-import { consumer } from './output-consumer.ts';
+import { capturedResult, consumer } from './output-consumer.ts';
 import type { ExecOptions, ExecResult } from './remote.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './ssh-exec.ts';
 import type { Step } from './step.ts';
@@ -19,14 +19,7 @@ export function execLocally(argv: string[], hostName: string, options: ExecOptio
   const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const stdout = new OutputCap(max);
   const stderr = new OutputCap(max);
-  const result = (timedOut: boolean, code: number | null, signal: string | null): ExecResult => ({
-    exitCode: timedOut ? null : code,
-    signal: timedOut ? null : signal,
-    stdout: stdout.toString(),
-    stderr: stderr.toString(),
-    timedOut,
-    truncated: stdout.truncated || stderr.truncated,
-  });
+  const result = (timedOut: boolean, exitCode: number | null, signal: string | null): ExecResult => capturedResult(stdout, stderr, { timedOut, exitCode, signal });
   if (options.signal?.aborted) return step.fail(new HostError(hostName, 'command cancelled before it started'));
 
   const [program, ...args] = argv;

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { OutputCap } from './output-cap.ts';
-import type { ExecOptions } from './remote.ts';
+import type { ExecOptions, ExecResult } from './remote.ts';
 
 /**
  * Reads one of the command's streams into its cap and to `onOutput`. Always read both streams:
@@ -17,5 +17,17 @@ export function consumer(name: 'stdout' | 'stderr', cap: OutputCap, stream: Node
     stream.pause();
     const resume = () => stream.resume();
     later.then(resume, resume);
+  };
+}
+
+/** The result of a command whose streams went into these caps; a timed-out one has no exit status. */
+export function capturedResult(stdout: OutputCap, stderr: OutputCap, end: { timedOut: boolean; exitCode: number | null; signal: string | null }): ExecResult {
+  return {
+    exitCode: end.timedOut ? null : end.exitCode,
+    signal: end.timedOut ? null : end.signal,
+    stdout: stdout.toString(),
+    stderr: stderr.toString(),
+    timedOut: end.timedOut,
+    truncated: stdout.truncated || stderr.truncated,
   };
 }

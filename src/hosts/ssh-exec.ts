@@ -1,7 +1,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { HostError } from '../domain/errors.ts';
 import { OutputCap } from './output-cap.ts';
-import { consumer } from './output-consumer.ts';
+import { capturedResult, consumer } from './output-consumer.ts';
 import type { ExecOptions, ExecResult } from './remote.ts';
 import { signalChannel } from './signal-channel.ts';
 import type { Step } from './step.ts';
@@ -26,14 +26,7 @@ export function execOnClient(
   let channel: ClientChannel | undefined;
   let exitCode: number | null = null;
   let exitSignal: string | null = null;
-  const result = (timedOut: boolean): ExecResult => ({
-    exitCode: timedOut ? null : exitCode,
-    signal: timedOut ? null : exitSignal,
-    stdout: stdout.toString(),
-    stderr: stderr.toString(),
-    timedOut,
-    truncated: stdout.truncated || stderr.truncated,
-  });
+  const result = (timedOut: boolean): ExecResult => capturedResult(stdout, stderr, { timedOut, exitCode, signal: exitSignal });
   const stop = () => {
     // Ignored by sshd for root logins, honoured for others; closing alone leaves the process.
     if (channel) signalChannel(channel, 'KILL');

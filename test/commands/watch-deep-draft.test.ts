@@ -9,7 +9,7 @@ import type { CliIo } from '../../src/commands/io.ts';
 import { watchCommand } from '../../src/commands/watch.ts';
 import { extractSection, parseSectionData } from '../../src/posting/body-section.ts';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/fake-github/index.ts';
-import { standInLauncher } from '../../src/sandbox/stand-in/launcher.ts';
+import { yamlHostFor } from '../support/test-host-config.ts';
 import { buildFixtureRelease, type FixtureRelease } from '../../src/sandbox/stand-in/release.ts';
 import { startSshd, type SshdHandle } from '../support/sshd.ts';
 
@@ -45,17 +45,7 @@ beforeAll(async () => {
       platforms: { 'linux/amd64': { minBinaryBytes: 256 } },
       probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 } },
       hosts: [
-        {
-          name: 'amd64-host',
-          platform: 'linux/amd64',
-          address: sshd.host,
-          port: sshd.port,
-          user: sshd.user,
-          identityFile: sshd.clientKeyPath,
-          hostKey: sshd.hostKeyLine,
-          workdir: join(dir, 'host-work'),
-          launcher: standInLauncher(),
-        },
+        yamlHostFor(sshd, { name: 'amd64-host', platform: 'linux/amd64', workdir: join(dir, 'host-work') }),
       ],
     }),
   );

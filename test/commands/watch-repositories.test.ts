@@ -10,7 +10,7 @@ import { watchCommand, type WatchCliOptions } from '../../src/commands/watch.ts'
 import { extractSection, parseSectionData } from '../../src/posting/body-section.ts';
 import type { SectionData } from '../../src/posting/section-data.ts';
 import { startFakeGitHub, type FakeGitHub, type FakeRepository } from '../../src/sandbox/fake-github/index.ts';
-import { standInLauncher } from '../../src/sandbox/stand-in/launcher.ts';
+import { yamlHostFor } from '../support/test-host-config.ts';
 import { buildFixtureRelease } from '../../src/sandbox/stand-in/release.ts';
 import { runCli } from '../support/cli-io.ts';
 import { startSshd, type SshdHandle } from '../support/sshd.ts';
@@ -57,17 +57,7 @@ function writeConfig(world: World, name: string, repositories: unknown[], extra:
     probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 } },
     repositories,
     ...extra,
-    hosts: [{
-      name: 'shared-amd64',
-      platform: 'linux/amd64',
-      address: world.sshd.host,
-      port: world.sshd.port,
-      user: world.sshd.user,
-      identityFile: world.sshd.clientKeyPath,
-      hostKey: world.sshd.hostKeyLine,
-      workdir: world.workdir,
-      launcher: standInLauncher(),
-    }],
+    hosts: [yamlHostFor(world.sshd, { name: 'shared-amd64', platform: 'linux/amd64', workdir: world.workdir })],
   }));
   return path;
 }
@@ -310,7 +300,6 @@ describe('smoke watch over several repositories, stopped', () => {
  * ephpm/agent's on an arm64 host (the same sshd, its own workdir) that holds nothing.
  */
 function continuousConfig(world: World, gate: string): string {
-  const host = { address: world.sshd.host, port: world.sshd.port, user: world.sshd.user, identityFile: world.sshd.clientKeyPath, hostKey: world.sshd.hostKeyLine, launcher: standInLauncher() };
   const arm64Work = join(world.dir, 'arm64-work');
   mkdirSync(arm64Work, { recursive: true });
   const config = join(world.dir, 'continuous.yaml');
@@ -319,8 +308,8 @@ function continuousConfig(world: World, gate: string): string {
     probes: { boot: { timeoutSeconds: 30, healthz: true, stopGraceSeconds: 5 } },
     repositories: [{ ...EPHEMERD, platforms: ['linux/amd64'] }, { ...AGENT, platforms: ['linux/arm64'] }],
     hosts: [
-      { ...host, name: 'amd64-host', platform: 'linux/amd64', workdir: world.workdir, probes: { extra: [holdUntil(gate)] } },
-      { ...host, name: 'arm64-host', platform: 'linux/arm64', workdir: arm64Work },
+      yamlHostFor(world.sshd, { name: 'amd64-host', platform: 'linux/amd64', workdir: world.workdir, probes: { extra: [holdUntil(gate)] } }),
+      yamlHostFor(world.sshd, { name: 'arm64-host', platform: 'linux/arm64', workdir: arm64Work }),
     ],
   }));
   return config;

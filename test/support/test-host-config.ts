@@ -1,4 +1,5 @@
 import type { ProbeSettings, SshHostConfig as HostConfig } from '../../src/config/types.ts';
+import { standInLauncher } from '../../src/sandbox/stand-in/launcher.ts';
 
 /** Probe settings small enough for tests; a test overrides what it exercises. */
 export function defaultTestProbes(): ProbeSettings {
@@ -38,4 +39,15 @@ export function hostConfigFor(
     source: { file: 'test/support/test-host-config.ts', line: 1, col: 1 },
     ...overrides,
   };
+}
+
+/**
+ * A hosts.yaml `hosts:` entry reaching a test sshd with its client key and pinned host key, its
+ * binaries run through the stand-in's launcher; `entry` adds name, platform, workdir and the rest.
+ */
+export function yamlHostFor(
+  sshd: { host: string; port: number; user: string; clientKeyPath: string; hostKeyLine: string },
+  entry: Record<string, unknown>,
+): Record<string, unknown> {
+  return { address: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, hostKey: sshd.hostKeyLine, launcher: standInLauncher(), ...entry };
 }

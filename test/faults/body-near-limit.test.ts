@@ -6,7 +6,7 @@ import { SECTION_BEGIN, SECTION_END, extractSection, findSections } from '../../
 import { newRunId } from '../../src/pipeline/run-id.ts';
 import { renderBodySection, renderRunningSection } from '../../src/report/markdown/render.ts';
 import { runCli } from '../support/cli-io.ts';
-import { configVariant, faultWorld, hostName, sectionData, type FaultWorld } from './fault-world.ts';
+import { configVariant, faultWorld, hostName, sectionData, setDraftBody, type FaultWorld } from './fault-world.ts';
 
 const TAG = 'v0.0.1';
 const LIMIT = 125_000;
@@ -58,15 +58,7 @@ function sectionSizes(): { running: number; oneLine: number } {
 /** Room the notes leave for the section's inside: the limit less the notes, the blank line and the markers. */
 const notesLeaving = (room: number): string => notesOf(LIMIT - room - 2 - SECTION_BEGIN.length - SECTION_END.length - 2);
 
-async function setBody(body: string): Promise<void> {
-  const { sb } = world;
-  const res = await fetch(`${sb.fake.url}/repos/ephpm/ephemerd/releases/${sb.releaseId}`, {
-    method: 'PATCH',
-    headers: { authorization: `token ${sb.env.GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ body }),
-  });
-  expect(res.status).toBe(200);
-}
+const setBody = (body: string): Promise<void> => setDraftBody(world.sb, body);
 
 const reports = () => join(world.dir, 'reports');
 const smoke = (...argv: string[]) => runCli([...argv, '--config', config], world.sb.env);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTION_BEGIN as BEGIN, SECTION_END as END, findSections } from '../../src/posting/body-section.ts';
 import { runCli } from '../support/cli-io.ts';
-import { faultWorld, sectionData, type FaultWorld } from './fault-world.ts';
+import { faultWorld, sectionData, setDraftBody, type FaultWorld } from './fault-world.ts';
 
 let world: FaultWorld;
 beforeAll(async () => {
@@ -24,15 +24,7 @@ const NOTES = [
   `<!-- a maintainer's comment quoting\r\n${pasted}\r\n-->\r\n`,
 ].join('\r\n');
 
-async function setBody(body: string): Promise<void> {
-  const { sb } = world;
-  const res = await fetch(`${sb.fake.url}/repos/ephpm/ephemerd/releases/${sb.releaseId}`, {
-    method: 'PATCH',
-    headers: { authorization: `token ${sb.env.GITHUB_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ body }),
-  });
-  expect(res.status).toBe(200);
-}
+const setBody = (body: string): Promise<void> => setDraftBody(world.sb, body);
 
 const run = () =>
   runCli(['run', 'v0.0.1', '--config', world.sb.configPath, '--reports', `${world.dir}/reports`, '--platform', 'linux/amd64'], world.sb.env);

@@ -85,6 +85,16 @@ export function standInProcesses(root: number): string[] {
     .filter((cmd) => cmd.includes('ephemerd.mjs'));
 }
 
+/** A person edits the draft's body on GitHub (through the fake's HTTP API, as a browser's edit would reach it). */
+export async function setDraftBody(sb: Sandbox, body: string): Promise<void> {
+  const res = await fetch(`${sb.fake.url}/repos/ephpm/ephemerd/releases/${sb.releaseId}`, {
+    method: 'PATCH',
+    headers: { authorization: `token ${sb.env.GITHUB_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ body }),
+  });
+  if (res.status !== 200) throw new Error(`setting the draft's body: HTTP ${res.status}`);
+}
+
 export function sectionData(sb: Sandbox): SectionData | null {
   return parseSectionData(extractSection(sb.fake.release(sb.releaseId).body ?? null) ?? '');
 }
